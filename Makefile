@@ -1,0 +1,51 @@
+# The two commands of the README:  `make run`  and  `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test install setup lint format migrations-check ci bench clean
+
+## make run: install, set up a SQLite database with regions, demo data and a demo admin, serve on 127.0.0.1:8000
+run: setup
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: the whole test suite (browser tests skip when no chromium is installed)
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# A local .env for development: DEBUG on and a random secret, written once.
+.env:
+	@printf 'DEBUG=on\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "wrote .env (DEBUG on, random SECRET_KEY) for local development"
+
+setup: $(VENV)/.installed .env
+	$(BIN)/python manage.py setup_site
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check:
+	DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
+
+bench:
+	bash bench/run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class CooperationConfig(AppConfig):
+    name = "cooperation"
+    verbose_name = _("东西部协作")
+
+    def ready(self):
+        from . import roles
+
+        # Every app's indicators.py registers its figures in the shared registry.
+        autodiscover_modules("indicators")
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="cooperation_roles")

@@ -1,0 +1,559 @@
+"""Core records: official regions, partnerships, organisations, pairings, postings, visits,
+agreed targets, and the bookkeeping every record shares (who, when, history, version)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import (
+    PairingQuerySet,
+    PartnershipQuerySet,
+    PostingQuerySet,
+    RegionQuerySet,
+    VisitQuerySet,
+)
+
+
+class Tracked(models.Model):
+    """Who created and last changed a record, when, its full history, and a version number
+    that refuses a save based on a stale copy (two clerks editing the same record)."""
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from .middleware import get_current_user
+
+        user = get_current_user()
+        if user is not None and user.is_authenticated:
+            if self._state.adding and self.created_by_id is None:
+                self.created_by = user
+            self.updated_by = user
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+
+class Region(models.Model):
+    """An administrative division with its official code (统计用区划代码, 2023).
+
+    Codes nest by prefix: 61 (province) ⊃ 6109 (city) ⊃ 610902 (county) ⊃ 610902001 (town)
+    ⊃ 610902001001 (village), so "lies within" is a prefix test done in the database."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省级")
+        CITY = 2, _("地级")
+        COUNTY = 3, _("县级")
+        TOWN = 4, _("乡级")
+        VILLAGE = 5, _("村级")
+
+    CODE_LENGTHS = {
+        Level.PROVINCE: 2,
+        Level.CITY: 4,
+        Level.COUNTY: 6,
+        Level.TOWN: 9,
+        Level.VILLAGE: 12,
+    }
+
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100, db_index=True)
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["parent", "name"], name="region_parent_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def full_name(self):
+        """Name with the county (and town) it belongs to, e.g. 汉滨区大河镇小河村."""
+        names = [self.name]
+        node = self.parent
+        while node is not None and node.level >= self.Level.COUNTY:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    def contains(self, other):
+        return other is not None and other.code.startswith(self.code)
+
+    def code_prefix_of_level(self, level):
+        return self.code[: self.CODE_LENGTHS[level]]
+
+
+class Partnership(Tracked):
+    """对口协作关系: an eastern county-level region paired with a western one."""
+
+    east_region = models.ForeignKey(
+        Region, verbose_name=_("东部地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    west_region = models.ForeignKey(
+        Region, verbose_name=_("西部地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    since_year = models.PositiveSmallIntegerField(_("协作起始年度"))
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("对口协作关系")
+        verbose_name_plural = _("对口协作关系")
+        ordering = ["id"]
+        permissions = [("view_history", _("查看修改历史"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["east_region", "west_region"], name="partnership_unique_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.east_region.name}—{self.west_region.name}"
+
+    @property
+    def name(self):
+        return str(self)
+
+    def clean(self):
+        errors = {}
+        for field in ("east_region", "west_region"):
+            region = getattr(self, field, None) if getattr(self, f"{field}_id") else None
+            if region is not None and region.level != Region.Level.COUNTY:
+                errors[field] = _("请选择县级行政区（区、县、县级市），而不是“%(name)s”。") % {
+                    "name": region.name
+                }
+        if self.east_region_id and self.east_region_id == self.west_region_id:
+            errors["west_region"] = _("东部地区和西部地区不能相同。")
+        if errors:
+            raise ValidationError(errors)
+
+    def side_of(self, region):
+        """'east', 'west' or None for a region."""
+        if region is None:
+            return None
+        if region.code.startswith(self.east_region_id):
+            return "east"
+        if region.code.startswith(self.west_region_id):
+            return "west"
+        return None
+
+
+class Side(models.TextChoices):
+    EAST = "east", _("东部")
+    WEST = "west", _("西部")
+
+
+class Direction(models.TextChoices):
+    EAST_TO_WEST = "e2w", _("东部派往西部")
+    WEST_TO_EAST = "w2e", _("西部派往东部")
+
+
+class Organisation(Tracked):
+    """A unit that takes part: a government office, town, village, enterprise, school, …"""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("党政机关")
+        TOWN = "town", _("镇（街道）")
+        VILLAGE = "village", _("村（社区）")
+        ENTERPRISE = "enterprise", _("企业")
+        SCHOOL = "school", _("学校")
+        HOSPITAL = "hospital", _("医院")
+        SOCIAL = "social", _("社会组织")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在地区"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    place_text = models.CharField(
+        _("地点（区划代码表以外）"),
+        max_length=200,
+        blank=True,
+        help_text=_("地点不在官方区划代码表中时，在此照实填写，记录会注明。"),
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["region_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "region"], name="organisation_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Pairing(Tracked):
+    """结对: an eastern and a western organisation paired at a level."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("县（区）级")
+        TOWN = "town", _("镇（街道）结对")
+        VILLAGE = "village", _("村（社区）结对")
+        ENTERPRISE_VILLAGE = "enterprise_village", _("企业结对帮扶村")
+        SCHOOL = "school", _("学校结对")
+        HOSPITAL = "hospital", _("医院结对")
+        SOCIAL = "social", _("社会组织结对")
+        OTHER = "other", _("其他")
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    level = models.CharField(_("结对类型"), max_length=20, choices=Level.choices, db_index=True)
+    east_org = models.ForeignKey(
+        Organisation, verbose_name=_("东部单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    west_org = models.ForeignKey(
+        Organisation, verbose_name=_("西部单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField(_("签约日期"))
+    ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("结对关系")
+        verbose_name_plural = _("结对关系")
+        ordering = ["-signed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "east_org", "west_org"],
+                name="pairing_unique_orgs",
+                violation_error_message=_("这两个单位在本协作关系中已经结对，不能重复登记。"),
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "signed_on"], name="pairing_p_signed")]
+
+    def __str__(self):
+        return f"{self.east_org} — {self.west_org}"
+
+    @property
+    def is_active(self):
+        return self.active_on(timezone.localdate())
+
+    def active_on(self, day):
+        return self.signed_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+    def clean(self):
+        errors = {}
+        if self.partnership_id:
+            p = self.partnership
+            if self.east_org_id and not self.east_org.region_id.startswith(p.east_region_id):
+                errors["east_org"] = _("东部单位“%(org)s”不在%(region)s境内。") % {
+                    "org": self.east_org,
+                    "region": p.east_region.name,
+                }
+            if self.west_org_id and not self.west_org.region_id.startswith(p.west_region_id):
+                errors["west_org"] = _("西部单位“%(org)s”不在%(region)s境内。") % {
+                    "org": self.west_org,
+                    "region": p.west_region.name,
+                }
+        if self.signed_on and self.ended_on and self.ended_on < self.signed_on:
+            errors["ended_on"] = _("终止日期不能早于签约日期。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Posting(Tracked):
+    """挂职 / 支教 / 支医 / 支农: a person sent from one side to the other.
+
+    Names of dispatched cadres and professionals are public record (they are published in
+    reports like the source article); no ID numbers or phones are kept here."""
+
+    class Category(models.TextChoices):
+        CADRE = "cadre", _("党政干部")
+        EDUCATION = "education", _("专业技术人才（教育）")
+        MEDICAL = "medical", _("专业技术人才（医疗）")
+        AGRICULTURE = "agriculture", _("专业技术人才（农业）")
+        SCIENCE = "science", _("专业技术人才（科技）")
+        OTHER = "other", _("专业技术人才（其他）")
+
+    PROFESSIONAL_CATEGORIES = [
+        Category.EDUCATION,
+        Category.MEDICAL,
+        Category.AGRICULTURE,
+        Category.SCIENCE,
+        Category.OTHER,
+    ]
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="postings"
+    )
+    person_name = models.CharField(_("姓名"), max_length=50)
+    direction = models.CharField(_("派出方向"), max_length=3, choices=Direction.choices)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    home_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("派出单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    host_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("接收单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    position = models.CharField(_("挂职（任职）岗位"), max_length=200, blank=True)
+    planned_start = models.DateField(_("计划开始日期"), null=True, blank=True)
+    planned_end = models.DateField(_("计划结束日期"), null=True, blank=True)
+    start_date = models.DateField(_("实际到岗日期"))
+    end_date = models.DateField(_("实际离岗日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("选派干部人才")
+        verbose_name_plural = _("选派干部人才")
+        ordering = ["-start_date", "id"]
+        indexes = [
+            models.Index(fields=["partnership", "start_date"], name="posting_p_start"),
+            models.Index(fields=["partnership", "direction", "category"], name="posting_p_dir_cat"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_name}（{self.get_category_display()}）"
+
+    def months_on_post(self, today=None):
+        """Months from arrival to departure (or to today while on post); 30 days a month."""
+        end = self.end_date or today or timezone.localdate()
+        return max((end - self.start_date).days, 0) / 30 if self.start_date else None
+
+    def on_post(self, day=None):
+        day = day or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("离岗日期不能早于到岗日期。")
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = _("计划结束日期不能早于计划开始日期。")
+        if self.partnership_id:
+            p = self.partnership
+            home_side, host_side = (
+                ("east", "west") if self.direction == Direction.EAST_TO_WEST else ("west", "east")
+            )
+            for field, side in (("home_org", home_side), ("host_org", host_side)):
+                org = getattr(self, field) if getattr(self, f"{field}_id") else None
+                if org is not None and self.direction and p.side_of(org.region) != side:
+                    errors[field] = _("“%(org)s”不在%(side)s（%(region)s）。") % {
+                        "org": org,
+                        "side": Side(side).label,
+                        "region": (p.east_region if side == "east" else p.west_region).name,
+                    }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Visit(Tracked):
+    """互访考察: a delegation from one side to the other."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="visits"
+    )
+    date = models.DateField(_("日期"))
+    direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
+    leader = models.CharField(_("带队领导"), max_length=100)
+    leader_title = models.CharField(_("领导职务"), max_length=100, blank=True)
+    people = models.PositiveIntegerField(_("人数"))
+    enterprises = models.PositiveIntegerField(_("随行企业数"), default=0)
+    purpose = models.CharField(_("事由"), max_length=300)
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("互访考察")
+        verbose_name_plural = _("互访考察")
+        ordering = ["-date", "id"]
+        indexes = [models.Index(fields=["partnership", "date"], name="visit_p_date")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.leader} {self.purpose}"
+
+
+class Target(Tracked):
+    """协议指标: the agreed value of an indicator for a partnership and year (typed in)."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    indicator = models.CharField(_("指标"), max_length=80)
+    value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=4)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("协议指标")
+        verbose_name_plural = _("协议指标")
+        ordering = ["partnership", "year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "indicator"],
+                name="target_unique",
+                violation_error_message=_("该协作关系本年度已有此指标的目标值。"),
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.indicator_label}"
+
+    @property
+    def indicator_label(self):
+        from .indicators import registry
+
+        ind = registry.get(self.indicator)
+        return ind.label if ind else self.indicator
+
+    def clean(self):
+        from .indicators import registry
+
+        if self.indicator and registry.get(self.indicator) is None:
+            raise ValidationError({"indicator": _("未知的指标：%(key)s") % {"key": self.indicator}})
+        if self.value is not None and self.value < 0:
+            raise ValidationError({"value": _("目标值不能为负数。")})
+
+
+def year_bounds(year):
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def money_field(verbose_name, **kwargs):
+    """An amount in 万元, exact to the yuan (4 decimal places), never negative."""
+    from decimal import Decimal
+
+    from django.core.validators import MinValueValidator
+
+    kwargs.setdefault("default", Decimal("0"))
+    return models.DecimalField(
+        verbose_name,
+        max_digits=16,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0"), message=_("金额不能为负数。"))],
+        **kwargs,
+    )
+
+
+class WesternPlace(models.Model):
+    """A place in the partnership's western county: a town, optionally a village of it, or —
+    where the place is not in the official code list — the place as written, flagged."""
+
+    town = models.ForeignKey(
+        Region,
+        verbose_name=_("镇（街道）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.TOWN},
+    )
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("村（社区）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    place_text = models.CharField(
+        _("地点（区划代码表以外）"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "地点不在官方区划代码表中时照实填写（如报道中的“关山镇魏埭村”），页面会注明“非标准地名”。"
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def place_is_unofficial(self):
+        return bool(self.place_text)
+
+    @property
+    def place_display(self):
+        if self.village_id:
+            return f"{self.town.name if self.town_id else ''}{self.village.name}"
+        if self.town_id:
+            return self.town.name + (f" {self.place_text}" if self.place_text else "")
+        return self.place_text
+
+    def clean_place(self, partnership):
+        """Town and village must lie in the partnership's western county (town set from village)."""
+        errors = {}
+        if self.village_id:
+            village = self.village
+            if village.level != Region.Level.VILLAGE:
+                errors["village"] = _("“%(name)s”不是村级区划。") % {"name": village.name}
+            elif self.town_id and not village.code.startswith(self.town_id):
+                errors["village"] = _("“%(village)s”不属于“%(town)s”。") % {
+                    "village": village.name,
+                    "town": self.town.name,
+                }
+            elif not self.town_id:
+                self.town_id = village.code[:9]
+        if self.town_id and "village" not in errors:
+            town = Region.objects.filter(code=self.town_id).first()
+            if town is None or town.level != Region.Level.TOWN:
+                errors["town"] = _("请选择镇（街道）级区划。")
+            elif partnership is not None and not town.code.startswith(partnership.west_region_id):
+                errors["town"] = _("“%(town)s”不在%(county)s境内。") % {
+                    "town": town.name,
+                    "county": partnership.west_region.name,
+                }
+        return errors

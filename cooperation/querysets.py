@@ -1,0 +1,132 @@
+"""Reads of the core records, named as phrases and computed in the database."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Concat, Least
+
+
+def year_end(year):
+    return datetime.date(year, 12, 31)
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region_or_code):
+        """Regions inside a region (the region itself included), by code prefix."""
+        code = getattr(region_or_code, "code", region_or_code)
+        return self.filter(code__startswith=code)
+
+    def towns_of(self, county):
+        return self.within(county).filter(level=4)
+
+    def by_name(self, name, parent=None):
+        qs = self.filter(name=name)
+        return qs.filter(parent=parent) if parent is not None else qs
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def with_regions(self):
+        return self.select_related("east_region", "west_region")
+
+
+class PairingQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def signed_by_end_of(self, year):
+        return self.filter(signed_on__lte=year_end(year))
+
+    def active_on(self, day):
+        return self.filter(signed_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+    def active_at_end_of(self, year):
+        return self.active_on(year_end(year))
+
+    def in_town(self, town):
+        """Pairings whose western organisation lies in a town (or village of it)."""
+        return self.filter(west_org__region__code__startswith=town.code)
+
+    def count_by_level(self):
+        return dict(self.order_by().values_list("level").annotate(n=Count("id")))
+
+
+class PostingQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def started_in(self, year):
+        return self.filter(start_date__year=year)
+
+    def started_by_end_of(self, year):
+        return self.filter(start_date__lte=year_end(year))
+
+    def on_post_on(self, day):
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+
+    def on_post_at_end_of(self, year):
+        return self.on_post_on(year_end(year))
+
+    def cadres(self):
+        return self.filter(category="cadre")
+
+    def professionals(self):
+        return self.exclude(category="cadre")
+
+    def person_count(self):
+        """Distinct persons: one person posted twice (same name, same home unit) counts once."""
+        key = Concat(
+            F("person_name"),
+            Value("|"),
+            Coalesce(F("home_org_id"), Value(0)),
+            output_field=models.CharField(),
+        )
+        return self.aggregate(n=Count(key, distinct=True))["n"]
+
+    def person_times(self):
+        return self.count()
+
+    def average_months_in(self, year):
+        """Average months on post within the year of the postings on post during it.
+
+        Each posting counts the days between max(start, 1 Jan) and min(end or 31 Dec, 31 Dec),
+        a month being 30 days. Computed in the database as a sum of day spans."""
+        start, end = datetime.date(year, 1, 1), year_end(year)
+        qs = self.filter(start_date__lte=end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start)
+        )
+        span = models.ExpressionWrapper(
+            Least(Coalesce(F("end_date"), Value(end)), Value(end))
+            - _greatest_date(F("start_date"), start),
+            output_field=models.DurationField(),
+        )
+        row = qs.aggregate(total=Sum(span), n=Count("id"))
+        if not row["n"]:
+            return None
+        total_days = row["total"].total_seconds() / 86400 + row["n"]  # both ends inclusive
+        return round(total_days / row["n"] / 30, 1)
+
+
+def _greatest_date(field, day):
+    from django.db.models.functions import Greatest
+
+    return Greatest(field, Value(day))
+
+
+class VisitQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
+
+    def in_year(self, year):
+        return self.filter(date__year=year)
+
+    def totals(self):
+        return self.aggregate(
+            visits=Count("id"),
+            people=Coalesce(Sum("people"), 0),
+            enterprises=Coalesce(Sum("enterprises"), 0),
+        )

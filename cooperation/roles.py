@@ -1,0 +1,51 @@
+"""The three roles and what each may do. The groups are created by a migration; their
+permissions are (re)assigned after every migrate, so models added later are covered."""
+
+from django.utils.translation import gettext_lazy as _
+
+DATA_ENTRY = "录入员"
+REVIEWER = "审核员"
+OFFICIAL = "领导"
+
+ROLE_DESCRIPTIONS = {
+    DATA_ENTRY: _("录入员：新增、修改记录，导入台账"),
+    REVIEWER: _("审核员：修改记录，查看修改历史和个人信息"),
+    OFFICIAL: _("领导：只读查看"),
+}
+
+APPS = ("cooperation", "projects", "labor")
+# Custom permissions beyond add/change/delete/view, by role.
+EXTRA = {
+    DATA_ENTRY: ["labor.view_personal_data"],
+    REVIEWER: ["labor.view_personal_data", "cooperation.view_history"],
+    OFFICIAL: [],
+}
+ACTIONS = {
+    DATA_ENTRY: ("add", "change", "view"),
+    REVIEWER: ("change", "view"),
+    OFFICIAL: ("view",),
+}
+
+
+def sync_role_permissions(sender=None, **kwargs):
+    """Give each role its permissions on every model of the project's apps (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    if sender is not None and getattr(sender, "name", None) not in APPS:
+        return
+    for role, actions in ACTIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        perms = Permission.objects.filter(content_type__app_label__in=APPS)
+        wanted = [
+            p
+            for p in perms
+            if p.codename.split("_", 1)[0] in actions
+            and not p.codename.startswith(("view_personal", "view_history"))
+        ]
+        wanted = [p for p in wanted if not p.content_type.model.startswith("historical")]
+        for extra in EXTRA[role]:
+            app_label, codename = extra.split(".")
+            wanted += list(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,28 @@
+"""Root URLs: the dashboard and core lists here, each app's lists from its own urls.py."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+app_urls = (
+    [
+        path("", views.dashboard, name="dashboard"),
+        path("pairings/", views.pairing_list, name="pairings"),
+        path("postings/", views.posting_list, name="postings"),
+        path("visits/", views.visit_list, name="visits"),
+    ],
+    "cooperation",
+)
+
+urlpatterns = [
+    path("", include(app_urls)),
+    path("", include("projects.urls")),
+    path("", include("labor.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Figures of labour cooperation, registered in the shared registry (cooperation.indicators)."""

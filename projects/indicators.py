@@ -1,0 +1,1 @@
+"""Figures of funds and industry, registered in the shared registry (cooperation.indicators)."""

@@ -1,0 +1,330 @@
+"""Money and industry: aid-funded projects, investment, consumption assistance, donations.
+
+Every amount is in 万元 (the unit of every report), stored exactly to the yuan."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Organisation, Partnership, Tracked, WesternPlace, money_field
+
+from .querysets import (
+    ConsumptionSaleQuerySet,
+    DonationQuerySet,
+    InvestmentQuerySet,
+    ProjectQuerySet,
+)
+
+
+class Project(WesternPlace, Tracked):
+    """协作资金项目: a project funded (partly) by East–West cooperation aid funds."""
+
+    class Category(models.TextChoices):
+        INDUSTRY = "industry", _("产业发展")
+        INFRASTRUCTURE = "infrastructure", _("基础设施")
+        EDUCATION = "education", _("教育")
+        HEALTH = "health", _("医疗卫生")
+        EMPLOYMENT = "employment", _("就业帮扶")
+        CONSUMPTION = "consumption", _("消费帮扶")
+        FACTORY = "factory", _("社区工厂")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        UNDER_CONSTRUCTION = "building", _("在建")
+        COMPLETED = "completed", _("已完工")
+        IN_OPERATION = "operating", _("运营中")
+        CANCELLED = "cancelled", _("已取消")
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="projects"
+    )
+    fund_year = models.PositiveSmallIntegerField(_("资金年度"))
+    name = models.CharField(_("项目名称"), max_length=200)
+    category = models.CharField(_("项目类别"), max_length=20, choices=Category.choices)
+    implementing_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("实施单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("项目状态"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    aid_funds = money_field(_("协作资金（万元）"))
+    local_funds = money_field(_("地方配套资金（万元）"))
+    other_funds = money_field(_("其他资金（万元）"))
+    beneficiaries = models.PositiveIntegerField(_("受益人数"), default=0)
+    beneficiaries_poverty_exited = models.PositiveIntegerField(_("其中脱贫人口"), default=0)
+    start_date = models.DateField(_("开工日期"), null=True, blank=True)
+    end_date = models.DateField(_("完工日期"), null=True, blank=True)
+    description = models.TextField(_("项目内容"), blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("协作资金项目")
+        verbose_name_plural = _("协作资金项目")
+        ordering = ["-fund_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "fund_year", "name"],
+                name="project_unique_name_year",
+                violation_error_message=_("本协作关系该年度已有同名项目。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(aid_funds__gte=0) & Q(local_funds__gte=0) & Q(other_funds__gte=0),
+                name="project_funds_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(beneficiaries_poverty_exited__lte=F("beneficiaries")),
+                name="project_poverty_exited_within_beneficiaries",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["partnership", "fund_year", "status"], name="project_p_year_status"
+            ),
+            models.Index(fields=["partnership", "fund_year", "town"], name="project_p_year_town"),
+        ]
+
+    def __str__(self):
+        return f"{self.fund_year} {self.name}"
+
+    @property
+    def total_funds(self):
+        return (self.aid_funds or 0) + (self.local_funds or 0) + (self.other_funds or 0)
+
+    def clean(self):
+        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        if (
+            self.beneficiaries_poverty_exited is not None
+            and self.beneficiaries is not None
+            and self.beneficiaries_poverty_exited > self.beneficiaries
+        ):
+            errors["beneficiaries_poverty_exited"] = _("其中脱贫人口不能多于受益人数。")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("完工日期不能早于开工日期。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProjectProgress(models.Model):
+    """A dated progress note on a project (进度)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="progress_notes"
+    )
+    date = models.DateField(_("日期"))
+    text = models.TextField(_("进展情况"))
+    percent_complete = models.PositiveSmallIntegerField(
+        _("完成比例（%）"), validators=[MaxValueValidator(100, message=_("完成比例不能超过100%。"))]
+    )
+
+    class Meta:
+        verbose_name = _("项目进度")
+        verbose_name_plural = _("项目进度")
+        ordering = ["project", "date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__lte=100), name="progress_percent_max_100"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.percent_complete}%"
+
+
+class Investment(WesternPlace, Tracked):
+    """招商引资: an enterprise from the east settling in the west."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("协作关系"),
+        on_delete=models.PROTECT,
+        related_name="investments",
+    )
+    enterprise = models.CharField(_("企业名称"), max_length=200)
+    project_name = models.CharField(_("投资项目"), max_length=200, blank=True)
+    industry = models.CharField(_("行业"), max_length=100, blank=True)
+    signed_on = models.DateField(_("签约（落地）日期"))
+    agreed = money_field(_("协议投资额（万元）"))
+    arrived = money_field(_("实际到位投资（万元）"))
+    arrived_over_agreed_confirmed = models.BooleanField(
+        _("确认到位投资超过协议投资"),
+        default=False,
+        help_text=_("实际到位投资大于协议投资额时须勾选确认。"),
+    )
+    jobs = models.PositiveIntegerField(_("带动就业人数"), default=0)
+    land_mu = models.DecimalField(
+        _("用地（亩）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = InvestmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("招商引资")
+        verbose_name_plural = _("招商引资")
+        ordering = ["-signed_on", "enterprise"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "enterprise", "signed_on"],
+                name="investment_unique",
+                violation_error_message=_("该企业在同一日期已有签约记录。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed__gte=0) & Q(arrived__gte=0), name="investment_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(arrived__lte=F("agreed")) | Q(arrived_over_agreed_confirmed=True),
+                name="investment_arrived_over_agreed_confirmed",
+                violation_error_message=_("实际到位投资超过协议投资额，请勾选确认。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "signed_on"], name="investment_p_signed")]
+
+    def __str__(self):
+        return self.enterprise
+
+    def clean(self):
+        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        if (
+            self.arrived is not None
+            and self.agreed is not None
+            and self.arrived > self.agreed
+            and not self.arrived_over_agreed_confirmed
+        ):
+            errors["arrived"] = _(
+                "实际到位投资（%(arrived)s 万元）超过协议投资额（%(agreed)s 万元）。如确实如此，请勾选“确认到位投资超过协议投资”。"
+            ) % {"arrived": self.arrived, "agreed": self.agreed}
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConsumptionSale(WesternPlace, Tracked):
+    """消费帮扶: western products sold through a channel in a month."""
+
+    class Channel(models.TextChoices):
+        COUNTER = "counter", _("东部专馆专柜")
+        PLATFORM_832 = "832", _("832平台")
+        ECOMMERCE = "ecommerce", _("电商")
+        CANTEEN = "canteen", _("机关企事业单位食堂")
+        OTHER = "other", _("其他")
+
+    class ProductCategory(models.TextChoices):
+        TEA = "tea", _("茶叶")
+        MEAT = "meat", _("肉禽蛋")
+        GRAIN_OIL = "grain_oil", _("粮油")
+        FRUIT_VEG = "fruit_veg", _("果蔬")
+        DRINKS = "drinks", _("饮品")
+        PROCESSED = "processed", _("加工食品")
+        HANDICRAFT = "handicraft", _("手工艺品")
+        OTHER = "other", _("其他")
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="sales"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(
+        _("月份"),
+        validators=[
+            MinValueValidator(1, message=_("月份应为1至12。")),
+            MaxValueValidator(12, message=_("月份应为1至12。")),
+        ],
+    )
+    channel = models.CharField(_("销售渠道"), max_length=12, choices=Channel.choices)
+    product_category = models.CharField(
+        _("产品类别"), max_length=12, choices=ProductCategory.choices
+    )
+    seller = models.CharField(_("销售主体"), max_length=200, blank=True)
+    buyer = models.CharField(_("采购方"), max_length=200, blank=True)
+    amount = money_field(_("销售金额（万元）"))
+    certified_amount = money_field(_("其中国家认定扶贫产品（万元）"))
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = ConsumptionSaleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("消费帮扶")
+        verbose_name_plural = _("消费帮扶")
+        ordering = ["-year", "-month", "channel"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="sale_month_1_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(certified_amount__gte=0), name="sale_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(certified_amount__lte=F("amount")), name="sale_certified_within_amount"
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "year", "month"], name="sale_p_year_month")]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d} {self.get_channel_display()} {self.amount}"
+
+    def clean(self):
+        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        if (
+            self.amount is not None
+            and self.certified_amount is not None
+            and self.certified_amount > self.amount
+        ):
+            errors["certified_amount"] = _("其中扶贫产品金额不能大于销售金额。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Donation(WesternPlace, Tracked):
+    """社会帮扶: a donation in cash or in kind from the east."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="donations"
+    )
+    donor = models.CharField(_("捐赠单位（个人）"), max_length=200)
+    donor_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("捐赠单位（登记单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recipient = models.CharField(_("受赠单位"), max_length=200)
+    date = models.DateField(_("捐赠日期"))
+    cash = money_field(_("捐款（万元）"))
+    in_kind = money_field(_("捐物折价（万元）"))
+    purpose = models.CharField(_("用途"), max_length=300, blank=True)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("社会帮扶捐赠")
+        verbose_name_plural = _("社会帮扶捐赠")
+        ordering = ["-date", "donor"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cash__gte=0) & Q(in_kind__gte=0), name="donation_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "date"], name="donation_p_date")]
+
+    def __str__(self):
+        return f"{self.donor} → {self.recipient}"
+
+    @property
+    def total(self):
+        return (self.cash or Decimal(0)) + (self.in_kind or Decimal(0))
+
+    def clean(self):
+        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,54 @@
+"""Shared fixtures. The official regions are loaded once per test database (they are
+reference data, like a fixture file), so tests can name real towns and villages."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cooperation.middleware import acting_user
+from cooperation.regions import load_regions
+from cooperation.roles import DATA_ENTRY, OFFICIAL, REVIEWER
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_regions()
+
+
+@pytest.fixture
+def partnership(db):
+    from tests.cooperation.factories import PartnershipFactory
+
+    return PartnershipFactory()
+
+
+def _user_in(django_user_model, role, username):
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-12345-test", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def clerk(db, django_user_model):
+    """A 录入员 (data entry)."""
+    return _user_in(django_user_model, DATA_ENTRY, "clerk")
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    """A 审核员."""
+    return _user_in(django_user_model, REVIEWER, "reviewer")
+
+
+@pytest.fixture
+def official(db, django_user_model):
+    """A 领导 (view only, no personal data)."""
+    return _user_in(django_user_model, OFFICIAL, "official")
+
+
+@pytest.fixture
+def as_user():
+    """`with as_user(user):` records `user` as the one who creates or changes records."""
+    return acting_user
