@@ -339,6 +339,9 @@ class WorkerYear(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.worker_id}/{self.year}"
+
 
 class TrainingCourse(Tracked):
     """培训班: a training course and its results."""
