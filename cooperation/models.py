@@ -105,12 +105,19 @@ class Region(models.Model):
         indexes = [models.Index(fields=["parent", "name"], name="region_parent_name")]
 
     def __str__(self):
-        return self.name
+        return self.short_name
+
+    @property
+    def short_name(self):
+        """The everyday name: 小河村 for the code list's 小河村委会."""
+        from .querysets import short_region_name
+
+        return short_region_name(self.name)
 
     @property
     def full_name(self):
         """Name with the county (and town) it belongs to, e.g. 汉滨区大河镇小河村."""
-        names = [self.name]
+        names = [self.short_name]
         node = self.parent
         while node is not None and node.level >= self.Level.COUNTY:
             names.append(node.name)

@@ -11,6 +11,34 @@ def year_end(year):
     return datetime.date(year, 12, 31)
 
 
+# Suffixes of village-level names in the code list, longest first.
+VILLAGE_SUFFIXES = ("居民委员会", "村民委员会", "委员会", "居委会", "委会")
+
+
+def short_region_name(name):
+    """小河村委会 → 小河村; 站北社区居民委员会 → 站北社区; 大河镇 → 大河镇."""
+    for suffix in VILLAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if suffix == "村民委员会":
+                stem += "村"
+            return stem
+    return name
+
+
+def name_variants(name):
+    name = (name or "").strip()
+    short = short_region_name(name)
+    variants = {name, short}
+    for suffix in ("委会", "委员会", "居委会"):
+        variants.add(short + suffix)
+    if short.endswith("村"):
+        variants.add(short[:-1] + "村民委员会")
+    if short.endswith("社区"):
+        variants.add(short + "居民委员会")
+    return sorted(variants)
+
+
 class RegionQuerySet(models.QuerySet):
     def within(self, region_or_code):
         """Regions inside a region (the region itself included), by code prefix."""
@@ -21,7 +49,9 @@ class RegionQuerySet(models.QuerySet):
         return self.within(county).filter(level=4)
 
     def by_name(self, name, parent=None):
-        qs = self.filter(name=name)
+        """Regions called `name`, also in its everyday short form: the code list calls villages
+        "小河村委会" or "站北社区居民委员会", clerks write "小河村" and "站北社区"."""
+        qs = self.filter(name__in=name_variants(name))
         return qs.filter(parent=parent) if parent is not None else qs
 
 
