@@ -18,9 +18,8 @@ class TrackedAdmin(SimpleHistoryAdmin):
     readonly_fields = AUDIT_FIELDS
 
     def get_readonly_fields(self, request, obj=None):
-        return tuple(super().get_readonly_fields(request, obj)) + tuple(
-            f for f in AUDIT_FIELDS if f not in super().get_readonly_fields(request, obj)
-        )
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + tuple(f for f in AUDIT_FIELDS if f not in fields)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -66,7 +66,10 @@ def test_lookup_by_code_and_by_name_within_parent():
 def test_within_is_a_code_prefix():
     wujin = Region.objects.get(code="320412")
     inside = Region.objects.within(wujin)
-    assert inside.filter(level=Region.Level.TOWN).count() == Region.objects.get(code="320412").children.count()
+    assert (
+        inside.filter(level=Region.Level.TOWN).count()
+        == Region.objects.get(code="320412").children.count()
+    )
     assert not inside.filter(code__startswith="6109").exists()
     assert wujin.contains(Region.objects.get(code="320412001"))
     assert not wujin.contains(Region.objects.get(code="610902115"))
