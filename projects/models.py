@@ -19,8 +19,27 @@ from .querysets import (
     ProjectQuerySet,
 )
 
+YEAR_VALIDATORS = [
+    MinValueValidator(1996, message=_("年度应在1996至2100之间。")),
+    MaxValueValidator(2100, message=_("年度应在1996至2100之间。")),
+]
 
-class Project(WesternPlace, Tracked):
+
+class PlacedRecord(WesternPlace):
+    """A record placed in the western county. A village alone is enough to place it: the
+    town is then taken from the village's code, so "in town T" finds it (imports and
+    scripts may save without running `clean`)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.village_id and not self.town_id:
+            self.town_id = self.village_id[:9]
+        super().save(*args, **kwargs)
+
+
+class Project(PlacedRecord, Tracked):
     """协作资金项目: a project funded (partly) by East–West cooperation aid funds."""
 
     class Category(models.TextChoices):
@@ -43,7 +62,7 @@ class Project(WesternPlace, Tracked):
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="projects"
     )
-    fund_year = models.PositiveSmallIntegerField(_("资金年度"))
+    fund_year = models.PositiveSmallIntegerField(_("资金年度"), validators=YEAR_VALIDATORS)
     name = models.CharField(_("项目名称"), max_length=200)
     category = models.CharField(_("项目类别"), max_length=20, choices=Category.choices)
     implementing_org = models.ForeignKey(
@@ -141,7 +160,7 @@ class ProjectProgress(models.Model):
         return f"{self.date} {self.percent_complete}%"
 
 
-class Investment(WesternPlace, Tracked):
+class Investment(PlacedRecord, Tracked):
     """招商引资: an enterprise from the east settling in the west."""
 
     partnership = models.ForeignKey(
@@ -208,7 +227,7 @@ class Investment(WesternPlace, Tracked):
             raise ValidationError(errors)
 
 
-class ConsumptionSale(WesternPlace, Tracked):
+class ConsumptionSale(PlacedRecord, Tracked):
     """消费帮扶: western products sold through a channel in a month."""
 
     class Channel(models.TextChoices):
@@ -231,7 +250,7 @@ class ConsumptionSale(WesternPlace, Tracked):
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="sales"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     month = models.PositiveSmallIntegerField(
         _("月份"),
         validators=[
@@ -283,7 +302,7 @@ class ConsumptionSale(WesternPlace, Tracked):
             raise ValidationError(errors)
 
 
-class Donation(WesternPlace, Tracked):
+class Donation(PlacedRecord, Tracked):
     """社会帮扶: a donation in cash or in kind from the east."""
 
     partnership = models.ForeignKey(

@@ -1,0 +1,278 @@
+"""Data entry of funds and industry: projects (with progress notes), investments,
+consumption sales and donations. Amounts are entered and shown in 万元."""
+
+from django.contrib import admin
+from django.db.models import F
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.admin_base import TrackedAdmin
+from cooperation.formatting import wan
+
+from .models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
+
+PARTNERSHIP_REGIONS = ("partnership__east_region", "partnership__west_region")
+PLACE_FIELDS = ("town", "village", "place_text")
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Filter by year of a date field; the years offered are those present (one query)."""
+
+    title = _("年度")
+    parameter_name = "year"
+    date_field = None
+
+    def lookups(self, request, model_admin):
+        years = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .annotate(y=ExtractYear(self.date_field))
+            .values_list("y", flat=True)
+            .distinct()
+        )
+        return [(str(y), str(y)) for y in sorted(years, reverse=True)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{f"{self.date_field}__year": int(value)})
+        return queryset
+
+
+class SignedYearFilter(YearListFilter):
+    date_field = "signed_on"
+
+
+class DonationYearFilter(YearListFilter):
+    date_field = "date"
+
+
+class UnofficialPlaceFilter(admin.SimpleListFilter):
+    title = _("非标准地名")
+    parameter_name = "unofficial_place"
+
+    def lookups(self, request, model_admin):
+        return (("1", _("是（按文字登记的地点）")), ("0", _("否")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.exclude(place_text="")
+        if self.value() == "0":
+            return queryset.filter(place_text="")
+        return queryset
+
+
+class PlacedAdmin(TrackedAdmin):
+    """What the four record types share: partnership, place, and the 非标准地名 flag."""
+
+    autocomplete_fields = ("partnership", "town", "village")
+    list_select_related = (*PARTNERSHIP_REGIONS, "town", "village")
+
+    @admin.display(description=_("地点"), ordering="town")
+    def place(self, obj):
+        return obj.place_display or "—"
+
+    @admin.display(description=_("非标准地名"), boolean=True, ordering="place_text")
+    def unofficial_place(self, obj):
+        return obj.place_is_unofficial
+
+
+def wan_column(field, label):
+    """A list column showing an amount in 万元 with thousands separators."""
+
+    @admin.display(description=label, ordering=field)
+    def column(self, obj):
+        return wan(getattr(obj, field))
+
+    column.__name__ = f"{field}_wan"
+    return column
+
+
+class ProjectProgressInline(admin.TabularInline):
+    model = ProjectProgress
+    fields = ("date", "text", "percent_complete")
+    extra = 1
+
+
+@admin.register(Project)
+class ProjectAdmin(PlacedAdmin):
+    list_display = (
+        "name",
+        "fund_year",
+        "category",
+        "status",
+        "place",
+        "unofficial_place",
+        "aid_funds_wan",
+        "local_funds_wan",
+        "other_funds_wan",
+        "beneficiaries",
+        "beneficiaries_poverty_exited",
+        "partnership",
+    )
+    list_filter = (
+        "fund_year",
+        "status",
+        "category",
+        ("town", admin.RelatedOnlyFieldListFilter),
+        UnofficialPlaceFilter,
+        "partnership",
+    )
+    search_fields = (
+        "name",
+        "description",
+        "place_text",
+        "town__name",
+        "village__name",
+        "implementing_org__name",
+    )
+    autocomplete_fields = (*PlacedAdmin.autocomplete_fields, "implementing_org")
+    inlines = [ProjectProgressInline]
+    fieldsets = (
+        (None, {"fields": ("partnership", "fund_year", "name", "category", "status")}),
+        (_("地点"), {"fields": PLACE_FIELDS}),
+        (_("资金（万元）"), {"fields": ("aid_funds", "local_funds", "other_funds")}),
+        (
+            _("实施与受益"),
+            {
+                "fields": (
+                    "implementing_org",
+                    "beneficiaries",
+                    "beneficiaries_poverty_exited",
+                    "start_date",
+                    "end_date",
+                    "description",
+                )
+            },
+        ),
+    )
+
+    aid_funds_wan = wan_column("aid_funds", _("协作资金（万元）"))
+    local_funds_wan = wan_column("local_funds", _("地方配套（万元）"))
+    other_funds_wan = wan_column("other_funds", _("其他资金（万元）"))
+
+
+class ArrivedOverAgreedFilter(admin.SimpleListFilter):
+    title = _("到位投资超过协议投资")
+    parameter_name = "over_agreed"
+
+    def lookups(self, request, model_admin):
+        return (("1", _("是")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(arrived__gt=F("agreed"))
+        return queryset
+
+
+@admin.register(Investment)
+class InvestmentAdmin(PlacedAdmin):
+    list_display = (
+        "enterprise",
+        "project_name",
+        "industry",
+        "signed_on",
+        "place",
+        "unofficial_place",
+        "agreed_wan",
+        "arrived_wan",
+        "jobs",
+        "partnership",
+    )
+    list_filter = (
+        SignedYearFilter,
+        "industry",
+        ("town", admin.RelatedOnlyFieldListFilter),
+        ArrivedOverAgreedFilter,
+        UnofficialPlaceFilter,
+        "partnership",
+    )
+    search_fields = ("enterprise", "project_name", "industry", "place_text", "town__name")
+    date_hierarchy = "signed_on"
+    fieldsets = (
+        (None, {"fields": ("partnership", "enterprise", "project_name", "industry", "signed_on")}),
+        (_("地点"), {"fields": PLACE_FIELDS}),
+        (
+            _("投资（万元）与就业"),
+            {"fields": ("agreed", "arrived", "arrived_over_agreed_confirmed", "jobs", "land_mu")},
+        ),
+        (None, {"fields": ("note",)}),
+    )
+
+    agreed_wan = wan_column("agreed", _("协议投资额（万元）"))
+    arrived_wan = wan_column("arrived", _("实际到位投资（万元）"))
+
+
+@admin.register(ConsumptionSale)
+class ConsumptionSaleAdmin(PlacedAdmin):
+    list_display = (
+        "year",
+        "month",
+        "channel",
+        "product_category",
+        "seller",
+        "buyer",
+        "place",
+        "unofficial_place",
+        "amount_wan",
+        "certified_amount_wan",
+        "partnership",
+    )
+    list_filter = (
+        "year",
+        "month",
+        "channel",
+        "product_category",
+        ("town", admin.RelatedOnlyFieldListFilter),
+        UnofficialPlaceFilter,
+        "partnership",
+    )
+    search_fields = ("seller", "buyer", "note", "place_text", "town__name")
+    fieldsets = (
+        (None, {"fields": ("partnership", "year", "month", "channel", "product_category")}),
+        (_("地点"), {"fields": PLACE_FIELDS}),
+        (
+            _("销售（万元）"),
+            {"fields": ("seller", "buyer", "amount", "certified_amount", "note")},
+        ),
+    )
+
+    amount_wan = wan_column("amount", _("销售金额（万元）"))
+    certified_amount_wan = wan_column("certified_amount", _("其中扶贫产品（万元）"))
+
+
+@admin.register(Donation)
+class DonationAdmin(PlacedAdmin):
+    list_display = (
+        "date",
+        "donor",
+        "recipient",
+        "place",
+        "unofficial_place",
+        "cash_wan",
+        "in_kind_wan",
+        "total_wan",
+        "purpose",
+        "partnership",
+    )
+    list_filter = (
+        DonationYearFilter,
+        ("town", admin.RelatedOnlyFieldListFilter),
+        UnofficialPlaceFilter,
+        "partnership",
+    )
+    search_fields = ("donor", "donor_org__name", "recipient", "purpose", "place_text")
+    autocomplete_fields = (*PlacedAdmin.autocomplete_fields, "donor_org")
+    date_hierarchy = "date"
+    fieldsets = (
+        (None, {"fields": ("partnership", "donor", "donor_org", "recipient", "date")}),
+        (_("地点"), {"fields": PLACE_FIELDS}),
+        (_("捐赠（万元）"), {"fields": ("cash", "in_kind", "purpose")}),
+    )
+
+    cash_wan = wan_column("cash", _("捐款（万元）"))
+    in_kind_wan = wan_column("in_kind", _("捐物折价（万元）"))
+
+    @admin.display(description=_("合计（万元）"))
+    def total_wan(self, obj):
+        return wan(obj.total)

@@ -1,0 +1,213 @@
+"""Filters of the four public lists (projects, investments, consumption sales, donations).
+
+Every indicator's `list_url` (see `indicators.py`) is a query string for one of these
+FilterSets: `partnership`, `year`, `town` (9-digit code), `month` where records have one,
+plus fixed values such as `exclude_cancelled=1`. Applied to all records, those parameters
+select exactly the rows that add up to the indicator (tested for every indicator).
+
+Bad values (`year=abc`, `town=zzz`, `month=13`) make the form invalid with a message
+naming the field; the FilterSet then selects no rows rather than silently dropping the
+filter (which would show, say, every town's rows under one town's heading).
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Partnership
+
+from .models import ConsumptionSale, Donation, Investment, Project
+
+YES = [("1", _("是"))]
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+def year_filter(field_name):
+    return IntegerFilter(
+        field_name=field_name,
+        label=_("年度"),
+        min_value=1996,
+        max_value=2100,
+        error_messages={
+            "invalid": _("年度应为四位数字，如 2021。"),
+            "min_value": _("年度应在1996至2100之间。"),
+            "max_value": _("年度应在1996至2100之间。"),
+        },
+    )
+
+
+def month_filter(field_name):
+    month_error = _("月份应为1至12。")
+    return IntegerFilter(
+        field_name=field_name,
+        label=_("月份"),
+        min_value=1,
+        max_value=12,
+        error_messages={"invalid": month_error, "min_value": month_error, "max_value": month_error},
+    )
+
+
+def town_filter():
+    return django_filters.CharFilter(
+        field_name="town",
+        label=_("镇（街道）代码"),
+        validators=[RegexValidator(r"^\d{9}$", message=_("镇（街道）代码应为9位数字。"))],
+    )
+
+
+def search_filter(*fields, label):
+    def search(queryset, name, value):
+        query = Q()
+        for field in fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
+
+    return django_filters.CharFilter(label=label, method=search)
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """What the four lists share: partnership, town, place written as text, and
+    "no rows" (not "all rows") when a parameter is invalid."""
+
+    partnership = django_filters.ModelChoiceFilter(
+        label=_("协作关系"), queryset=Partnership.objects.with_regions()
+    )
+    town = town_filter()
+    unofficial_place = django_filters.ChoiceFilter(
+        label=_("非标准地名"), choices=YES, method="filter_unofficial_place"
+    )
+
+    def filter_unofficial_place(self, queryset, name, value):
+        return queryset.with_unofficial_place() if value else queryset
+
+    def filter_queryset(self, queryset):
+        if not self.form.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+
+class ProjectFilter(ListFilterSet):
+    year = year_filter("fund_year")
+    status = django_filters.ChoiceFilter(label=_("项目状态"), choices=Project.Status.choices)
+    category = django_filters.ChoiceFilter(label=_("项目类别"), choices=Project.Category.choices)
+    exclude_cancelled = django_filters.ChoiceFilter(
+        label=_("不含已取消项目"), choices=YES, method="filter_exclude_cancelled"
+    )
+    q = search_filter(
+        "name",
+        "description",
+        "implementing_org__name",
+        "place_text",
+        "village__name",
+        "town__name",
+        label=_("项目名称、内容、实施单位或地点包含"),
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("fund_year", "year"), ("aid_funds", "aid_funds"), ("name", "name")),
+        field_labels={"year": _("资金年度"), "aid_funds": _("协作资金"), "name": _("项目名称")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def filter_exclude_cancelled(self, queryset, name, value):
+        return queryset.not_cancelled() if value else queryset
+
+
+class InvestmentFilter(ListFilterSet):
+    year = year_filter("signed_on__year")
+    month = month_filter("signed_on__month")
+    industry = django_filters.CharFilter(
+        field_name="industry", lookup_expr="icontains", label=_("行业包含")
+    )
+    q = search_filter(
+        "enterprise",
+        "project_name",
+        "industry",
+        "place_text",
+        "town__name",
+        label=_("企业名称、投资项目、行业或地点包含"),
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("signed_on", "signed_on"), ("agreed", "agreed"), ("arrived", "arrived")),
+        field_labels={
+            "signed_on": _("签约日期"),
+            "agreed": _("协议投资额"),
+            "arrived": _("实际到位投资"),
+        },
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = Investment
+        fields = []
+
+
+class ConsumptionSaleFilter(ListFilterSet):
+    year = year_filter("year")
+    month = month_filter("month")
+    channel = django_filters.ChoiceFilter(
+        label=_("销售渠道"), choices=ConsumptionSale.Channel.choices
+    )
+    product_category = django_filters.ChoiceFilter(
+        label=_("产品类别"), choices=ConsumptionSale.ProductCategory.choices
+    )
+    certified = django_filters.ChoiceFilter(
+        label=_("含国家认定扶贫产品"), choices=YES, method="filter_certified"
+    )
+    q = search_filter(
+        "seller", "buyer", "note", "place_text", "town__name", label=_("销售主体、采购方或备注包含")
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("year", "year"), ("month", "month"), ("amount", "amount")),
+        field_labels={"year": _("年度"), "month": _("月份"), "amount": _("销售金额")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = ConsumptionSale
+        fields = []
+
+    def filter_certified(self, queryset, name, value):
+        return queryset.with_certified_products() if value else queryset
+
+
+class DonationFilter(ListFilterSet):
+    KIND_CHOICES = [("cash", _("含捐款")), ("in_kind", _("含捐物"))]
+
+    year = year_filter("date__year")
+    month = month_filter("date__month")
+    kind = django_filters.ChoiceFilter(
+        label=_("捐赠方式"), choices=KIND_CHOICES, method="filter_kind"
+    )
+    q = search_filter(
+        "donor",
+        "donor_org__name",
+        "recipient",
+        "purpose",
+        "place_text",
+        label=_("捐赠方、受赠单位或用途包含"),
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("date", "date"), ("cash", "cash"), ("in_kind", "in_kind")),
+        field_labels={"date": _("捐赠日期"), "cash": _("捐款"), "in_kind": _("捐物折价")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = Donation
+        fields = []
+
+    def filter_kind(self, queryset, name, value):
+        if value == "cash":
+            return queryset.in_cash()
+        if value == "in_kind":
+            return queryset.in_kind()
+        return queryset

@@ -1,0 +1,172 @@
+"""A small data set built by hand, with the figures worked out by hand in `FIGURES`.
+
+Partnership P is 武进区—汉滨区 (the `partnership` fixture); Q is 新北区—汉阴县, whose
+records carry large numbers so that any leak into P's figures shows."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+
+from cooperation.models import Region
+from projects.models import Project
+from tests.projects.factories import (
+    HANYIN_CHENGGUAN,
+    LAOCHENG,
+    XINCHENG,
+    ConsumptionSaleFactory,
+    DonationFactory,
+    InvestmentFactory,
+    ProjectFactory,
+    second_partnership,
+)
+
+day = datetime.date
+
+
+@pytest.fixture
+def other_partnership(db):
+    return second_partnership()
+
+
+@pytest.fixture
+def laocheng(db):
+    return Region.objects.get(code=LAOCHENG)
+
+
+@pytest.fixture
+def dataset(partnership, other_partnership):
+    p, q = partnership, other_partnership
+    # Projects of P
+    ProjectFactory(
+        partnership=p, fund_year=2021, town_id=LAOCHENG, category="industry",
+        status="completed", aid_funds=D("100.5"), beneficiaries=10, beneficiaries_poverty_exited=4,
+    )  # fmt: skip
+    ProjectFactory(
+        partnership=p, fund_year=2021, town_id=XINCHENG, category="infrastructure",
+        status="building", aid_funds=D("200.25"), beneficiaries=30, beneficiaries_poverty_exited=12,
+    )  # fmt: skip
+    ProjectFactory(  # cancelled: never counts
+        partnership=p, fund_year=2021, town_id=LAOCHENG, category="education",
+        status=Project.Status.CANCELLED, aid_funds=D("999"), beneficiaries=500,
+        beneficiaries_poverty_exited=200,
+    )  # fmt: skip
+    ProjectFactory(  # placed only by text (非标准地名)
+        partnership=p, fund_year=2021, town_id=None, place_text="关山镇魏埭村", category="other",
+        status="operating", aid_funds=D("10"), beneficiaries=2, beneficiaries_poverty_exited=2,
+    )  # fmt: skip
+    ProjectFactory(
+        partnership=p, fund_year=2022, town_id=LAOCHENG, category="industry",
+        status="planned", aid_funds=D("50"), beneficiaries=5, beneficiaries_poverty_exited=1,
+    )  # fmt: skip
+    ProjectFactory(
+        partnership=q, fund_year=2021, town_id=HANYIN_CHENGGUAN, aid_funds=D("7000"),
+        beneficiaries=100, beneficiaries_poverty_exited=50,
+    )  # fmt: skip
+
+    # Investments of P (企业甲 signs twice in 2021: one enterprise)
+    InvestmentFactory(
+        partnership=p, enterprise="企业甲", signed_on=day(2021, 3, 15), town_id=LAOCHENG,
+        agreed=D("1000"), arrived=D("600"), jobs=20,
+    )  # fmt: skip
+    InvestmentFactory(
+        partnership=p, enterprise="企业乙", signed_on=day(2021, 12, 31), town_id=XINCHENG,
+        agreed=D("500.5"), arrived=D("700"), arrived_over_agreed_confirmed=True, jobs=15,
+    )  # fmt: skip
+    InvestmentFactory(
+        partnership=p, enterprise="企业甲", signed_on=day(2021, 7, 1), town_id=LAOCHENG,
+        agreed=D("200"), arrived=D("200"), jobs=5,
+    )  # fmt: skip
+    InvestmentFactory(
+        partnership=p, enterprise="企业丙", signed_on=day(2022, 1, 1), town_id=LAOCHENG,
+        agreed=D("3000"), arrived=D("0"), jobs=100,
+    )  # fmt: skip
+    InvestmentFactory(
+        partnership=q, enterprise="企业丁", signed_on=day(2021, 5, 1), town_id=HANYIN_CHENGGUAN,
+        agreed=D("8888"), arrived=D("88"), jobs=99,
+    )  # fmt: skip
+
+    # Consumption sales of P
+    ConsumptionSaleFactory(
+        partnership=p, year=2021, month=1, channel="counter", town_id=LAOCHENG,
+        amount=D("100"), certified_amount=D("60"),
+    )  # fmt: skip
+    ConsumptionSaleFactory(
+        partnership=p, year=2021, month=12, channel="832", town_id=XINCHENG,
+        amount=D("40.1234"), certified_amount=D("40.1234"),
+    )  # fmt: skip
+    ConsumptionSaleFactory(
+        partnership=p, year=2021, month=12, channel="ecommerce", town_id=LAOCHENG,
+        amount=D("9.8766"), certified_amount=D("0"),
+    )  # fmt: skip
+    ConsumptionSaleFactory(
+        partnership=p, year=2022, month=1, channel="counter", town_id=LAOCHENG,
+        amount=D("77"), certified_amount=D("7"),
+    )  # fmt: skip
+    ConsumptionSaleFactory(
+        partnership=q, year=2021, month=12, channel="counter", town_id=HANYIN_CHENGGUAN,
+        amount=D("5555"), certified_amount=D("555"),
+    )  # fmt: skip
+
+    # Donations of P
+    DonationFactory(partnership=p, date=day(2021, 1, 1), town_id=LAOCHENG, cash=D("10"), in_kind=D("0"))
+    DonationFactory(
+        partnership=p, date=day(2021, 12, 31), town_id=XINCHENG, cash=D("2.5"), in_kind=D("7.5")
+    )
+    DonationFactory(
+        partnership=p, date=day(2022, 1, 1), town_id=LAOCHENG, cash=D("100"), in_kind=D("100")
+    )
+    DonationFactory(
+        partnership=p, date=day(2020, 12, 31), town_id=LAOCHENG, cash=D("1000"), in_kind=D("0")
+    )
+    DonationFactory(
+        partnership=q, date=day(2021, 12, 31), town_id=HANYIN_CHENGGUAN, cash=D("3333"),
+        in_kind=D("333"),
+    )  # fmt: skip
+    return p
+
+
+# Figures of P worked out by hand from the data set above: (key, year, town, month) → value.
+FIGURES = [
+    # funds.aid 2021: 100.5 + 200.25 + 10 (the cancelled 999 left out, 2022's 50 left out)
+    ("funds.aid", 2021, None, None, D("310.75")),
+    ("funds.aid", 2021, LAOCHENG, None, D("100.5")),  # cancelled 999 in 老城 left out
+    ("funds.aid", 2022, None, None, D("50")),
+    ("funds.aid", 2023, None, None, D("0")),
+    ("funds.projects", 2021, None, None, 3),
+    ("funds.projects", 2021, LAOCHENG, None, 1),
+    ("funds.projects", 2022, None, None, 1),
+    ("funds.beneficiaries", 2021, None, None, 42),  # 10 + 30 + 2
+    ("funds.beneficiaries", 2021, XINCHENG, None, 30),
+    ("funds.beneficiaries_poverty_exited", 2021, None, None, 18),  # 4 + 12 + 2
+    ("funds.beneficiaries_poverty_exited", 2022, None, None, 1),
+    # donations 2021: 1 Jan (10 + 0) and 31 Dec (2.5 + 7.5); 31 Dec 2020 and 1 Jan 2022 out
+    ("funds.donations_cash", 2021, None, None, D("12.5")),  # 10 + 2.5
+    ("funds.donations_in_kind", 2021, None, None, D("7.5")),
+    ("funds.donations_total", 2021, None, None, D("20")),  # 12.5 + 7.5
+    ("funds.donations_total", 2021, None, 12, D("10")),  # 2.5 + 7.5
+    ("funds.donations_cash", 2021, LAOCHENG, None, D("10")),
+    ("funds.donations_cash", 2020, None, None, D("1000")),
+    ("funds.donations_total", 2022, None, 1, D("200")),  # 100 + 100
+    # investments 2021: 甲 (15 Mar, 1 Jul) and 乙 (31 Dec); 丙 signed 1 Jan 2022
+    ("industry.enterprises_settled", 2021, None, None, 2),  # 甲 counted once
+    ("industry.enterprises_settled", 2021, LAOCHENG, None, 1),
+    ("industry.enterprises_settled", 2022, None, None, 1),
+    ("industry.investment_agreed", 2021, None, None, D("1700.5")),  # 1000 + 500.5 + 200
+    ("industry.investment_agreed", 2021, LAOCHENG, None, D("1200")),  # 1000 + 200
+    ("industry.investment_agreed", 2021, None, 12, D("500.5")),
+    ("industry.investment_arrived", 2021, None, None, D("1500")),  # 600 + 700 + 200
+    ("industry.investment_arrived", 2022, None, None, D("0")),
+    ("industry.jobs", 2021, None, None, 40),  # 20 + 15 + 5
+    ("industry.jobs", 2021, None, 7, 5),
+    ("industry.jobs", 2022, None, 1, 100),
+    # sales 2021: Jan 100 (60), Dec 40.1234 (40.1234) + 9.8766 (0); Jan 2022 77 (7)
+    ("consumption.amount", 2021, None, None, D("150")),  # 100 + 40.1234 + 9.8766
+    ("consumption.amount", 2021, None, 12, D("50")),  # 40.1234 + 9.8766
+    ("consumption.amount", 2021, LAOCHENG, None, D("109.8766")),  # 100 + 9.8766
+    ("consumption.amount", 2022, None, 1, D("77")),
+    ("consumption.certified_amount", 2021, None, None, D("100.1234")),  # 60 + 40.1234
+    ("consumption.certified_amount", 2021, None, 12, D("40.1234")),
+    ("consumption.certified_amount", 2021, XINCHENG, 12, D("40.1234")),
+    ("consumption.certified_amount", 2021, LAOCHENG, 12, D("0")),
+]

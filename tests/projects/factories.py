@@ -1,0 +1,90 @@
+"""Factories of the projects app. Places default to real towns of 汉滨区 (the western county
+of the default partnership 武进区—汉滨区)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from projects.models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
+from tests.cooperation.factories import PartnershipFactory, region
+
+LAOCHENG = "610902001"  # 老城街道, 汉滨区
+XINCHENG = "610902002"  # 新城街道, 汉滨区
+XIDAJIE = "610902001003"  # 西大街社区居委会, in 老城街道
+BEIMEN = "610902002001"  # 北门社区居委会, in 新城街道
+HANYIN = "610921"  # 汉阴县
+HANYIN_CHENGGUAN = "610921100"  # 城关镇, 汉阴县
+XINBEI = "320411"  # 新北区, Changzhou
+
+
+def second_partnership():
+    """A second partnership (新北区—汉阴县) whose records must never count in the first."""
+    return PartnershipFactory(east_region=region(XINBEI), west_region=region(HANYIN))
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    fund_year = 2021
+    name = factory.Sequence(lambda n: f"协作项目{n}")
+    category = Project.Category.INDUSTRY
+    status = Project.Status.COMPLETED
+    town_id = LAOCHENG
+    aid_funds = Decimal("100")
+    beneficiaries = 10
+    beneficiaries_poverty_exited = 4
+
+
+class ProjectProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectProgress
+
+    project = factory.SubFactory(ProjectFactory)
+    date = datetime.date(2021, 6, 1)
+    text = "主体工程完工"
+    percent_complete = 60
+
+
+class InvestmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investment
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    enterprise = factory.Sequence(lambda n: f"常州企业{n}")
+    industry = "新材料"
+    signed_on = datetime.date(2021, 5, 1)
+    town_id = LAOCHENG
+    agreed = Decimal("1000")
+    arrived = Decimal("600")
+    jobs = 20
+
+
+class ConsumptionSaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsumptionSale
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    year = 2021
+    month = 5
+    channel = ConsumptionSale.Channel.COUNTER
+    product_category = ConsumptionSale.ProductCategory.TEA
+    seller = "汉滨茶业"
+    town_id = LAOCHENG
+    amount = Decimal("50")
+    certified_amount = Decimal("30")
+
+
+class DonationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    donor = factory.Sequence(lambda n: f"爱心企业{n}")
+    recipient = "老城街道办事处"
+    date = datetime.date(2021, 5, 1)
+    town_id = LAOCHENG
+    cash = Decimal("10")
+    in_kind = Decimal("5")
