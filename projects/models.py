@@ -143,7 +143,7 @@ class ProjectProgress(models.Model):
     date = models.DateField(_("日期"))
     text = models.TextField(_("进展情况"))
     percent_complete = models.PositiveSmallIntegerField(
-        _("完成比例（%）"), validators=[MaxValueValidator(100, message=_("完成比例不能超过100%。"))]
+        _("完成比例（%）"), validators=[MaxValueValidator(100, message=_("完成比例不能超过100。"))]
     )
 
     class Meta:

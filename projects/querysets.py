@@ -271,12 +271,7 @@ class DonationQuerySet(PlaceQuerySet):
 
     def totals(self):
         """Cash, value in kind, and both together (万元); number of donations."""
-        return self.aggregate(
-            cash=_money_sum("cash"),
-            in_kind=_money_sum("in_kind"),
-            total=_money_sum(F("cash") + F("in_kind")),
-            donations=Count("id"),
-        )
+        return self.aggregate(**self._aggregates(), donations=Count("id"))
 
     def cash_total(self):
         return self.aggregate(v=_money_sum("cash"))["v"]
@@ -289,10 +284,11 @@ class DonationQuerySet(PlaceQuerySet):
         return self.aggregate(v=_money_sum(F("cash") + F("in_kind")))["v"]
 
     def _aggregates(self):
+        # "total" first: once an aggregate named "cash" exists, F("cash") would mean it.
         return {
+            "total": _money_sum(F("cash") + F("in_kind")),
             "cash": _money_sum("cash"),
             "in_kind": _money_sum("in_kind"),
-            "total": _money_sum(F("cash") + F("in_kind")),
         }
 
     def totals_by_year(self):

@@ -109,7 +109,9 @@ def dataset(partnership, other_partnership):
     )  # fmt: skip
 
     # Donations of P
-    DonationFactory(partnership=p, date=day(2021, 1, 1), town_id=LAOCHENG, cash=D("10"), in_kind=D("0"))
+    DonationFactory(
+        partnership=p, date=day(2021, 1, 1), town_id=LAOCHENG, cash=D("10"), in_kind=D("0")
+    )
     DonationFactory(
         partnership=p, date=day(2021, 12, 31), town_id=XINCHENG, cash=D("2.5"), in_kind=D("7.5")
     )

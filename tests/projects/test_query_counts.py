@@ -1,0 +1,107 @@
+"""Every figure runs the same number of queries (one) with 10 rows as with 200."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cooperation.indicators import registry
+from cooperation.models import Region
+from projects.models import ConsumptionSale, Donation, Investment, Project
+from tests.projects.factories import (
+    LAOCHENG,
+    XINCHENG,
+    ConsumptionSaleFactory,
+    DonationFactory,
+    InvestmentFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_KEYS = sorted(i.key for i in registry if i.compute.__module__ == "projects.indicators")
+
+
+def add_rows(partnership, n, start=0):
+    """n rows of each kind in 2021, spread over two towns, months and statuses."""
+    for i in range(start, start + n):
+        town = LAOCHENG if i % 2 else XINCHENG
+        month = i % 12 + 1
+        ProjectFactory(
+            partnership=partnership,
+            town_id=town,
+            status="cancelled" if i % 5 == 0 else "building",
+        )
+        InvestmentFactory(
+            partnership=partnership,
+            town_id=town,
+            enterprise=f"企业{i % 7}",
+            signed_on=datetime.date(2021, month, 1 + i // 12 % 28),
+        )
+        ConsumptionSaleFactory(partnership=partnership, town_id=town, month=month)
+        DonationFactory(partnership=partnership, town_id=town, date=datetime.date(2021, month, 1))
+
+
+def queries_of(func):
+    with CaptureQueriesContext(connection) as ctx:
+        func()
+    return len(ctx.captured_queries)
+
+
+def figure_calls(partnership, town):
+    calls = {}
+    for key in PROJECT_KEYS:
+        ind = registry[key]
+        calls[key] = lambda ind=ind: ind.value(partnership, 2021)
+        calls[f"{key}@town"] = lambda ind=ind: ind.value(partnership, 2021, town=town)
+        if ind.by_month:
+            calls[f"{key}@month"] = lambda ind=ind: ind.value(partnership, 2021, month=3)
+    p = partnership
+    calls.update(
+        {
+            "aid_funds_by_year": lambda: Project.objects.for_partnership(p).aid_funds_by_year(),
+            "aid_funds_by_town": lambda: Project.objects.for_partnership(p).aid_funds_by_town(2021),
+            "aid_funds_by_category": lambda: Project.objects.for_partnership(
+                p
+            ).aid_funds_by_category(2021),
+            "project_totals": lambda: Project.objects.for_partnership(p).totals(),
+            "investments_by_year": lambda: Investment.objects.for_partnership(p).totals_by_year(),
+            "investments_by_month": lambda: Investment.objects.for_partnership(p).totals_by_month(
+                2021
+            ),
+            "investments_by_town": lambda: Investment.objects.for_partnership(p).totals_by_town(
+                2021
+            ),
+            "sales_by_year": lambda: ConsumptionSale.objects.for_partnership(p).amounts_by_year(),
+            "sales_by_month": lambda: ConsumptionSale.objects.for_partnership(p).amounts_by_month(
+                2021
+            ),
+            "sales_by_channel": lambda: ConsumptionSale.objects.for_partnership(
+                p
+            ).amounts_by_channel(2021),
+            "sales_by_category": lambda: ConsumptionSale.objects.for_partnership(
+                p
+            ).amounts_by_product_category(2021),
+            "sales_by_town": lambda: ConsumptionSale.objects.for_partnership(p).amounts_by_town(
+                2021
+            ),
+            "donations_by_year": lambda: Donation.objects.for_partnership(p).totals_by_year(),
+            "donations_by_month": lambda: Donation.objects.for_partnership(p).totals_by_month(2021),
+            "donation_totals": lambda: Donation.objects.for_partnership(p).totals(),
+        }
+    )
+    return calls
+
+
+def test_every_figure_runs_one_query_with_10_and_with_200_rows(partnership):
+    town = Region.objects.get(code=LAOCHENG)
+    calls = figure_calls(partnership, town)
+    add_rows(partnership, 10)
+    with_10 = {name: queries_of(call) for name, call in calls.items()}
+    add_rows(partnership, 190, start=10)
+    with_200 = {name: queries_of(call) for name, call in calls.items()}
+    assert with_10 == with_200
+    assert set(with_200.values()) == {1}
+    # and the rows are really there: 200 projects of which 40 cancelled (every fifth)
+    assert registry["funds.projects"].value(partnership, 2021) == 160
