@@ -1,12 +1,157 @@
 """What every admin page of the project shares: who/when columns, history behind a
-permission, and the current user recorded on save."""
+permission, the current user recorded on save, and optimistic locking: a change form
+carries the version it was loaded with, and a save based on a stale version is refused
+with the list of what changed since, so two clerks never silently overwrite each other."""
+
+import json
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+# Hidden inputs of the change form (templates/admin/change_form.html): the version of the
+# record, and of each inline row ({formset prefix: {pk: version}}), as they were loaded.
+LOADED_VERSION = "_loaded_version"
+LOADED_INLINE_VERSIONS = "_loaded_inline_versions"
+
+
+def _stored_version(model, pk):
+    """The record's version in the database, locking the row until the admin's transaction
+    ends, so that two saves posted at the same moment are checked one after the other."""
+    queryset = model._base_manager.filter(pk=pk)
+    if transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+        queryset = queryset.select_for_update()
+    return queryset.values_list("version", flat=True).first()
+
+
+def _shown(field, value):
+    """A field's value as a clerk reads it (choice labels, related records' names)."""
+    if value is None or value == "":
+        return gettext("（空）")
+    if field.is_relation and not isinstance(value, models.Model):
+        value = field.related_model._base_manager.filter(pk=value).first() or value
+    elif field.choices:
+        value = dict(field.flatchoices).get(value, value)
+    elif isinstance(value, bool):
+        value = gettext("是") if value else gettext("否")
+    return str(localize(value))
+
+
+def conflict_message(form, loaded):
+    """What changed in the stored record since version `loaded`, field by field: the value
+    this form submitted against the value stored, and who stored it when."""
+    model = type(form.instance)
+    stored = model._base_manager.get(pk=form.instance.pk)
+    then = form.instance.history.filter(version=loaded).order_by("-history_date").first()
+    cleaned = getattr(form, "cleaned_data", {})
+    rows = []
+    for field in model._meta.concrete_fields:
+        if field.name not in form.fields or field.name not in cleaned:
+            continue
+        stored_value = field.value_from_object(stored)
+        if then is not None:
+            changed = getattr(then, field.attname, None) != stored_value
+        else:  # no history of the loaded version: show every difference
+            changed = cleaned[field.name] != getattr(stored, field.name)
+        if changed:
+            rows.append(
+                (
+                    field.verbose_name,
+                    _shown(field, cleaned[field.name]),
+                    _shown(field, stored_value),
+                )
+            )
+    intro = gettext(
+        "“%(record)s”在您打开后已被 %(who)s 于 %(when)s 修改（版本 %(loaded)s → %(stored)s），"
+        "您的修改未保存，以免覆盖对方的修改。请重新打开此记录，核对后再修改。"
+    ) % {
+        "record": stored,
+        "who": stored.updated_by or gettext("他人"),
+        "when": localize(timezone.localtime(stored.updated_at)) if stored.updated_at else "",
+        "loaded": loaded,
+        "stored": stored.version,
+    }
+    items = format_html_join(
+        "",
+        "<li>{}：{} “{}”，{} “{}”</li>",
+        (
+            (label, gettext("您提交的"), mine, gettext("已保存的"), theirs)
+            for label, mine, theirs in rows
+        ),
+    )
+    return format_html("{}<ul>{}</ul>", intro, items) if rows else format_html("{}", intro)
+
+
+def _parse_version(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _("表单的版本号无效，请重新打开此记录。"), code="bad_version"
+        ) from None
+
+
+class StaleEditGuard:
+    """Mixed into the admin's ModelForm of a change form: refuses the save when the record
+    was saved by someone else after this form was loaded."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None or LOADED_VERSION not in self.data:
+            # Add forms, and forms rendered without the hidden version (the history revert
+            # form, which is an explicit overwrite), have nothing to compare.
+            return cleaned_data
+        loaded = _parse_version(self.data[LOADED_VERSION])
+        stored = _stored_version(type(self.instance), self.instance.pk)
+        if stored is None:
+            raise ValidationError(_("此记录已被他人删除，未保存。"), code="deleted")
+        if stored != loaded:
+            raise ValidationError(conflict_message(self, loaded), code="stale")
+        self.instance.version = stored
+        return cleaned_data
+
+
+class StaleInlineGuard:
+    """Mixed into an inline formset of tracked rows: a row changed or deleted on this page
+    that someone saved elsewhere (e.g. on its own change page) since loading is refused."""
+
+    def clean(self):
+        super().clean()
+        try:
+            loaded_rows = json.loads(self.data.get(LOADED_INLINE_VERSIONS) or "{}")
+        except ValueError:
+            loaded_rows = None
+        if not isinstance(loaded_rows, dict):
+            raise ValidationError(_("表单的版本号无效，请重新打开此记录。"), code="bad_version")
+        loaded_rows = loaded_rows.get(self.prefix) or {}
+        conflicts = []
+        for form in self.initial_forms:
+            pk = form.instance.pk
+            if pk is None or str(pk) not in loaded_rows:
+                continue
+            if not (form.has_changed() or self._should_delete_form(form)):
+                continue  # an untouched row is not saved, so it overwrites nothing
+            loaded = _parse_version(loaded_rows[str(pk)])
+            stored = _stored_version(self.model, pk)
+            if stored is None:
+                conflicts.append(_("“%(record)s”已被他人删除。") % {"record": form.instance})
+            elif stored != loaded:
+                conflicts.append(conflict_message(form, loaded))
+            else:
+                form.instance.version = stored
+        if conflicts:
+            raise ValidationError(conflicts, code="stale")
+
+
+def _has_version(model):
+    return any(f.name == "version" for f in model._meta.concrete_fields)
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -16,6 +161,36 @@ class TrackedAdmin(SimpleHistoryAdmin):
     show_full_result_count = False  # a second COUNT(*) over big tables is not worth it
     history_permission = "cooperation.view_history"
     readonly_fields = AUDIT_FIELDS
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or issubclass(form, StaleEditGuard):
+            return form
+        return type(form)(form.__name__, (StaleEditGuard, form), {})
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if obj is not None and _has_version(formset.model):
+                formset = type(formset.__name__, (StaleInlineGuard, formset), {})
+            yield formset, inline
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            # After a refused save the form keeps the versions it was loaded with, so that
+            # posting it again is refused again rather than overwriting.
+            posted = request.POST if request.method == "POST" else {}
+            context["tracked_version"] = posted.get(LOADED_VERSION, obj.version)
+            context["tracked_inline_versions"] = posted.get(LOADED_INLINE_VERSIONS) or json.dumps(
+                {
+                    inline.formset.prefix: {
+                        str(form.instance.pk): form.instance.version
+                        for form in inline.formset.initial_forms
+                    }
+                    for inline in context.get("inline_admin_formsets", [])
+                    if _has_version(inline.formset.model)
+                }
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -45,6 +220,12 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # Count on from the stored version, also when reverting to an old one from
+            # the history page (whose instance carries the old version number).
+            stored = _stored_version(type(obj), obj.pk)
+            if stored is not None:
+                obj.version = stored
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         obj.updated_by = request.user

@@ -131,13 +131,15 @@ STORAGES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
-ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+# The admin lives at a configurable path, so it is not where scanners look for it.
+ADMIN_URL = (env.str("ADMIN_URL", default="admin/").strip("/") or "admin") + "/"
 
 # Sessions expire after a working day, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 # HTTPS switches, on in production behind TLS (see README "Deploying").
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -148,6 +150,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -171,8 +175,13 @@ CONTENT_SECURITY_POLICY = {
 # Login throttling (django-axes): lock the account after AXES_FAILURE_LIMIT wrong passwords.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-# Failures count per account and per address; either reaching the limit locks.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per account by default. Not per address: behind a reverse proxy or an
+# office NAT every user shares one address, and five typos by five colleagues would lock
+# the whole office out. "username,ip_address" counts both; "username+ip_address" the pair.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username"])
+]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
