@@ -1,0 +1,1275 @@
+"""Reading the spreadsheets (台账) staff already keep, and writing them back out.
+
+Three layers, used by the admin import (django-import-export) and by
+`manage.py import_records` alike, so both apply exactly the same parsing and validation:
+
+1. Files → `tablib.Dataset`: CSV in UTF-8, UTF-8 with BOM, GBK/GB18030 (detected, not asked)
+   or UTF-16 (Excel's "Unicode text"); XLSX through openpyxl. Trailing empty rows and
+   columns are dropped; a title row above the header ("2021年项目台账") is skipped.
+2. Cells → Python values: amounts "1,234.50", "1234.5万元", full-width digits; dates
+   "2021-04-05", "2021/4/5", "2021年4月5日" and Excel date cells; choices by their Chinese
+   label; regions by official code or by name within the partnership's western county.
+   Every failure is a `ValueError` whose text a clerk understands.
+3. `TrackedResource`: the base of every resource. Natural keys are prefetched (no query per
+   row), rows are validated with the model's own `full_clean()`, unchanged rows are
+   reported as such, errors name the spreadsheet row and column, and rows are written with
+   `bulk_create` / `bulk_update` plus their history, all in one transaction.
+
+Exports go through the same resources: CSV with a BOM (Excel opens it as UTF-8), cells that
+start with = + - @ tab or CR neutralised with a leading apostrophe (stripped again on import,
+so an exported file imports back unchanged), XLSX with such cells and ID numbers typed as
+text.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections import OrderedDict, defaultdict
+from decimal import Decimal
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import InvalidRow, Result, RowResult
+
+from .models import Partnership, Region, Tracked
+
+# --------------------------------------------------------------------------------------
+# 1. Files
+# --------------------------------------------------------------------------------------
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (encoding, format, shape)."""
+
+
+def decode_text(data):
+    """Bytes of a text file → str. UTF-8 (with or without BOM) first, then UTF-16 with its BOM,
+    then GB18030 (a superset of GBK and GB2312, what Chinese Excel writes), then whatever
+    charset-normalizer finds. Nothing to choose for the clerk."""
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ImportFileError(
+            gettext("无法识别文件的字符编码。请在 Excel 中另存为“CSV UTF-8”或 XLSX 后再导入。")
+        )
+    return str(best)
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _trimmed(headers, rows):
+    """Drop trailing empty rows, and trailing columns with neither a header nor a value."""
+    while rows and all(_is_blank(v) for v in rows[-1]):
+        rows.pop()
+    width = len(headers)
+    while (
+        width
+        and _is_blank(headers[width - 1])
+        and all(len(r) < width or _is_blank(r[width - 1]) for r in rows)
+    ):
+        width -= 1
+    headers = [("" if h is None else str(h).strip()) for h in headers[:width]]
+    return headers, [list(r[:width]) + [None] * (width - len(r)) for r in rows]
+
+
+def dataset_from_rows(rows):
+    """A list of rows (the first one the header) → Dataset, trimmed."""
+    rows = [list(r) for r in rows]
+    if not rows:
+        return tablib.Dataset()
+    headers, body = _trimmed(rows[0], rows[1:])
+    # Values beyond the header would be lost (or shift columns): refuse the file.
+    for line, row in enumerate(rows[1 : len(body) + 1], 2):
+        if any(not _is_blank(v) for v in row[len(headers) :]):
+            raise ImportFileError(
+                gettext("第%(line)d行的列数多于表头（表头共%(n)d列），请检查是否有多余的逗号。")
+                % {"line": line, "n": len(headers)}
+            )
+    dataset = tablib.Dataset(headers=headers)
+    dataset.extend(body)
+    return dataset
+
+
+def read_csv(data):
+    text = decode_text(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    rows = [
+        [cell.strip() for cell in row]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ]
+    return dataset_from_rows(rows)
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def read_xlsx(data):
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
+        raise ImportFileError(
+            gettext(
+                "无法读取 XLSX 文件（%(error)s）。请确认文件是 Excel 2007 及以后的 .xlsx 格式。"
+            )
+            % {"error": type(exc).__name__}
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_xlsx_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return dataset_from_rows(rows)
+
+
+def read_file(data, name):
+    """Bytes of a CSV or XLSX file (by its name's extension, or by content) → Dataset."""
+    lower = (name or "").lower()
+    if lower.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+        return read_xlsx(data)
+    if lower.endswith(".xls"):
+        raise ImportFileError(gettext("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV。"))
+    return read_csv(data)
+
+
+# --------------------------------------------------------------------------------------
+# Formula neutralising (exports) and its undoing (imports)
+# --------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unneutralise(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+class CSV(base_formats.CSV):
+    """CSV that reads any encoding Chinese Excel writes and writes UTF-8 with a BOM.
+
+    Declared binary so that django-import-export hands over the raw bytes (it would
+    otherwise decode them as UTF-8 and fail on GBK)."""
+
+    native_types = False
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_csv(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(dataset.headers or [])
+        for row in dataset:
+            writer.writerow(["" if v is None else neutralise(str(v)) for v in row])
+        return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+class XLSX(base_formats.XLSX):
+    """XLSX read with dates kept as dates and empty trailing rows dropped; written with
+    numbers and dates as such, and every text cell (ID numbers, "=…") typed as text."""
+
+    native_types = True
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_xlsx(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        import openpyxl
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(list(dataset.headers or []))
+        for row in dataset:
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    cell = openpyxl.cell.WriteOnlyCell(sheet)
+                    # Assigning a str starting with "=" would make it a formula; set it as text.
+                    cell._value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+                    cell.data_type = "s"
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+FORMATS = [CSV, XLSX]
+
+
+# --------------------------------------------------------------------------------------
+# 2. Cells
+# --------------------------------------------------------------------------------------
+
+
+def normalise_text(value):
+    """NFKC (full-width digits, letters and punctuation → ASCII), spaces trimmed."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def cell_text(value):
+    """A cell as text, for text fields: numbers from XLSX without a trailing ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return unneutralise(str(value).strip())
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# Units a clerk may append, and their value in the field's unit (yuan or 万元).
+_UNITS_IN_YUAN = {"亿元": Decimal(100_000_000), "万元": Decimal(10_000), "元": Decimal(1)}
+
+
+def parse_decimal(value, *, unit="万元", places=4, what=None):
+    """'1,234.50', '1234.5万元', '１２３４．５', 1234.5 (an Excel number) → Decimal in `unit`.
+
+    A cell may name its unit (亿元, 万元, 元); it is converted to the column's unit. More
+    decimal places than the field keeps (4 for 万元: exact to the yuan) are refused rather
+    than rounded away, except for binary floats from Excel which are rounded."""
+    what = what or gettext("金额")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(gettext("'%(v)s' 不是有效的%(what)s") % {"v": value, "what": what})
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places))
+    raw = str(value).strip()
+    text = normalise_text(raw).replace("，", ",").replace(" ", "")
+    factor = Decimal(1)
+    for suffix, in_yuan in _UNITS_IN_YUAN.items():
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            factor = in_yuan / _UNITS_IN_YUAN[unit]
+            break
+    if _GROUPED_NUMBER.match(text):
+        text = text.replace(",", "")
+    if not _PLAIN_NUMBER.match(text):
+        raise ValueError(gettext("'%(v)s' 不是有效的%(what)s") % {"v": raw, "what": what})
+    number = Decimal(text) * factor
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise ValueError(
+            gettext("'%(v)s' 的小数位太多（最多%(places)d位）") % {"v": raw, "places": places}
+        )
+    return number.quantize(Decimal(1).scaleb(-places)) if factor != 1 else number
+
+
+def parse_integer(value, *, what=None):
+    what = what or gettext("整数")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(gettext("'%(v)s' 不是有效的%(what)s") % {"v": value, "what": what})
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal):
+        if value == int(value):
+            return int(value)
+        raise ValueError(gettext("'%(v)s' 不是整数") % {"v": value})
+    raw = str(value).strip()
+    text = normalise_text(raw).replace(" ", "")
+    text = re.sub(r"(人|个|家|次|名|人次|户)$", "", text)
+    if _GROUPED_NUMBER.match(text):
+        text = text.replace(",", "")
+    if re.fullmatch(r"[+-]?\d+(\.0*)?", text):
+        return int(Decimal(text))
+    if _PLAIN_NUMBER.match(text):
+        raise ValueError(gettext("'%(v)s' 不是整数") % {"v": raw})
+    raise ValueError(gettext("'%(v)s' 不是有效的%(what)s") % {"v": raw, "what": what})
+
+
+def parse_year(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.date):
+        return value.year
+    raw = str(value).strip()
+    text = normalise_text(raw)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    match = re.fullmatch(r"(\d{4})\s*(年|年度)?", text)
+    if not match or not 1949 <= int(match.group(1)) <= 2100:
+        raise ValueError(gettext("'%(v)s' 不是有效的年份") % {"v": raw})
+    return int(match.group(1))
+
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+0{1,2}:00(:00)?)?$"
+)
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def parse_date(value):
+    """'2021-04-05', '2021/4/5', '2021.4.5', '2021年4月5日', '20210405', an Excel date cell,
+    or an Excel date serial number (44291) → date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # An Excel serial number that lost its date format (1955–2119).
+        if 20000 <= value < 80000 and float(value).is_integer():
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise ValueError(gettext("'%(v)s' 不是有效的日期") % {"v": value})
+    raw = str(value).strip()
+    text = normalise_text(raw)
+    match = _DATE_RE.match(text) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if match:
+        try:
+            return datetime.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            pass
+    raise ValueError(
+        gettext("'%(v)s' 不是有效的日期（可写作 2021-04-05、2021/4/5 或 2021年4月5日）")
+        % {"v": raw}
+    )
+
+
+_TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "对", "已确认", "确认"}
+_FALSE = {"否", "×", "x", "n", "no", "false", "0", "", "不是"}
+
+
+def parse_bool(value):
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int | float):
+        return bool(value)
+    text = normalise_text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(gettext("'%(v)s' 应填写“是”或“否”") % {"v": value})
+
+
+def _key(text):
+    """The form in which names and labels are compared: NFKC, no spaces."""
+    return re.sub(r"\s+", "", normalise_text(text))
+
+
+# --------------------------------------------------------------------------------------
+# Regions by code or by name
+# --------------------------------------------------------------------------------------
+
+
+class RegionIndex:
+    """All regions in memory (a few thousand rows), looked up by code or by name.
+
+    A region is found by its name ("大河镇"), its everyday short name ("小河村" for
+    "小河村委会"), or its name preceded by those of its parents ("汉滨区大河镇",
+    "大河镇小河村", "江苏省常州市武进区"). Lookups are restricted to a region (the
+    partnership's western county, a town) and a level, which settles most ambiguity."""
+
+    def __init__(self):
+        from .querysets import short_region_name
+
+        rows = list(Region.objects.order_by().values_list("code", "name", "level", "parent_id"))
+        self.by_code = {}
+        for code, name, level, parent_id in rows:
+            self.by_code[code] = Region(code=code, name=name, level=level, parent_id=parent_id)
+        self.by_path = defaultdict(list)
+        for region in self.by_code.values():
+            names = {region.name, short_region_name(region.name)}
+            self.by_path_add(names, region)
+            prefix = ""
+            node = self.by_code.get(region.parent_id)
+            while node is not None:
+                prefix = node.name + prefix
+                self.by_path_add({prefix + n for n in names}, region)
+                node = self.by_code.get(node.parent_id)
+
+    def by_path_add(self, names, region):
+        for name in names:
+            self.by_path[_key(name)].append(region)
+
+    def get(self, code):
+        return self.by_code.get(code)
+
+    @staticmethod
+    def normalise_code(text):
+        """'610902000000' (12-digit form of a county) → '610902'."""
+        if len(text) == 12:
+            for length in (2, 4, 6, 9):
+                if text[length:] == "0" * (12 - length):
+                    return text[:length]
+        return text
+
+    def find(self, value, *, level=None, within=None, what):
+        """The region a cell names, or ValueError saying why not (in Chinese)."""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        raw = str(value).strip()
+        text = _key(raw)
+        within_code = getattr(within, "code", within) or ""
+        if text.isdigit():
+            region = self.by_code.get(self.normalise_code(text))
+            if region is None:
+                raise ValueError(gettext("区划代码 %(v)s 不存在") % {"v": raw})
+            candidates = [region]
+        else:
+            candidates = self.by_path.get(text, [])
+            if not candidates:
+                raise ValueError(self._not_found(raw, within_code, what))
+        if level is not None:
+            candidates = [r for r in candidates if r.level == level]
+        candidates = [r for r in candidates if r.code.startswith(within_code)]
+        unique = {r.code: r for r in candidates}
+        if not unique:
+            raise ValueError(self._not_found(raw, within_code, what))
+        if len(unique) > 1:
+            raise ValueError(
+                gettext("“%(v)s”有%(n)d处同名（%(codes)s），请写上上级名称或填写区划代码")
+                % {"v": raw, "n": len(unique), "codes": "、".join(sorted(unique))}
+            )
+        return next(iter(unique.values()))
+
+    def _not_found(self, raw, within_code, what):
+        within = self.by_code.get(within_code)
+        if within is not None:
+            return gettext("%(county)s没有名为“%(v)s”的%(what)s") % {
+                "county": within.name,
+                "v": raw,
+                "what": what,
+            }
+        return gettext("找不到名为“%(v)s”的%(what)s") % {"v": raw, "what": what}
+
+
+# --------------------------------------------------------------------------------------
+# Widgets: a cell ⇄ a value, through the parsers above
+# --------------------------------------------------------------------------------------
+
+
+class BoundWidget(widgets.Widget):
+    """A widget that can ask its resource (the import in progress) for shared lookups."""
+
+    resource = None
+
+    def bind(self, resource):
+        self.resource = resource
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class IdTextWidget(TextWidget):
+    """Codes and ID numbers: always text, never a number (Excel would print 6.1E+17)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float):
+            raise ValueError(
+                gettext(
+                    "被 Excel 存成了数字（%(v)s），末几位可能已丢失，请把该列设为文本后重新填写"
+                )
+                % {"v": f"{value:.6g}"}
+            )
+        return cell_text(value)
+
+
+class DecimalWidget(widgets.Widget):
+    def __init__(self, unit="万元", places=4, what=None, **kwargs):
+        super().__init__(**kwargs)
+        self.unit, self.places, self.what = unit, places, what
+
+    def clean(self, value, row=None, **kwargs):
+        return parse_decimal(value, unit=self.unit, places=self.places, what=self.what)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if kwargs.get("force_native_type"):
+            return value
+        # 1234.5000 → "1234.50": two decimals at least, more only when they carry yuan.
+        two = value.quantize(Decimal("0.01"))
+        return f"{two:f}" if two == value else f"{value.normalize():f}"
+
+
+class IntegerWidget(widgets.Widget):
+    def __init__(self, what=None, **kwargs):
+        super().__init__(**kwargs)
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs):
+        return parse_integer(value, what=self.what)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else str(value)
+
+
+class YearWidget(IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_year(value)
+
+
+class DateWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else value.isoformat()
+
+
+class BooleanWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_bool(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return gettext("是") if value else gettext("否")
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its Chinese label (as exported) or by its stored value."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+
+    def _lookup(self):
+        table = {}
+        for value, label in self.choices:
+            table[_key(label)] = value
+            table[_key(value)] = value
+        return table
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_blank(value):
+            return ""
+        found = self._lookup().get(_key(value))
+        if found is None:
+            labels = "、".join(str(label) for _v, label in self.choices)
+            raise ValueError(
+                gettext("'%(v)s' 不是可选的值（可选：%(labels)s）") % {"v": value, "labels": labels}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class PartnershipWidget(BoundWidget):
+    """ "武进区—汉滨区" (as exported), or the name of either county when that is unambiguous.
+    A blank cell means the only partnership when there is just one."""
+
+    def clean(self, value, row=None, **kwargs):
+        return self.resource.partnership_of(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class RegionWidget(BoundWidget):
+    """A region by official code or by name, within the row's partnership's western county
+    (`scope="west"`), within the town given in another column (`town_column`), or anywhere
+    (`scope=None`)."""
+
+    def __init__(self, level=None, scope="west", town_column=None, what=None, **kwargs):
+        super().__init__(**kwargs)
+        self.level, self.scope, self.town_column, self.what = level, scope, town_column, what
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_blank(value):
+            return None
+        within = None
+        if self.scope == "west":
+            partnership = self.resource.row_partnership(row)
+            within = partnership.west_region_id if partnership else None
+            if self.town_column and row and not _is_blank(row.get(self.town_column)):
+                try:
+                    town = self.resource.regions.find(
+                        row[self.town_column], level=Region.Level.TOWN, within=within, what=""
+                    )
+                    within = town.code
+                except ValueError:
+                    pass  # the town column reports its own error
+        return self.resource.regions.find(
+            value, level=self.level, within=within, what=self.what or gettext("地区")
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.short_name
+
+
+class LookupWidget(BoundWidget):
+    """A record named in a cell, found in a dict the resource prefetched for the import."""
+
+    def __init__(self, lookup, what, **kwargs):
+        super().__init__(**kwargs)
+        self.lookup, self.what = lookup, what
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_blank(value):
+            return None
+        return getattr(self.resource, self.lookup)(cell_text(value), row)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+def field(attribute, label, widget=None, **kwargs):
+    """A resource field whose column is the model field's verbose name (what export writes)."""
+    return fields.Field(
+        attribute=attribute, column_name=str(label), widget=widget or TextWidget(), **kwargs
+    )
+
+
+def model_field(model, name, widget=None, attribute=None):
+    """A resource field for `model.name`, its column titled with the verbose name."""
+    f = model._meta.get_field(name)
+    if widget is None:
+        widget = widget_for(f)
+    return field(attribute or name, f.verbose_name, widget)
+
+
+def widget_for(f):
+    from django.db import models
+
+    if f.choices:
+        return ChoiceWidget(f.choices)
+    if isinstance(f, models.DecimalField):
+        unit = "元" if "元" in str(f.verbose_name) and "万元" not in str(f.verbose_name) else "万元"
+        return DecimalWidget(unit=unit, places=f.decimal_places)
+    if isinstance(f, models.BooleanField):
+        return BooleanWidget()
+    if isinstance(f, models.IntegerField):
+        return YearWidget() if f.name.endswith("year") else IntegerWidget()
+    if isinstance(f, models.DateField):
+        return DateWidget()
+    return TextWidget()
+
+
+# --------------------------------------------------------------------------------------
+# 3. Resources
+# --------------------------------------------------------------------------------------
+
+
+class ImportResult(Result):
+    """An import's result, with its errors as sentences a clerk understands:
+    第5行“资金年度”：'二〇二一' 不是有效的年份"""
+
+    header_line = 1
+
+    def line_of(self, number):
+        return number + self.header_line
+
+    @property
+    def messages(self):
+        out = []
+        for error in self.base_errors:
+            out.extend(_error_texts(error.error))
+        for number, errors in self.row_errors():
+            for error in errors:
+                out.append(
+                    gettext("第%(line)d行：%(message)s")
+                    % {
+                        "line": self.line_of(number),
+                        "message": "；".join(_error_texts(error.error)),
+                    }
+                )
+        for row in self.invalid_rows:
+            for column, texts in row.error_dict.items():
+                for text in texts:
+                    if column == NON_FIELD_ERRORS:
+                        out.append(
+                            gettext("第%(line)d行：%(message)s")
+                            % {"line": self.line_of(row.number), "message": text}
+                        )
+                    else:
+                        out.append(
+                            gettext("第%(line)d行“%(column)s”：%(message)s")
+                            % {"line": self.line_of(row.number), "column": column, "message": text}
+                        )
+        return out
+
+    def append_invalid_row(self, number, row, validation_error):
+        values = tuple(row.get(col, "") for col in self.diff_headers)
+        invalid = InvalidRow(number=number, validation_error=validation_error, values=values)
+        self.invalid_rows.append(invalid)
+
+    def lines(self):
+        """(line, row_result) of every row, for the preview."""
+        return [(self.line_of(i), r) for i, r in enumerate(self.rows, 1)]
+
+    @property
+    def ok(self):
+        return not self.has_errors() and not self.has_validation_errors()
+
+
+def _error_texts(error):
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    return [str(error)]
+
+
+class NaturalKeyLoader(BaseInstanceLoader):
+    """Finds a row's existing record in the dict the resource prefetched (no query per row).
+    A key that does not parse means "new": the cell's own error is reported by its field."""
+
+    def get_instance(self, row):
+        try:
+            key = self.resource.row_key(row)
+        except (ValueError, ValidationError, KeyError):
+            return None
+        return self.resource.existing.get(key)
+
+
+class TrackedResource(resources.ModelResource):
+    """Base of every import/export resource of the project; see the module docstring.
+
+    Subclasses declare their fields with `model_field(...)`, `natural_key` (resource field
+    names identifying a record, e.g. ("partnership", "fund_year", "name")) and may override
+    `prepare(instance)` to set what `save()` would derive (bulk writes bypass `save()`)."""
+
+    natural_key = ()
+    #: fields that need a value in every row: their column must be in the file
+    required_columns = ()
+    #: a resource whose rows show personal data needs labor.view_personal_data
+    personal_data = False
+    #: resource field names left out of exports for users without that permission
+    personal_fields = ()
+
+    class Meta:
+        abstract = True
+        skip_unchanged = True
+        report_skipped = True
+        use_bulk = True
+        batch_size = 2000
+        clean_model_instances = True
+        instance_loader_class = NaturalKeyLoader
+        import_id_fields = ()
+
+    def __init__(self, user=None, fast=False, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        if fast:
+            # The command: no per-row deepcopy and HTML diff (changes are found on snapshots).
+            meta = type(self._meta).__new__(type(self._meta))
+            meta.__dict__.update(self._meta.__dict__)
+            meta.skip_diff = True
+            self._meta = meta
+        for f in self.fields.values():
+            if isinstance(f.widget, BoundWidget):
+                f.widget.bind(self)
+        self._regions = None
+        self._partnerships = None
+        self._partnership_cache = {}
+        self.existing = {}
+        self.snapshots = {}
+        self.seen_keys = {}
+        self.header_line = 1
+        self.pending = set()
+        self.created, self.updated = [], []
+
+    # -- metadata ------------------------------------------------------------------------
+
+    @classmethod
+    def get_display_name(cls):
+        return str(cls._meta.model._meta.verbose_name)
+
+    def get_import_id_fields(self):
+        return list(self.natural_key)
+
+    def get_result_class(self):
+        return ImportResult
+
+    def column_of(self, name):
+        """The column title of a model field or resource field name."""
+        for key, f in self.fields.items():
+            attr = (f.attribute or "").split("__")[-1]
+            if name in (key, f.attribute, attr, attr.removesuffix("_id")):
+                return f.column_name
+        model_field_ = {f.name: f for f in self._meta.model._meta.fields}.get(name)
+        return str(model_field_.verbose_name) if model_field_ else name
+
+    # -- shared lookups ------------------------------------------------------------------
+
+    @property
+    def regions(self):
+        if self._regions is None:
+            self._regions = RegionIndex()
+        return self._regions
+
+    @property
+    def partnerships(self):
+        if self._partnerships is None:
+            self._partnerships = list(Partnership.objects.with_regions())
+        return self._partnerships
+
+    def partnership_of(self, value):
+        raw = "" if value is None else str(value).strip()
+        if raw in self._partnership_cache:
+            return self._partnership_cache[raw]
+        if not raw:
+            if len(self.partnerships) == 1:
+                found = self.partnerships[0]
+            else:
+                raise ValueError(gettext("请填写协作关系（如“武进区—汉滨区”）"))
+        else:
+            text = re.sub(r"[-—–－~～/／、,，\s]+", "", normalise_text(raw))
+            matches = [
+                p
+                for p in self.partnerships
+                if text
+                in {
+                    p.east_region.name + p.west_region.name,
+                    p.west_region.name,
+                    p.east_region.name,
+                    p.east_region_id + p.west_region_id,
+                }
+            ]
+            if len(matches) != 1:
+                raise ValueError(
+                    gettext("找不到协作关系“%(v)s”（应写作“东部区县—西部区县”，如“%(example)s”）")
+                    % {
+                        "v": raw,
+                        "example": str(self.partnerships[0])
+                        if self.partnerships
+                        else "武进区—汉滨区",
+                    }
+                )
+            found = matches[0]
+        self._partnership_cache[raw] = found
+        return found
+
+    def row_partnership(self, row):
+        """The partnership of a row, or None when its cell is bad (reported by its field)."""
+        column = self.column_of("partnership")
+        try:
+            return self.partnership_of(row.get(column) if row else None)
+        except ValueError:
+            return None
+
+    def column_values(self, dataset, *field_names):
+        """The distinct non-blank texts of these fields' columns in the file."""
+        values = set()
+        for name in field_names:
+            column = self.fields[name].column_name
+            if dataset.headers and column in dataset.headers:
+                values.update(cell_text(v) for v in dataset[column] if not _is_blank(v))
+        return values
+
+    def load_organisations(self, names):
+        from .models import Organisation
+
+        self.orgs_by_name = defaultdict(list)
+        for org in Organisation.objects.filter(name__in=names).order_by("region_id", "id"):
+            org.region = self.regions.get(org.region_id) or org.region
+            self.orgs_by_name[org.name].append(org)
+
+    def organisation_named(self, text, row, side=None):
+        """An organisation already registered (admin → 单位), by name, in the row's
+        partnership's eastern or western county (or either)."""
+        partnership = self.row_partnership(row)
+        candidates = getattr(self, "orgs_by_name", {}).get(text, [])
+        if partnership is not None:
+            counties = {
+                "east": [partnership.east_region_id],
+                "west": [partnership.west_region_id],
+                None: [partnership.east_region_id, partnership.west_region_id],
+            }[side]
+            inside = [o for o in candidates if o.region_id.startswith(tuple(counties))]
+            candidates = inside or candidates
+        if not candidates:
+            raise ValueError(
+                gettext("单位“%(v)s”尚未登记，请先在“单位”中添加（或核对名称）") % {"v": text}
+            )
+        if len(candidates) > 1:
+            raise ValueError(
+                gettext("有%(n)d个名为“%(v)s”的单位（%(places)s），无法确定是哪一个")
+                % {
+                    "n": len(candidates),
+                    "v": text,
+                    "places": "、".join(o.region.name for o in candidates),
+                }
+            )
+        return candidates[0]
+
+    # -- natural keys ----------------------------------------------------------------------
+
+    def key_value(self, value):
+        return value.pk if isinstance(value, Model) else value
+
+    def row_key(self, row):
+        return tuple(self.key_value(self.fields[name].clean(row)) for name in self.natural_key)
+
+    def instance_key(self, instance):
+        return tuple(
+            self.key_value(self.fields[name].get_value(instance)) for name in self.natural_key
+        )
+
+    def prefetch_queryset(self, dataset):
+        """Existing records that rows of the dataset may name (a superset is fine)."""
+        lookup_name = next(n for n in self.natural_key if n != "partnership")
+        f = self.fields[lookup_name]
+        values = set()
+        for row in dataset.dict:
+            try:
+                values.add(self.key_value(f.clean(row)))
+            except (ValueError, KeyError):
+                continue
+        values.discard(None)
+        attribute = f.attribute
+        return [
+            self.get_queryset().filter(**{f"{attribute}__in": chunk})
+            for chunk in _chunked(sorted(values, key=str), 2000)
+        ]
+
+    def snapshot(self, instance):
+        return tuple(f.get_value(instance) for f in self.get_import_fields() if f.attribute)
+
+    def load_existing(self, dataset):
+        for queryset in self.prefetch_queryset(dataset):
+            for instance in queryset:
+                key = self.instance_key(instance)
+                self.existing[key] = instance
+                self.snapshots[id(instance)] = self.snapshot(instance)
+
+    # -- the file's shape --------------------------------------------------------------------
+
+    def expected_columns(self):
+        return [f.column_name for f in self.get_import_fields()]
+
+    def normalise_headers(self, dataset):
+        """Find the header line (a title line may come first), match headers written with
+        half-width brackets or spaces, and fill a missing partnership column when there is
+        only one partnership."""
+        expected = {_key(c): c for c in self.expected_columns()}
+
+        def score(cells):
+            return sum(1 for c in cells if not _is_blank(c) and _key(c) in expected)
+
+        headers = list(dataset.headers or [])
+        if score(headers) < 2:
+            for index, row in enumerate(dataset[:10]):
+                if score(row) >= 2:
+                    headers = [cell_text(c) for c in row]
+                    del dataset[: index + 1]
+                    self.header_line = index + 2
+                    break
+        headers = [expected.get(_key(h), h) if not _is_blank(h) else h for h in headers]
+        seen = set()
+        for h in headers:
+            if h and h in seen:
+                raise ValidationError(gettext("表头“%(h)s”出现了两次") % {"h": h})
+            seen.add(h)
+        dataset.headers = headers
+        partnership_column = self.column_of("partnership")
+        if partnership_column in expected.values() and partnership_column not in headers:
+            if len(self.partnerships) == 1:
+                dataset.append_col(
+                    [str(self.partnerships[0])] * len(dataset), header=partnership_column
+                )
+            else:
+                raise ValidationError(
+                    gettext("文件缺少“%(c)s”列（系统中有多个协作关系，须写明每行属于哪一个）")
+                    % {"c": partnership_column}
+                )
+        required = [self.fields[n].column_name for n in (*self.natural_key, *self.required_columns)]
+        missing = [c for c in dict.fromkeys(required) if c not in dataset.headers]
+        if missing:
+            raise ValidationError(
+                gettext("文件缺少这些列：%(cols)s。表头应与导出的文件一致。")
+                % {"cols": "、".join(missing)}
+            )
+
+    # -- import hooks ----------------------------------------------------------------------
+
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
+        self.dry_run = dry_run
+        result = super().import_data_inner(
+            dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+        )
+        result.header_line = self.header_line
+        return result
+
+    def before_import(self, dataset, **kwargs):
+        if kwargs.get("user") is not None and self.user is None:
+            self.user = kwargs["user"]
+        self.normalise_headers(dataset)
+        self.load_existing(dataset)
+
+    def _check_import_id_fields(self, headers):
+        """Done by normalise_headers, with a message in Chinese."""
+
+    def before_import_row(self, row, **kwargs):
+        self.row_number = kwargs.get("row_number")
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # A column that is not in the file leaves the record's value alone.
+        if field.attribute and field.column_name in row:
+            field.save(instance, row, is_m2m, **kwargs)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None or id(instance) in self.pending:
+            return False
+        return self.snapshots.get(id(instance)) == self.snapshot(instance)
+
+    def full_clean_errors(self, instance, exclude):
+        """The model's own validation, less the checks that query per row: uniqueness is
+        checked on the natural key against the prefetched dict, and the database enforces
+        the constraints again on write."""
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            return exc.update_error_dict({})
+        return {}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        errors.update(
+            {
+                k: v
+                for k, v in self.full_clean_errors(
+                    instance, exclude=self.clean_exclude(errors)
+                ).items()
+                if k not in errors
+            }
+        )
+        if not errors:
+            errors.update(self.duplicate_errors(instance))
+        if errors:
+            raise ValidationError(self.errors_by_column(errors))
+
+    def clean_exclude(self, errors):
+        return [k.removesuffix("_id") for k in errors]
+
+    def duplicate_errors(self, instance):
+        """A second row with the same natural key as an earlier row of the file."""
+        key = self.instance_key(instance)
+        first = self.seen_keys.setdefault(key, self.row_number)
+        if first != self.row_number:
+            return {
+                NON_FIELD_ERRORS: [
+                    gettext("与第%(line)d行是同一条记录（%(cols)s相同），请删除重复行")
+                    % {
+                        "line": first + self.header_line,
+                        "cols": "、".join(
+                            f"“{self.fields[n].column_name}”" for n in self.natural_key
+                        ),
+                    }
+                ]
+            }
+        return {}
+
+    def errors_by_column(self, errors):
+        out = {}
+        for name, messages in errors.items():
+            column = name if name == NON_FIELD_ERRORS else self.column_of(name)
+            if isinstance(messages, ValidationError):
+                messages = messages.messages
+            out.setdefault(column, []).extend(
+                m
+                for msg in messages
+                for m in (msg.messages if isinstance(msg, ValidationError) else [msg])
+            )
+        return out
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def prepare(self, instance):
+        """Set what the model's save() would derive; bulk writes bypass save()."""
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        now = timezone.now()
+        if isinstance(instance, Tracked):
+            user = self.user if getattr(self.user, "is_authenticated", False) else None
+            if is_create:
+                instance.created_by = instance.created_by or user
+                instance.created_at = instance.created_at or now
+            else:
+                instance.version = (instance.version or 0) + 1
+            instance.updated_by = user or instance.updated_by
+            instance.updated_at = now
+        self.prepare(instance)
+        if id(instance) in self.pending:
+            return
+        self.pending.add(id(instance))
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def history_user(self):
+        return self.user if getattr(self.user, "is_authenticated", False) else None
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not self.create_instances:
+            return
+        model = self._meta.model
+        try:
+            model.objects.bulk_create(self.create_instances, batch_size=self._meta.batch_size)
+            if hasattr(model, "history"):
+                model.history.bulk_history_create(
+                    self.create_instances,
+                    batch_size=self._meta.batch_size,
+                    default_user=self.history_user(),
+                    default_change_reason=gettext("导入"),
+                )
+            self.created.extend(self.create_instances)
+            self.after_bulk_write(self.create_instances, created=True)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            for instance in self.create_instances:
+                self.pending.discard(id(instance))
+            self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if not self.update_instances:
+            return
+        model = self._meta.model
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.name not in ("created_at", "created_by")
+        ]
+        try:
+            model.objects.bulk_update(
+                self.update_instances, names, batch_size=self._meta.batch_size
+            )
+            if hasattr(model, "history"):
+                model.history.bulk_history_create(
+                    self.update_instances,
+                    batch_size=self._meta.batch_size,
+                    update=True,
+                    default_user=self.history_user(),
+                    default_change_reason=gettext("导入"),
+                )
+            self.updated.extend(self.update_instances)
+            self.after_bulk_write(self.update_instances, created=False)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+        finally:
+            for instance in self.update_instances:
+                self.pending.discard(id(instance))
+                self.snapshots[id(instance)] = self.snapshot(instance)
+            self.update_instances.clear()
+
+    def after_bulk_write(self, instances, created):
+        """Hook: write dependent rows once a batch has its primary keys."""
+
+    def after_import(self, dataset, result, **kwargs):
+        """(ModelResource resets sequences here: bulk_create lets the database number rows,
+        so there is nothing to reset.)"""
+
+    # -- export ----------------------------------------------------------------------------------
+
+    def get_export_fields(self, selected_fields=None):
+        export_fields = super().get_export_fields(selected_fields)
+        if self.personal_fields and not self.may_see_personal_data():
+            hidden = {self.fields[n].column_name for n in self.personal_fields}
+            export_fields = [f for f in export_fields if f.column_name not in hidden]
+        return export_fields
+
+    def may_see_personal_data(self):
+        from labor.privacy import can_view_personal_data
+
+        return self.user is not None and can_view_personal_data(self.user)
+
+
+def _chunked(values, size):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+# --------------------------------------------------------------------------------------
+# Running an import outside the admin (the command, tests)
+# --------------------------------------------------------------------------------------
+
+
+def run_import(resource, dataset, *, dry_run=False, progress=None):
+    """Import a dataset all-or-nothing; returns the ImportResult (rolled back if not ok).
+
+    `progress(n)` is called as rows are processed (the command's progress bar)."""
+    if progress is not None:
+        original = resource.before_import_row
+
+        def before_import_row(row, **kwargs):
+            original(row, **kwargs)
+            progress(1)
+
+        resource.before_import_row = before_import_row
+    return resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        collect_failed_rows=False,
+    )
+
+
+def row_counts(result):
+    """{'new': n, 'update': n, 'skip': n, 'invalid': n, 'error': n}."""
+    totals = OrderedDict(result.totals)
+    return {k: totals.get(k, 0) for k in ("new", "update", "skip", "invalid", "error")}
+
+
+IMPORT_TYPE_LABELS = {
+    RowResult.IMPORT_TYPE_NEW: _("新增"),
+    RowResult.IMPORT_TYPE_UPDATE: _("修改"),
+    RowResult.IMPORT_TYPE_SKIP: _("无变化"),
+    RowResult.IMPORT_TYPE_INVALID: _("有错误"),
+    RowResult.IMPORT_TYPE_ERROR: _("有错误"),
+}

@@ -1,0 +1,118 @@
+"""Spreadsheet import/export of pairings (结对) and postings (选派干部人才).
+
+Organisations are named as registered (admin → 单位): the eastern one within the
+partnership's eastern county, the western one within its western county."""
+
+from .importing import LookupWidget, PartnershipWidget, TrackedResource, model_field
+from .models import Pairing, Posting
+
+
+class OrganisationLookup(LookupWidget):
+    def __init__(self, side=None, **kwargs):
+        super().__init__("organisation_named", "单位", **kwargs)
+        self.side = side
+
+    def clean(self, value, row=None, **kwargs):
+        from .importing import _is_blank, cell_text
+
+        if _is_blank(value):
+            return None
+        return self.resource.organisation_named(cell_text(value), row, side=self.side)
+
+
+class PairingResource(TrackedResource):
+    partnership = model_field(Pairing, "partnership", PartnershipWidget())
+    level = model_field(Pairing, "level")
+    east_org = model_field(Pairing, "east_org", OrganisationLookup(side="east"))
+    west_org = model_field(Pairing, "west_org", OrganisationLookup(side="west"))
+    signed_on = model_field(Pairing, "signed_on")
+    ended_on = model_field(Pairing, "ended_on")
+    note = model_field(Pairing, "note")
+
+    natural_key = ("partnership", "east_org", "west_org")
+    required_columns = ("level", "signed_on")
+
+    class Meta:
+        model = Pairing
+        fields = ("partnership", "level", "east_org", "west_org", "signed_on", "ended_on", "note")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("east_org", "west_org")
+
+    def prefetch_queryset(self, dataset):
+        ids = {o.pk for orgs in self.orgs_by_name.values() for o in orgs}
+        return [self.get_queryset().filter(east_org__in=ids)]
+
+    def load_existing(self, dataset):
+        # Organisations are needed to find the existing pairings; load them first.
+        self.load_organisations(self.column_values(dataset, "east_org", "west_org"))
+        super().load_existing(dataset)
+
+
+class PostingDirectionOrg(OrganisationLookup):
+    """派出单位 / 接收单位: on the side the 派出方向 column says."""
+
+    def __init__(self, role, **kwargs):
+        super().__init__(**kwargs)
+        self.role = role
+
+    def clean(self, value, row=None, **kwargs):
+        from .importing import _is_blank, cell_text
+
+        if _is_blank(value):
+            return None
+        direction_widget = self.resource.fields["direction"]
+        try:
+            direction = direction_widget.clean(row)
+        except (ValueError, KeyError):
+            direction = None
+        side = None
+        if direction:
+            east_first = direction == "e2w"
+            side = ("east" if east_first else "west") if self.role == "home" else None
+            if self.role == "host":
+                side = "west" if east_first else "east"
+        return self.resource.organisation_named(cell_text(value), row, side=side)
+
+
+class PostingResource(TrackedResource):
+    partnership = model_field(Posting, "partnership", PartnershipWidget())
+    person_name = model_field(Posting, "person_name")
+    direction = model_field(Posting, "direction")
+    category = model_field(Posting, "category")
+    home_org = model_field(Posting, "home_org", PostingDirectionOrg("home"))
+    host_org = model_field(Posting, "host_org", PostingDirectionOrg("host"))
+    position = model_field(Posting, "position")
+    planned_start = model_field(Posting, "planned_start")
+    planned_end = model_field(Posting, "planned_end")
+    start_date = model_field(Posting, "start_date")
+    end_date = model_field(Posting, "end_date")
+    note = model_field(Posting, "note")
+
+    # A person's posting is known by who and when they arrived.
+    natural_key = ("partnership", "person_name", "start_date")
+    required_columns = ("direction", "category")
+
+    class Meta:
+        model = Posting
+        fields = (
+            "partnership",
+            "person_name",
+            "direction",
+            "category",
+            "home_org",
+            "host_org",
+            "position",
+            "planned_start",
+            "planned_end",
+            "start_date",
+            "end_date",
+            "note",
+        )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("home_org", "host_org")
+
+    def load_existing(self, dataset):
+        self.load_organisations(self.column_values(dataset, "home_org", "host_org"))
+        super().load_existing(dataset)

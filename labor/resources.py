@@ -1,0 +1,558 @@
+"""Spreadsheet import/export of workers with their employments, job fairs, training courses
+and community factories.
+
+The worker 台账 has one line per job spell: the worker's columns, then the spell's. A worker
+with two spells has two lines (his columns must agree); a worker without a spell has one
+line with the spell's columns empty. Workers are matched on their ID number, spells on
+(ID number, 就业单位, 就业开始日期). Personal columns (name, ID number, phone, note) are
+exported only to users with `labor.view_personal_data`, and only such users may import
+workers (the preview shows the records)."""
+
+import re
+from collections import defaultdict
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Prefetch
+from django.utils.translation import gettext
+
+from cooperation.importing import (
+    BoundWidget,
+    IdTextWidget,
+    LookupWidget,
+    PartnershipWidget,
+    RegionWidget,
+    TrackedResource,
+    _is_blank,
+    cell_text,
+    model_field,
+    parse_date,
+)
+from cooperation.models import Region
+from projects.models import Project
+from projects.resources import PLACE, WesternPlaceResource, place_fields
+
+from . import idcard
+from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+
+
+class IdNumberWidget(IdTextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return idcard.normalise(super().clean(value, row, **kwargs))
+
+
+EMPLOYMENT_FIELDS = (
+    "employer",
+    "job",
+    "destination",
+    "destination_text",
+    "start_date",
+    "end_date",
+    "monthly_wage",
+    "channel",
+    "job_fair",
+)
+
+
+def employment_field(name, widget=None):
+    return model_field(Employment, name, widget, attribute=f"employment__{name}")
+
+
+class JobFairLookup(LookupWidget):
+    def __init__(self, **kwargs):
+        super().__init__("job_fair_named", "招聘会", **kwargs)
+
+
+class WorkerResource(TrackedResource):
+    partnership = model_field(Worker, "partnership", PartnershipWidget())
+    name = model_field(Worker, "name")
+    id_number = model_field(Worker, "id_number", IdNumberWidget())
+    phone = model_field(Worker, "phone", IdTextWidget())
+    home_town = model_field(
+        Worker, "home_town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）")
+    )
+    home_village = model_field(
+        Worker,
+        "home_village",
+        RegionWidget(
+            level=Region.Level.VILLAGE,
+            town_column=str(Worker._meta.get_field("home_town").verbose_name),
+            what="村（社区）",
+        ),
+    )
+    household = model_field(Worker, "household")
+    note = model_field(Worker, "note")
+    employer = employment_field("employer")
+    job = employment_field("job")
+    destination = employment_field("destination", RegionWidget(scope=None, what="地区"))
+    destination_text = employment_field("destination_text")
+    start_date = employment_field("start_date")
+    end_date = employment_field("end_date")
+    monthly_wage = employment_field("monthly_wage")
+    channel = employment_field("channel")
+    job_fair = employment_field("job_fair", JobFairLookup())
+
+    natural_key = ("id_number",)
+    required_columns = ("partnership", "name", "household")
+    personal_data = True
+    personal_fields = ("name", "id_number", "phone", "note")
+    worker_fields = (
+        "partnership",
+        "name",
+        "id_number",
+        "phone",
+        "home_town",
+        "home_village",
+        "household",
+        "note",
+    )
+
+    class Meta:
+        model = Worker
+        fields = (
+            "partnership",
+            "name",
+            "id_number",
+            "phone",
+            "home_town",
+            "home_village",
+            "household",
+            "note",
+            *EMPLOYMENT_FIELDS,
+        )
+        chunk_size = 2000
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.spells = {}  # (id number, employer, start date) → Employment
+        self.spell_snapshots = {}
+        self.spell_rows = {}
+        self.worker_rows = {}  # id(worker) → (first row number, snapshot of his columns)
+        self.new_spells, self.changed_spells = [], []
+        self.queued_spells = set()  # id() of spells waiting for their bulk write
+        self.touched_workers = []
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("partnership__east_region", "home_town", "home_village")
+        )
+
+    def iter_queryset(self, queryset):
+        """One exported line per spell (a worker without spells: one line)."""
+        spells = Employment.objects.select_related("destination", "job_fair").order_by(
+            "start_date", "id"
+        )
+        queryset = queryset.select_related(
+            "partnership__east_region", "partnership__west_region", "home_town", "home_village"
+        ).prefetch_related(Prefetch("employments", queryset=spells))
+        for worker in super().iter_queryset(queryset):
+            for spell in list(worker.employments.all()) or [None]:
+                worker.employment = spell
+                yield worker
+
+    def load_existing(self, dataset):
+        super().load_existing(dataset)
+        ids = [key[0] for key in self.existing]
+        fairs = self.column_values(dataset, "job_fair")
+        self.load_job_fairs(fairs)
+        for i in range(0, len(ids), 2000):
+            for spell in Employment.objects.filter(
+                worker__id_number__in=ids[i : i + 2000]
+            ).select_related("destination", "job_fair"):
+                worker = self.existing[(spell.worker_id and self.id_of_worker(spell.worker_id),)]
+                spell.worker = worker
+                key = (worker.id_number, spell.employer, spell.start_date)
+                self.spells[key] = spell
+                self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
+
+    def id_of_worker(self, pk):
+        if not hasattr(self, "_ids_by_pk"):
+            self._ids_by_pk = {w.pk: key[0] for key, w in self.existing.items()}
+        return self._ids_by_pk[pk]
+
+    def load_job_fairs(self, texts):
+        self.fairs = defaultdict(list)
+        names = {re.sub(r"^\d{4}-\d{2}-\d{2}\s*", "", t) for t in texts}
+        if names:
+            for fair in JobFair.objects.filter(name__in=names):
+                self.fairs[(fair.partnership_id, fair.name)].append(fair)
+
+    def job_fair_named(self, text, row):
+        """A job fair as exported ("2021-05-01 春风行动招聘会"), or by name when unambiguous."""
+        partnership = self.row_partnership(row)
+        match = re.match(r"^(\d{4}-\d{2}-\d{2})\s*(.+)$", text)
+        name, date = (match.group(2), parse_date(match.group(1))) if match else (text, None)
+        candidates = self.fairs.get((getattr(partnership, "pk", None), name), [])
+        if date is not None:
+            candidates = [f for f in candidates if f.date == date]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise ValueError(gettext("招聘会“%(v)s”尚未登记，请先登记招聘会") % {"v": text})
+        raise ValueError(
+            gettext("有%(n)d场名为“%(v)s”的招聘会，请写明日期（如“2021-05-01 %(v)s”）")
+            % {"n": len(candidates), "v": name}
+        )
+
+    # -- a row: the worker, and his spell if the row has one ----------------------------------
+
+    def spell_columns(self):
+        return [self.fields[n].column_name for n in EMPLOYMENT_FIELDS]
+
+    def row_has_spell(self, row):
+        return any(not _is_blank(row.get(c)) for c in self.spell_columns())
+
+    def spell_key(self, worker, row):
+        try:
+            employer = cell_text(row.get(self.fields["employer"].column_name))
+            start = parse_date(row.get(self.fields["start_date"].column_name))
+        except ValueError:
+            return None
+        return (idcard.normalise(worker.id_number), employer, start)
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        self.row_state = None
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if not self.row_has_spell(row):
+            instance.employment = Employment()  # a sink for the (empty) spell columns
+            instance.employment.in_row = False
+            return
+        try:
+            id_number = self.fields["id_number"].clean(row)
+        except ValueError:
+            id_number = ""
+        instance.id_number = instance.id_number or id_number
+        key = self.spell_key(instance, row)
+        spell = self.spells.get(key) if key and key[1] and key[2] else None
+        if spell is None:
+            spell = Employment(worker=instance)
+        spell.in_row = True
+        instance.employment = spell
+
+    def spell_snapshot(self, spell):
+        return tuple(getattr(spell, f.attname) for f in Employment._meta.concrete_fields)
+
+    def worker_snapshot(self, instance):
+        return tuple(self.fields[n].get_value(instance) for n in self.worker_fields)
+
+    def snapshot(self, instance):
+        return self.worker_snapshot(instance)
+
+    def worker_changed(self, instance):
+        if instance.pk is None or id(instance) in self.pending:
+            return True
+        return self.snapshots.get(id(instance)) != self.worker_snapshot(instance)
+
+    def spell_changed(self, spell):
+        if not spell.in_row:
+            return False
+        if spell.pk is None:
+            return True
+        return self.spell_snapshots.get(id(spell)) != self.spell_snapshot(spell)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        seen = self.worker_rows.setdefault(
+            id(instance), (self.row_number, self.worker_snapshot(instance))
+        )
+        if seen[0] != self.row_number:
+            return False  # a later line of the worker: compared with the first one
+        return not self.worker_changed(instance) and not self.spell_changed(instance.employment)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        # Gender and birth date are derived from the ID number (checked on its own).
+        exclude = ["gender", "birth_date"] + [
+            k for k in self.clean_exclude(errors) if not k.startswith("employment__")
+        ]
+        worker_errors = {
+            k: v
+            for k, v in self.full_clean_errors(instance, exclude=exclude).items()
+            if k not in errors
+        }
+        errors.update(worker_errors)
+        spell = instance.employment
+        if spell.in_row:
+            spell.worker = instance
+            exclude = ["worker", "in_east"] + [
+                k.removeprefix("employment__").removesuffix("_id")
+                for k in errors
+                if k.startswith("employment__")
+            ]
+            spell_errors = self.full_clean_errors(spell, exclude=exclude)
+            for k, v in spell_errors.items():
+                errors.setdefault(f"employment__{k}" if k != NON_FIELD_ERRORS else k, v)
+        if not errors:
+            errors.update(self.repeat_errors(instance))
+        if errors:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(self.errors_by_column(errors))
+
+    def repeat_errors(self, instance):
+        """A worker on several lines must read the same on each; a spell only once."""
+        errors = {}
+        values = self.worker_snapshot(instance)
+        first, first_values = self.worker_rows.setdefault(id(instance), (self.row_number, values))
+        if first != self.row_number:
+            for name, a, b in zip(self.worker_fields, first_values, values, strict=True):
+                if a != b:
+                    errors[name] = [
+                        gettext("与第%(line)d行同一身份证号码的“%(col)s”不一致")
+                        % {"line": first + self.header_line, "col": self.fields[name].column_name}
+                    ]
+        spell = instance.employment
+        if spell.in_row:
+            key = (instance.id_number, spell.employer, spell.start_date)
+            first = self.spell_rows.setdefault(key, self.row_number)
+            if first != self.row_number:
+                errors[NON_FIELD_ERRORS] = [
+                    gettext(
+                        "与第%(line)d行是同一段就业（身份证号码、就业单位、就业开始日期相同），请删除重复行"
+                    )
+                    % {"line": first + self.header_line}
+                ]
+        return errors
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def prepare(self, instance):
+        instance.id_number = idcard.normalise(instance.id_number)
+        if len(instance.id_number) == 18:
+            instance.birth_date = idcard.birth_date_of(instance.id_number)
+            instance.gender = idcard.gender_of(instance.id_number)
+        if instance.home_village_id and not instance.home_town_id:
+            instance.home_town_id = instance.home_village_id[:9]
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        worker_new = instance.pk is None and id(instance) not in self.pending
+        worker_changed = self.worker_changed(instance)
+        if worker_changed:
+            super().save_instance(instance, is_create, row, **kwargs)
+            self.existing.setdefault((instance.id_number,), instance)
+        spell = instance.employment
+        self.touched_workers.append(instance)
+        queued = id(spell) in self.queued_spells
+        spell_new = spell.in_row and spell.pk is None and not queued
+        if spell.in_row and not queued and self.spell_changed(spell):
+            self.queued_spells.add(id(spell))
+            spell.worker = instance
+            spell.in_east = spell.derive_in_east()
+            self.stamp(spell, spell.pk is None)
+            (self.new_spells if spell.pk is None else self.changed_spells).append(spell)
+            self.spells[(instance.id_number, spell.employer, spell.start_date)] = spell
+            worker_changed = True
+        # The row is new when it adds a worker or a spell, changed when it changes one.
+        self.row_state = (
+            "new" if (worker_new or spell_new) else ("update" if worker_changed else "skip")
+        )
+
+    def stamp(self, instance, is_create):
+        from django.utils import timezone
+
+        now = timezone.now()
+        user = self.history_user()
+        if is_create:
+            instance.created_by, instance.created_at = user, now
+        else:
+            instance.version = (instance.version or 0) + 1
+        instance.updated_by = user or instance.updated_by
+        instance.updated_at = now
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if self.row_state and row_result.import_type in ("new", "update", "skip"):
+            row_result.import_type = self.row_state
+
+    def bulk_create(self, *args, **kwargs):
+        super().bulk_create(*args, **kwargs)
+        self.write_spells()
+
+    def bulk_update(self, *args, **kwargs):
+        super().bulk_update(*args, **kwargs)
+        self.write_spells()
+
+    def after_bulk_write(self, instances, created):
+        for worker in instances:
+            self.snapshots[id(worker)] = self.worker_snapshot(worker)
+
+    def write_spells(self):
+        """Spells once their workers have primary keys, with their history."""
+        user = self.history_user()
+        reason = gettext("导入")
+        size = self._meta.batch_size
+        if self.new_spells:
+            ready = [s for s in self.new_spells if s.worker.pk is not None]
+            self.new_spells = [s for s in self.new_spells if s.worker.pk is None]
+            for spell in ready:
+                spell.worker_id = spell.worker.pk
+            Employment.objects.bulk_create(ready, batch_size=size)
+            Employment.history.bulk_history_create(
+                ready, batch_size=size, default_user=user, default_change_reason=reason
+            )
+            for spell in ready:
+                self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
+                self.queued_spells.discard(id(spell))
+        if self.changed_spells:
+            names = [
+                f.name
+                for f in Employment._meta.concrete_fields
+                if not f.primary_key and f.name not in ("created_at", "created_by")
+            ]
+            Employment.objects.bulk_update(self.changed_spells, names, batch_size=size)
+            Employment.history.bulk_history_create(
+                self.changed_spells,
+                batch_size=size,
+                update=True,
+                default_user=user,
+                default_change_reason=reason,
+            )
+            for spell in self.changed_spells:
+                self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
+                self.queued_spells.discard(id(spell))
+            self.changed_spells = []
+
+    def after_import(self, dataset, result, **kwargs):
+        self.write_spells()
+        if not self.dry_run and not result.has_errors() and not result.has_validation_errors():
+            from .services import rebuild_worker_years
+
+            rebuild_worker_years({w.pk for w in self.touched_workers if w.pk is not None})
+
+
+class JobFairResource(TrackedResource):
+    partnership = model_field(JobFair, "partnership", PartnershipWidget())
+    name = model_field(JobFair, "name")
+    date = model_field(JobFair, "date")
+    place = model_field(JobFair, "place")
+    town = model_field(JobFair, "town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）"))
+    organiser = model_field(JobFair, "organiser")
+    employers = model_field(JobFair, "employers")
+    jobs_offered = model_field(JobFair, "jobs_offered")
+    intentions = model_field(JobFair, "intentions")
+    hired = model_field(JobFair, "hired")
+    stable = model_field(JobFair, "stable")
+
+    natural_key = ("partnership", "name", "date")
+
+    class Meta:
+        model = JobFair
+        fields = (
+            "partnership",
+            "name",
+            "date",
+            "place",
+            "town",
+            "organiser",
+            "employers",
+            "jobs_offered",
+            "intentions",
+            "hired",
+            "stable",
+        )
+
+
+class TrainingCourseResource(TrackedResource):
+    partnership = model_field(TrainingCourse, "partnership", PartnershipWidget())
+    name = model_field(TrainingCourse, "name")
+    kind = model_field(TrainingCourse, "kind")
+    start_date = model_field(TrainingCourse, "start_date")
+    end_date = model_field(TrainingCourse, "end_date")
+    organiser = model_field(TrainingCourse, "organiser")
+    town = model_field(
+        TrainingCourse, "town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）")
+    )
+    trainees = model_field(TrainingCourse, "trainees")
+    certified = model_field(TrainingCourse, "certified")
+    employed_after = model_field(TrainingCourse, "employed_after")
+
+    natural_key = ("partnership", "name", "start_date")
+    required_columns = ("kind",)
+
+    class Meta:
+        model = TrainingCourse
+        fields = (
+            "partnership",
+            "name",
+            "kind",
+            "start_date",
+            "end_date",
+            "organiser",
+            "town",
+            "trainees",
+            "certified",
+            "employed_after",
+        )
+
+
+class ProjectLookup(BoundWidget):
+    """扶持项目 as exported ("2021 茶园建设"), or by name when the partnership has one such."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_blank(value):
+            return None
+        return self.resource.project_named(cell_text(value), row)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class CommunityFactoryResource(WesternPlaceResource):
+    partnership = model_field(CommunityFactory, "partnership", PartnershipWidget())
+    name = model_field(CommunityFactory, "name")
+    industry = model_field(CommunityFactory, "industry")
+    town, village, place_text = place_fields(CommunityFactory)
+    opened_on = model_field(CommunityFactory, "opened_on")
+    closed_on = model_field(CommunityFactory, "closed_on")
+    jobs = model_field(CommunityFactory, "jobs")
+    poverty_exited_jobs = model_field(CommunityFactory, "poverty_exited_jobs")
+    project = model_field(CommunityFactory, "project", ProjectLookup())
+
+    natural_key = ("partnership", "name")
+
+    class Meta:
+        model = CommunityFactory
+        fields = (
+            "partnership",
+            "name",
+            "industry",
+            *PLACE,
+            "opened_on",
+            "closed_on",
+            "jobs",
+            "poverty_exited_jobs",
+            "project",
+        )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("project")
+
+    def load_existing(self, dataset):
+        super().load_existing(dataset)
+        self.projects = defaultdict(list)
+        texts = self.column_values(dataset, "project")
+        names = {re.sub(r"^\d{4}\s*", "", t) for t in texts} | texts
+        for project in Project.objects.filter(name__in=names):
+            self.projects[(project.partnership_id, project.name)].append(project)
+
+    def project_named(self, text, row):
+        partnership = self.row_partnership(row)
+        pk = getattr(partnership, "pk", None)
+        match = re.match(r"^(\d{4})\s*(.+)$", text)
+        candidates = self.projects.get((pk, text), [])
+        if match and not candidates:
+            year, name = int(match.group(1)), match.group(2)
+            candidates = [p for p in self.projects.get((pk, name), []) if p.fund_year == year]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise ValueError(gettext("扶持项目“%(v)s”尚未登记") % {"v": text})
+        raise ValueError(
+            gettext("有%(n)d个名为“%(v)s”的项目，请写明资金年度（如“%(y)s %(v)s”）")
+            % {"n": len(candidates), "v": text, "y": candidates[0].fund_year}
+        )
