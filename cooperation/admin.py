@@ -5,7 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import TrackedAdmin
-from .models import Organisation, Pairing, Partnership, Posting, Region, Target, Visit
+from .models import (
+    ExportAudit,
+    Organisation,
+    Pairing,
+    Partnership,
+    Posting,
+    Region,
+    Target,
+    Visit,
+)
 
 admin.site.site_header = _("东西部协作台账管理")
 admin.site.site_title = _("东西部协作台账")
@@ -224,3 +233,30 @@ class TargetAdmin(TrackedAdmin):
     @admin.display(description=_("指标"), ordering="indicator")
     def indicator_label(self, obj):
         return obj.indicator_label
+
+
+@admin.register(ExportAudit)
+class ExportAuditAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail of exports is written by the export views only."""
+
+    list_display = (
+        "created_at",
+        "username",
+        "list_name",
+        "format",
+        "rows",
+        "personal_data",
+        "query_string",
+    )
+    list_filter = ("personal_data", "list_name", "format")
+    search_fields = ("username", "list_name", "query_string")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -564,3 +564,33 @@ class WesternPlace(models.Model):
                     "county": partnership.west_region.name,
                 }
         return errors
+
+
+class ExportAudit(models.Model):
+    """A record of one export (who, when, which list, which filter, how many rows): every
+    export of personal data writes one, and so does every export by a signed-in user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("导出时间"), default=timezone.now, db_index=True)
+    list_name = models.CharField(_("列表"), max_length=80)
+    query_string = models.TextField(_("筛选条件"), blank=True)
+    format = models.CharField(_("格式"), max_length=4)
+    rows = models.PositiveIntegerField(_("行数"))
+    personal_data = models.BooleanField(_("含个人信息"), default=False)
+
+    class Meta:
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.list_name}"
+

@@ -10,9 +10,13 @@ from . import views
 app_urls = (
     [
         path("", views.dashboard, name="dashboard"),
-        path("pairings/", views.pairing_list, name="pairings"),
-        path("postings/", views.posting_list, name="postings"),
-        path("visits/", views.visit_list, name="visits"),
+        path("summary/", views.summary, name="summary"),
+        path("summary/export.<exportformat:fmt>", views.summary_export, name="summary_export"),
+        path("charts/<slug:key>.svg", views.chart_svg, name="chart_svg"),
+        path("charts/<slug:key>.<exportformat:fmt>", views.chart_export, name="chart_export"),
+        *views.pairing_list.urls("pairings/"),
+        *views.posting_list.urls("postings/"),
+        *views.visit_list.urls("visits/"),
     ],
     "cooperation",
 )

@@ -1,27 +1,117 @@
-"""Public lists of projects, investments, consumption sales and donations (built out by the dashboard issue)."""
+"""Public lists of projects, investments, consumption sales and donations.
 
-from django.shortcuts import render
+Each list is a `ListSpec` (cooperation/listing.py): the FilterSets of projects/filters.py,
+columns shared by the page and its CSV/XLSX export, and footer totals of the filtered rows
+that add up to the dashboard's funds, industry and consumption figures."""
 
+from django.db.models import F
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.listing import CHOICE, DATE, INT, MONEY, TEXT, Column, ListSpec, Total
+
+from .filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from .models import ConsumptionSale, Donation, Investment, Project
 
 
-def _simple_list(request, queryset, title):
-    return render(request, "cooperation/simple_list.html", {"rows": queryset[:50], "title": title})
+def _place_columns():
+    return [
+        Column("town__name", _("镇（街道）")),
+        Column("village__name", _("村（社区）")),
+        Column("place_text", _("地点（非标准地名）")),
+    ]
 
 
-def project_list(request):
-    return _simple_list(request, Project.objects.all(), Project._meta.verbose_name_plural)
+project_list = ListSpec(
+    name="projects",
+    title=_("协作资金项目"),
+    queryset=lambda: Project.objects.all(),
+    filterset_class=ProjectFilter,
+    unit=_("个"),
+    columns=[
+        Column("fund_year", _("资金年度"), TEXT),
+        Column("name", _("项目名称")),
+        Column("category", _("项目类别"), CHOICE),
+        *_place_columns(),
+        Column("implementing_org__name", _("实施单位")),
+        Column("status", _("项目状态"), CHOICE),
+        Column("aid_funds", _("协作资金（万元）"), MONEY, total=True),
+        Column("local_funds", _("地方配套资金（万元）"), MONEY, total=True),
+        Column("other_funds", _("其他资金（万元）"), MONEY, total=True),
+        Column("beneficiaries", _("受益人数（人）"), INT, total=True),
+        Column("beneficiaries_poverty_exited", _("其中脱贫人口（人）"), INT, total=True),
+    ],
+    default_sort=["-fund_year", "name"],
+    description=_(
+        "东西部协作财政援助资金支持的项目。勾选“不含已取消项目”时，合计即总览中的资金数。"
+    ),
+)
 
 
-def investment_list(request):
-    return _simple_list(request, Investment.objects.all(), Investment._meta.verbose_name_plural)
+def _investment_extras(qs, data):
+    """Enterprises counted once however many signings (the dashboard's 引导落地企业)."""
+    return [Total("enterprises", gettext("落地企业（家，同名只计一次）"), qs.enterprise_count())]
 
 
-def sale_list(request):
-    return _simple_list(
-        request, ConsumptionSale.objects.all(), ConsumptionSale._meta.verbose_name_plural
-    )
+investment_list = ListSpec(
+    name="investments",
+    title=_("招商引资"),
+    queryset=lambda: Investment.objects.all(),
+    filterset_class=InvestmentFilter,
+    columns=[
+        Column("signed_on", _("签约（落地）日期"), DATE),
+        Column("enterprise", _("企业名称")),
+        Column("project_name", _("投资项目")),
+        Column("industry", _("行业")),
+        *_place_columns(),
+        Column("agreed", _("协议投资额（万元）"), MONEY, total=True),
+        Column("arrived", _("实际到位投资（万元）"), MONEY, total=True),
+        Column("jobs", _("带动就业人数（人）"), INT, total=True),
+    ],
+    default_sort=["-signed_on", "enterprise"],
+    description=_("东部企业到西部投资落地的情况。"),
+    extras=_investment_extras,
+)
 
+sale_list = ListSpec(
+    name="sales",
+    title=_("消费帮扶"),
+    queryset=lambda: ConsumptionSale.objects.all(),
+    filterset_class=ConsumptionSaleFilter,
+    columns=[
+        Column("year", _("年度"), TEXT),
+        Column("month", _("月份"), TEXT),
+        Column("channel", _("销售渠道"), CHOICE),
+        Column("product_category", _("产品类别"), CHOICE),
+        Column("seller", _("销售主体")),
+        Column("buyer", _("采购方")),
+        Column("town__name", _("镇（街道）")),
+        Column("amount", _("销售金额（万元）"), MONEY, total=True),
+        Column("certified_amount", _("其中国家认定扶贫产品（万元）"), MONEY, total=True),
+    ],
+    default_sort=["-year", "-month", "channel"],
+    description=_("西部农产品通过各渠道销往东部的金额。"),
+)
 
-def donation_list(request):
-    return _simple_list(request, Donation.objects.all(), Donation._meta.verbose_name_plural)
+donation_list = ListSpec(
+    name="donations",
+    title=_("社会帮扶捐赠"),
+    queryset=lambda: Donation.objects.annotate(total=F("cash") + F("in_kind")),
+    filterset_class=DonationFilter,
+    unit=_("笔"),
+    columns=[
+        Column("date", _("捐赠日期"), DATE),
+        Column("donor", _("捐赠单位（个人）")),
+        Column("recipient", _("受赠单位")),
+        Column("purpose", _("用途")),
+        Column("town__name", _("镇（街道）")),
+        Column("cash", _("捐款（万元）"), MONEY, total=True),
+        Column("in_kind", _("捐物折价（万元）"), MONEY, total=True),
+        Column("total", _("合计（万元）"), MONEY, total=True),
+    ],
+    default_sort=["-date", "donor"],
+    description=_("东部单位和个人的捐款捐物。"),
+)
+
+for _spec in (project_list, investment_list, sale_list, donation_list):
+    _spec.namespace = "projects"

@@ -1,0 +1,223 @@
+"""The dashboard's charts: each is a small table computed in the database (one grouped
+QuerySet method per source) and drawn as SVG on the server with pygal — no JavaScript,
+no web fonts, nothing fetched from the internet. The table is shown under the chart and
+exported as CSV/XLSX, so the picture, the table and the export always agree.
+
+The SVG is served at its own URL and embedded with <img>: the page's Content-Security-Policy
+forbids inline styles, and an SVG shown as an image can run no script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pygal
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from pygal.style import Style
+
+from .listing import INT, MONEY, TEXT, format_value
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
+STYLE = Style(
+    font_family=FONT,
+    label_font_family=FONT,
+    major_label_font_family=FONT,
+    value_font_family=FONT,
+    value_label_font_family=FONT,
+    title_font_family=FONT,
+    legend_font_family=FONT,
+    tooltip_font_family=FONT,
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1d2733",
+    foreground_strong="#1d2733",
+    foreground_subtle="#5b6775",
+    colors=("#b0262c", "#1f5fa8", "#2e7d4f", "#c77c02", "#6a4c93"),
+    title_font_size=18,
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=13,
+    value_font_size=12,
+)
+
+
+@dataclass
+class Table:
+    headers: list
+    rows: list
+    kinds: list
+    label_column: int = 0
+    series_columns: list = field(default_factory=lambda: [1])
+
+    @property
+    def display_rows(self):
+        return [
+            [format_value(v, k) for v, k in zip(row, self.kinds, strict=True)] for row in self.rows
+        ]
+
+    @property
+    def numeric(self):
+        return [k in (INT, MONEY) for k in self.kinds]
+
+
+class Chart:
+    def __init__(self, key, title, table, kind="bar"):
+        self.key = key
+        self.title = title
+        self._table = table
+        self.kind = kind
+
+    def table(self, partnership, year):
+        return self._table(partnership, year)
+
+    def svg(self, table):
+        """The chart as SVG bytes (pygal, no JavaScript)."""
+        cls = pygal.HorizontalBar if self.kind == "hbar" else pygal.Bar
+        chart = cls(
+            js=[],
+            style=STYLE,
+            title=str(self.title),
+            width=800,
+            height=420,
+            show_legend=len(table.series_columns) > 1,
+            legend_at_bottom=True,
+            print_values=len(table.rows) <= 16,
+            value_formatter=lambda v: (
+                format_value(Decimal(str(v)), MONEY)
+                if isinstance(v, float) and v % 1
+                else format_value(v, INT)
+            ),
+            truncate_label=-1,
+            no_data_text=gettext("暂无数据"),
+            x_label_rotation=0 if len(table.rows) <= 12 else 30,
+        )
+        chart.x_labels = [str(row[table.label_column]) for row in table.rows]
+        for col in table.series_columns:
+            # pygal draws floats; the exact Decimal figures are in the table under the chart.
+            chart.add(str(table.headers[col]), [float(row[col] or 0) for row in table.rows])
+        return chart.render()
+
+
+class ChartRegistry:
+    def __init__(self):
+        self._charts = {}
+
+    def add(self, chart):
+        self._charts[chart.key] = chart
+        return chart
+
+    def get(self, key):
+        return self._charts.get(key)
+
+    def __iter__(self):
+        return iter(self._charts.values())
+
+
+registry = ChartRegistry()
+
+
+# --- the four charts -----------------------------------------------------------------------
+
+
+def funds_by_year(partnership, year):
+    """Aid funds and projects by fund year, up to the chosen year."""
+    from projects.models import Project
+
+    rows = Project.objects.for_partnership(partnership).filter(fund_year__lte=year)
+    rows = rows.aid_funds_by_year()
+    return Table(
+        headers=[gettext("资金年度"), gettext("协作资金（万元）"), gettext("项目数（个）")],
+        rows=[[r["year"], r["aid_funds"], r["projects"]] for r in rows],
+        kinds=[TEXT, MONEY, INT],
+    )
+
+
+def workers_by_month(partnership, year):
+    """Workers transferred to employment, by the month of their first new job of the year."""
+    from labor.models import WorkerYear
+
+    qs = WorkerYear.objects.for_partnership(partnership).filter(year=year, transferred=True)
+    rows = transferred_by_month(qs)
+    return Table(
+        headers=[gettext("月份"), gettext("转移就业人数（人）")],
+        rows=[[gettext("%(m)s月") % {"m": m}, n] for m, n in rows],
+        kinds=[TEXT, INT],
+    )
+
+
+def transferred_by_month(qs):
+    """[(month, persons), …] for months 1–12 (zero where none) — one grouped query."""
+    if hasattr(qs, "transferred_by_month"):
+        return qs.transferred_by_month()
+    from django.db.models import Count
+
+    counts = dict(
+        qs.order_by().values_list("transferred_month").annotate(n=Count("worker_id", distinct=True))
+    )
+    return [(m, counts.get(m, 0)) for m in range(1, 13)]
+
+
+def figures_by_town(partnership, year):
+    """Projects, aid funds and transferred workers by town of the western county."""
+    from labor.models import WorkerYear
+    from projects.models import Project
+
+    funds = Project.objects.for_partnership(partnership).aid_funds_by_town(year)
+    workers = transferred_by_town(
+        WorkerYear.objects.for_partnership(partnership).filter(year=year, transferred=True)
+    )
+    towns = {}
+    for r in funds:
+        towns[r["town"]] = [r["town_name"], r["aid_funds"], r["projects"], 0]
+    for code, name, n in workers:
+        towns.setdefault(code, [name, Decimal("0"), 0, 0])[3] = n
+    unplaced = gettext("未注明镇（街道）")
+    rows = [
+        [v[0] or unplaced, v[1], v[2], v[3]]
+        for code, v in sorted(towns.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+    ]
+    return Table(
+        headers=[
+            gettext("镇（街道）"),
+            gettext("协作资金（万元）"),
+            gettext("项目数（个）"),
+            gettext("转移就业人数（人）"),
+        ],
+        rows=rows,
+        kinds=[TEXT, MONEY, INT, INT],
+        series_columns=[1],
+    )
+
+
+def transferred_by_town(qs):
+    """[(town code, town name, persons), …] — one grouped query."""
+    if hasattr(qs, "transferred_by_town"):
+        return qs.transferred_by_town()
+    from django.db.models import Count
+
+    return list(
+        qs.order_by()
+        .values_list("home_town", "home_town__name")
+        .annotate(n=Count("worker_id", distinct=True))
+    )
+
+
+def funds_by_category(partnership, year):
+    from projects.models import Project
+
+    rows = Project.objects.for_partnership(partnership).aid_funds_by_category(year)
+    return Table(
+        headers=[gettext("项目类别"), gettext("协作资金（万元）"), gettext("项目数（个）")],
+        rows=[[r["label"], r["aid_funds"], r["projects"]] for r in rows],
+        kinds=[TEXT, MONEY, INT],
+    )
+
+
+registry.add(Chart("funds-by-year", _("历年协作资金"), funds_by_year))
+registry.add(Chart("workers-by-month", _("本年度各月转移就业人数"), workers_by_month))
+registry.add(Chart("by-town", _("各镇（街道）协作资金"), figures_by_town, kind="hbar"))
+registry.add(
+    Chart("funds-by-category", _("本年度协作资金按项目类别"), funds_by_category, kind="hbar")
+)

@@ -1,0 +1,260 @@
+"""FilterSets of the core lists (pairings, postings, visits) and the filters they share.
+
+Each FilterSet honours every parameter the core indicators put in their links
+(`cooperation.indicators.list_link`), so that a card's link lists exactly the rows that add
+up to the card: partnership, year, town, month, direction, kind=cadre|professional,
+cumulative=1, on_post_at_year_end=1, on_post_in_year=1, active_at_year_end=1, level,
+signed_in_year=1. Bad values give the form's own message, never a 500.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Direction, Pairing, Partnership, Posting, Region, Visit
+from .querysets import year_end
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year; the FilterSet decides what "in the year" means for its records."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("年度"))
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault("method", "filter_nothing")
+        super().__init__(*args, **kwargs)
+
+
+class MonthFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("月份"))
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 12)
+        kwargs.setdefault("method", "filter_nothing")
+        super().__init__(*args, **kwargs)
+
+
+class FlagInput(forms.CheckboxInput):
+    """A checkbox that also reads "1"/"0" from links ("0", "false" and "" are unchecked)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value is None:
+            return False
+        return str(value).strip().lower() not in ("", "0", "false", "off", "no")
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FlagInput)
+        kwargs.setdefault("method", "filter_nothing")
+        super().__init__(*args, **kwargs)
+
+
+def partnership_filter():
+    return django_filters.ModelChoiceFilter(
+        label=_("协作关系"),
+        queryset=Partnership.objects.with_regions(),
+        empty_label=_("全部"),
+    )
+
+
+def western_towns(partnership_id=None):
+    """Towns of the western county of one partnership (or of every partnership)."""
+    partnerships = Partnership.objects.all()
+    if partnership_id is not None:
+        partnerships = partnerships.filter(pk=partnership_id)
+    return Region.objects.filter(
+        level=Region.Level.TOWN, parent__in=partnerships.values("west_region")
+    ).order_by("code")
+
+
+class TownChoiceFilter(django_filters.ModelChoiceFilter):
+    """A town of the western county, given by its 9-digit code (?town=610902001)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("镇（街道）"))
+        kwargs.setdefault("queryset", western_towns())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("empty_label", _("全部"))
+        kwargs.setdefault("method", "filter_nothing")
+        super().__init__(*args, **kwargs)
+
+
+class YearScopedFilterSet(django_filters.FilterSet):
+    """Base for FilterSets whose year, month, town and flags are applied together in
+    `filter_scope` (what "in the year" means depends on the flags)."""
+
+    partnership = partnership_filter()
+    year = YearFilter()
+    month = MonthFilter()
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        town = self.filters.get("town")
+        pid = (data or {}).get("partnership")
+        if town is not None and pid and str(pid).isdigit():
+            # Offer (and accept) only the towns of the chosen partnership's western county.
+            self.filters["town"].queryset = western_towns(int(pid))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return self.filter_scope(queryset, self.form.cleaned_data)
+
+    def filter_scope(self, queryset, data):
+        raise NotImplementedError
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (YearRequiredMixin, form_class), {})
+
+
+class YearRequiredMixin:
+    """A flag or a month without a year is an error: they count relative to a year."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("year") is None and "year" not in self.errors:
+            needs_year = [
+                name
+                for name, field in self.fields.items()
+                if name == "month" or isinstance(field.widget, FlagInput)
+            ]
+            if any(data.get(name) for name in needs_year):
+                self.add_error("year", _("请同时选择年度。"))
+        return data
+
+
+class PairingFilter(YearScopedFilterSet):
+    """Pairings. With a year: signed in that year, unless `active_at_year_end=1` (signed by
+    31 December and not ended before it). `signed_in_year=1` states the default explicitly."""
+
+    town = TownChoiceFilter(help_text=_("按西部单位所在镇"))
+    level = django_filters.ChoiceFilter(
+        label=_("结对类型"), choices=Pairing.Level.choices, empty_label=_("全部")
+    )
+    active_at_year_end = FlagFilter(label=_("年底有效"))
+    signed_in_year = FlagFilter(label=_("本年度签约"))
+    q = django_filters.CharFilter(label=_("单位名称"), method="filter_name")
+
+    class Meta:
+        model = Pairing
+        fields = ["partnership", "year", "month", "town", "level"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(
+            Q(east_org__name__icontains=value) | Q(west_org__name__icontains=value)
+        )
+
+    def filter_scope(self, queryset, data):
+        year, month, town = data.get("year"), data.get("month"), data.get("town")
+        if town is not None:
+            queryset = queryset.in_town(town)
+        if year is None:
+            return queryset
+        if data.get("active_at_year_end"):
+            queryset = queryset.active_at_end_of(year)
+            if month is not None:
+                queryset = queryset.filter(signed_on__year=year, signed_on__month=month)
+            return queryset
+        queryset = queryset.filter(signed_on__year=year)
+        if month is not None:
+            queryset = queryset.filter(signed_on__month=month)
+        return queryset
+
+
+class PostingFilter(YearScopedFilterSet):
+    """Postings. With a year: arrived in that year, unless `cumulative=1` (arrived by
+    31 December), `on_post_at_year_end=1` (on post on 31 December) or `on_post_in_year=1`
+    (on post on some day of the year). A month narrows to arrivals in that month."""
+
+    town = TownChoiceFilter(help_text=_("按接收单位所在镇"))
+    direction = django_filters.ChoiceFilter(
+        label=_("派出方向"), choices=Direction.choices, empty_label=_("全部")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("干部或人才"),
+        choices=[("cadre", _("党政干部")), ("professional", _("专业技术人才"))],
+        empty_label=_("全部"),
+        method="filter_kind",
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=Posting.Category.choices, empty_label=_("全部")
+    )
+    cumulative = FlagFilter(label=_("截至年底累计"))
+    on_post_at_year_end = FlagFilter(label=_("年底在岗"))
+    on_post_in_year = FlagFilter(label=_("本年度内在岗"))
+    q = django_filters.CharFilter(label=_("姓名或单位"), method="filter_name")
+
+    class Meta:
+        model = Posting
+        fields = ["partnership", "year", "month", "town", "direction", "kind", "category"]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.cadres() if value == "cadre" else queryset.professionals()
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(
+            Q(person_name__icontains=value)
+            | Q(home_org__name__icontains=value)
+            | Q(host_org__name__icontains=value)
+        )
+
+    def filter_scope(self, queryset, data):
+        year, month, town = data.get("year"), data.get("month"), data.get("town")
+        if town is not None:
+            queryset = queryset.filter(host_org__region__code__startswith=town.code)
+        if year is None:
+            return queryset
+        if data.get("on_post_at_year_end"):
+            queryset = queryset.on_post_at_end_of(year)
+        elif data.get("on_post_in_year"):
+            queryset = queryset.filter(start_date__lte=year_end(year)).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
+            )
+        elif data.get("cumulative"):
+            queryset = queryset.started_by_end_of(year)
+        else:
+            queryset = queryset.started_in(year)
+        if month is not None:
+            queryset = queryset.filter(start_date__year=year, start_date__month=month)
+        return queryset
+
+
+class VisitFilter(YearScopedFilterSet):
+    """Visits: of the year (and month) by their date."""
+
+    direction = django_filters.ChoiceFilter(
+        label=_("方向"), choices=Direction.choices, empty_label=_("全部")
+    )
+    q = django_filters.CharFilter(label=_("带队领导或事由"), method="filter_name")
+
+    class Meta:
+        model = Visit
+        fields = ["partnership", "year", "month", "direction"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(leader__icontains=value) | Q(purpose__icontains=value))
+
+    def filter_scope(self, queryset, data):
+        year, month = data.get("year"), data.get("month")
+        if year is not None:
+            queryset = queryset.in_year(year)
+            if month is not None:
+                queryset = queryset.filter(date__month=month)
+        return queryset

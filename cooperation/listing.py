@@ -1,0 +1,412 @@
+"""Generic list machinery.
+
+A `ListSpec` declares one list: its base queryset, its FilterSet, its columns (the same for
+the page and for the export), the sort whitelist (the sortable columns), the footer totals
+and who may see it. The page and the CSV/XLSX export are both produced from the spec with the
+same FilterSet and the same ordering, so an export holds exactly the rows and columns of the
+page, and the footer totals are those of the filtered rows.
+
+Queries per page are fixed whatever the data size: the filter form's choice lists, one
+aggregate for the footer (which also gives the row count to the paginator), one query for
+the page's rows (`values_list`, never model instances), plus the spec's `extras` if any.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import path, register_converter, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import formatting
+
+TEXT, INT, MONEY, DECIMAL, DATE, CODE, CHOICE, BOOL = (
+    "text",
+    "int",
+    "money",
+    "decimal",
+    "date",
+    "code",
+    "choice",
+    "bool",
+)
+NUMERIC_KINDS = {INT, MONEY, DECIMAL}
+DEFAULT_UNIT = _("条")
+
+
+class ExportFormatConverter:
+    regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ExportFormatConverter, "exportformat")
+
+
+@dataclass
+class Column:
+    """One column of a list: `key` is a `values()` path (or an annotation of the spec's
+    queryset); `label` carries the unit (资金（万元）)."""
+
+    key: str
+    label: str
+    kind: str = TEXT
+    sortable: bool = True
+    total: bool = False  # summed over the filtered rows in the footer
+    mask: object = None  # callable applied to the value on screen and in exports
+    places: int = 2  # decimals shown on screen for money/decimal
+
+    @property
+    def numeric(self):
+        return self.kind in NUMERIC_KINDS
+
+
+@dataclass
+class Total:
+    """A figure in the list's footer, computed over all the filtered rows (not the page)."""
+
+    key: str
+    label: str
+    value: object
+    kind: str = INT
+    places: int = 2
+
+    @property
+    def display(self):
+        return format_value(self.value, self.kind, self.places)
+
+
+def format_value(value, kind, places=2):
+    """A value as shown on screen."""
+    if value is None or value == "":
+        return ""
+    if kind == MONEY:
+        return formatting.wan(value, places)
+    if kind == DECIMAL:
+        return formatting.grouped(value, places)
+    if kind == INT:
+        return formatting.number(value)
+    if kind == DATE:
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if kind == BOOL:
+        return gettext("是") if value else gettext("否")
+    return str(value)
+
+
+class SortForm(forms.Form):
+    sort = forms.ChoiceField(required=False, label=_("排序"))
+
+    def __init__(self, data, columns):
+        super().__init__(data)
+        keys = [c.key for c in columns if c.sortable]
+        self.fields["sort"].choices = (
+            [("", "")] + [(k, k) for k in keys] + [(f"-{k}", f"-{k}") for k in keys]
+        )
+        self.fields["sort"].error_messages["invalid_choice"] = _(
+            "未知的排序方式“%(value)s”，请点击列标题排序。"
+        )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the row count by the footer's aggregate (no COUNT query of its own)."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+class ListSpec:
+    """One list: page at `route`, exports at `route + "export.csv"` / `"export.xlsx"`."""
+
+    template_name = "cooperation/list.html"
+
+    def __init__(
+        self,
+        *,
+        name,
+        title,
+        queryset,
+        filterset_class,
+        columns,
+        default_sort,
+        description="",
+        unit=None,
+        permission=None,
+        personal=False,
+        extras=None,
+    ):
+        self.name = name  # URL name inside its app, e.g. "pairings"
+        self.title = title
+        self._queryset = queryset
+        self.filterset_class = filterset_class
+        self.columns = columns
+        self.default_sort = default_sort
+        self.description = description
+        self.unit = unit if unit is not None else DEFAULT_UNIT
+        self.permission = permission
+        self.personal = personal
+        self.extras = extras  # callable(queryset, cleaned_data) -> [Total, …]
+        self.namespace = None
+
+    # --- URLs --------------------------------------------------------------------------------
+
+    def urls(self, route):
+        return [
+            path(route, self.page_view, name=self.name),
+            path(f"{route}export.<exportformat:fmt>", self.export_view, name=f"{self.name}_export"),
+        ]
+
+    @property
+    def url_name(self):
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
+
+    def export_url(self, fmt):
+        return reverse(f"{self.url_name}_export", kwargs={"fmt": fmt})
+
+    # --- queries -----------------------------------------------------------------------------
+
+    def queryset(self):
+        return self._queryset()
+
+    def check_access(self, request):
+        """None when allowed; otherwise the response to send (login redirect) or a 403."""
+        if self.permission is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return None
+
+    def bind(self, request):
+        """(filterset, sort_form, ordered queryset or None when the input is bad)."""
+        data = request.GET.copy()
+        data.pop("page", None)
+        data.pop("full", None)
+        filterset = self.filterset_class(data or None, queryset=self.queryset(), request=request)
+        sort_form = SortForm(data, self.columns)
+        filters_ok = not filterset.is_bound or filterset.is_valid()
+        if not (filters_ok & sort_form.is_valid()):
+            return filterset, sort_form, None
+        sort = sort_form.cleaned_data["sort"]
+        order = [sort] if sort else list(self.default_sort)
+        return filterset, sort_form, filterset.qs.order_by(*order, "pk")
+
+    def totals(self, qs, cleaned_data):
+        """The footer: row count and the sum of every `total` column, in one aggregate."""
+        sums = {
+            c.key: Coalesce(Sum(c.key), Decimal(0) if c.kind != INT else 0)
+            for c in self.columns
+            if c.total
+        }
+        row = qs.order_by().aggregate(rows=Count("pk"), **sums)
+        totals = [Total("rows", gettext("记录数（%(unit)s）") % {"unit": self.unit}, row["rows"])]
+        totals += [
+            Total(c.key, c.label, row[c.key], c.kind, c.places) for c in self.columns if c.total
+        ]
+        if self.extras is not None:
+            totals += self.extras(qs, cleaned_data)
+        return totals
+
+    @cached_property
+    def choice_labels(self):
+        """Display labels of choice columns, by key (resolved through the model's fields)."""
+        labels = {}
+        model = self.queryset().model
+        for col in self.columns:
+            field = _field_at(model, col.key)
+            if field is not None and field.choices:
+                labels[col.key] = dict(field.flatchoices)
+        return labels
+
+    def converters(self, *, unmasked=False):
+        """Per column, raw database value → value shown (choice label, masked, 是/否)."""
+        convs = []
+        for col in self.columns:
+            labels = self.choice_labels.get(col.key)
+            if labels is not None:
+                labels = {k: str(v) for k, v in labels.items()}
+                convs.append(lambda v, labels=labels: labels.get(v, v) if v is not None else "")
+            elif col.mask is not None and not unmasked:
+                convs.append(col.mask)
+            elif col.kind == BOOL:
+                yes, no = gettext("是"), gettext("否")
+                convs.append(lambda v, yes=yes, no=no: "" if v is None else (yes if v else no))
+            else:
+                convs.append(None)
+        return convs
+
+    def rows(self, qs, *, unmasked=False):
+        """Converted rows of a (sliced or whole) ordered queryset: lists of raw values."""
+        convs = self.converters(unmasked=unmasked)
+        keys = [c.key for c in self.columns]
+        for row in qs.values_list(*keys):
+            yield [v if conv is None else conv(v) for conv, v in zip(convs, row, strict=True)]
+
+    def stream_rows(self, qs, *, unmasked=False):
+        """All rows, a chunk at a time through a server-side cursor (PostgreSQL) inside a
+        transaction, so memory stays flat whatever the number of rows."""
+        convs = self.converters(unmasked=unmasked)
+        keys = [c.key for c in self.columns]
+        with transaction.atomic(using=qs.db):
+            for row in qs.values_list(*keys).iterator(chunk_size=2000):
+                yield [v if conv is None else conv(v) for conv, v in zip(convs, row, strict=True)]
+
+    # --- views -------------------------------------------------------------------------------
+
+    def page_view(self, request):
+        denied = self.check_access(request)
+        if denied is not None:
+            return denied
+        filterset, sort_form, qs = self.bind(request)
+        context = {
+            "spec": self,
+            "title": self.title,
+            "filterset": filterset,
+            "sort_errors": sort_form.errors.get("sort"),
+            "current_sort": sort_form.cleaned_data.get("sort", "")
+            if hasattr(sort_form, "cleaned_data")
+            else "",
+            "headers": self.headers(request, sort_form),
+            "query": _query_without(request, "page"),
+            "csv_url": self.export_url("csv"),
+            "xlsx_url": self.export_url("xlsx"),
+        }
+        if qs is None:
+            context.update(rows=[], totals=[], page=None, bad_input=True)
+            return render(request, self.template_name, context, status=400)
+        cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+        totals = self.totals(qs, cleaned)
+        paginator = CountedPaginator(qs, _page_size(), totals[0].value)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404(gettext("没有这一页。")) from None
+        rows = [
+            [
+                Cell(format_value(v, c.kind, c.places), c.numeric)
+                for c, v in zip(self.columns, row, strict=True)
+            ]
+            for row in self.rows(page.object_list)
+        ]
+        context.update(rows=rows, totals=totals, page=page, bad_input=False)
+        context["footer"] = _footer(self.columns, totals, self.unit)
+        return render(request, self.template_name, context)
+
+    def export_view(self, request, fmt):
+        from . import exports
+        from .models import ExportAudit
+
+        denied = self.check_access(request)
+        if denied is not None:
+            return denied
+        filterset, sort_form, qs = self.bind(request)
+        if qs is None:
+            errors = [str(e) for errs in filterset.errors.values() for e in errs]
+            errors += [str(e) for e in sort_form.errors.get("sort", [])]
+            return HttpResponseBadRequest(
+                "\n".join(errors), content_type="text/plain; charset=utf-8"
+            )
+        unmasked = bool(self.personal and request.GET.get("full") == "1")
+        if self.personal or request.user.is_authenticated:
+            # Written before streaming starts, so a broken download still leaves its trace.
+            ExportAudit.objects.create(
+                user=request.user if request.user.is_authenticated else None,
+                username=request.user.get_username() if request.user.is_authenticated else "",
+                list_name=self.url_name,
+                query_string=_query_without(request, "page"),
+                format=fmt,
+                rows=qs.order_by().count(),
+                personal_data=self.personal,
+            )
+        headers = [str(c.label) for c in self.columns]
+        text_columns = {i for i, c in enumerate(self.columns) if c.kind == CODE}
+        filename = f"{self.title}"
+        rows = self.stream_rows(qs, unmasked=unmasked)
+        if fmt == "csv":
+            return exports.csv_response(filename, headers, rows)
+        return exports.xlsx_response(filename, str(self.title), headers, rows, text_columns)
+
+    def headers(self, request, sort_form):
+        """Column headers with sort links (click again to reverse)."""
+        current = sort_form.data.get("sort", "") if sort_form.is_bound else ""
+        query = _query_without(request, "page", "sort")
+        out = []
+        for col in self.columns:
+            header = {"label": col.label, "numeric": col.numeric, "url": None, "arrow": ""}
+            if col.sortable:
+                target = f"-{col.key}" if current == col.key else col.key
+                header["url"] = "?" + "&".join(p for p in (query, f"sort={target}") if p)
+                header["arrow"] = (
+                    "▲" if current == col.key else "▼" if current == f"-{col.key}" else ""
+                )
+            out.append(header)
+        return out
+
+
+@dataclass
+class Cell:
+    text: str
+    numeric: bool = False
+
+
+def _footer(columns, totals, unit):
+    """The footer row: the row count in the first cell, column sums under their columns."""
+    by_key = {t.key: t for t in totals}
+    cells = []
+    for i, col in enumerate(columns):
+        if i == 0:
+            label = gettext("合计（%(n)s %(unit)s）") % {"n": totals[0].display, "unit": unit}
+            cells.append(Cell(label))
+        elif col.total:
+            cells.append(Cell(by_key[col.key].display, True))
+        else:
+            cells.append(Cell(""))
+    return cells
+
+
+def _field_at(model, key):
+    """The model field a `values()` path ends on, or None (an annotation)."""
+    field = None
+    for part in key.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    return field
+
+
+def _query_without(request, *names):
+    data = request.GET.copy()
+    for name in names:
+        data.pop(name, None)
+    return data.urlencode()
+
+
+def _page_size():
+    from django.conf import settings
+
+    return getattr(settings, "LIST_PAGE_SIZE", 50)
