@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cooperation.models import Organisation, Partnership, Tracked, WesternPlace, money_field
 
@@ -145,6 +146,8 @@ class ProjectProgress(models.Model):
     percent_complete = models.PositiveSmallIntegerField(
         _("完成比例（%）"), validators=[MaxValueValidator(100, message=_("完成比例不能超过100。"))]
     )
+    # Notes are edited inline on the project page; their changes are kept like the project's.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("项目进度")
