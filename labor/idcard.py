@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
@@ -24,11 +25,21 @@ def check_char(first17):
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+def normalise_digits(value):
+    """Full-width digits (from Chinese input methods) to ASCII digits."""
+    return str(value).translate(_FULL_WIDTH_DIGITS)
+
+
 def normalise(value):
     """Full-width digits to ASCII, a lower-case x to X, spaces removed."""
     if value is None:
         return ""
     return re.sub(r"\s+", "", str(value).translate(_FULL_WIDTH)).upper()
+
+
+def looks_like_id_number(value):
+    """True when a (normalised) search term has the shape of an ID number."""
+    return bool(_SHAPE.match(normalise(value)))
 
 
 def birth_date_of(number):

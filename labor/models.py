@@ -5,8 +5,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Partnership, Region, Tracked, WesternPlace
@@ -23,6 +24,11 @@ from .querysets import (
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 validate_mobile = RegexValidator(MOBILE_RE, _("手机号码应为以13–19开头的11位数字。"), code="mobile")
+
+
+def normalise_phone(value):
+    """Full-width digits to ASCII; spaces and hyphens (138-1234-5678) removed."""
+    return re.sub(r"[\s\-]+", "", idcard.normalise_digits(value or ""))
 
 
 class IdNumberField(models.CharField):
@@ -103,13 +109,13 @@ class Worker(Tracked):
         # Never the name: __str__ ends up in logs, admin messages and history.
         return _("务工人员 #%(id)s") % {"id": self.pk}
 
+    def clean_fields(self, exclude=None):
+        self.phone = normalise_phone(self.phone)
+        super().clean_fields(exclude)
+
     def clean(self):
+        # The ID number is checked by its field's validator (clean_fields), not again here.
         errors = {}
-        if self.id_number:
-            try:
-                self.id_number = idcard.validate(self.id_number)
-            except ValidationError as exc:
-                errors["id_number"] = exc.messages
         if self.home_village_id:
             if self.home_town_id and not self.home_village_id.startswith(self.home_town_id):
                 errors["home_village"] = _("户籍村不属于所选的镇。")
@@ -131,7 +137,10 @@ class Worker(Tracked):
             self.gender = idcard.gender_of(self.id_number)
         if self.home_village_id and not self.home_town_id:
             self.home_town_id = self.home_village_id[:9]
-        super().save(*args, **kwargs)
+        # The post_save signal rebuilds the worker's WorkerYear rows (home town, household
+        # are copied there): inside this block, so record and facts commit together.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
 
     @property
     def masked_name(self):
@@ -284,8 +293,17 @@ class Employment(Tracked):
     def __str__(self):
         return _("就业记录 #%(id)s") % {"id": self.pk}
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that moving a spell to another worker rebuilds both workers' facts.
+        instance._loaded_worker_id = instance.__dict__.get("worker_id")
+        return instance
+
     def clean(self):
         errors = {}
+        if self.start_date and self.start_date > timezone.localdate():
+            errors["start_date"] = _("就业开始日期不能晚于今天（尚未开始的就业不登记）。")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("就业结束日期不能早于开始日期。")
         if self.monthly_wage is not None and self.monthly_wage < 0:
@@ -302,35 +320,59 @@ class Employment(Tracked):
 
     def save(self, *args, **kwargs):
         self.in_east = self.derive_in_east()
-        super().save(*args, **kwargs)
+        # The post_save signal rebuilds the worker's WorkerYear rows in this transaction.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
 
 
 class WorkerYear(models.Model):
     """A worker's facts for one calendar year, derived from his employments.
 
-    Rebuilt in the same transaction as every change to the worker's employments
-    (labor/services.py), so that the figures are plain indexed aggregates at any scale:
-    employed days count overlapping spells once."""
+    Maintained state, never typed: rebuilt by `labor.services.rebuild_worker_years` in the
+    same transaction as every change to the worker or his employments, so that the labour
+    figures are plain indexed aggregates at any scale. A row exists for every year in which
+    one of the worker's spells falls (up to the current year). See README, "Labour data".
 
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="years")
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    home_town = models.ForeignKey(Region, null=True, on_delete=models.PROTECT, related_name="+")
-    household = models.CharField(max_length=10)
-    transferred = models.BooleanField(default=False)  # an employment started in the year
-    transferred_month = models.PositiveSmallIntegerField(null=True)  # month of the first such start
-    in_east = models.BooleanField(default=False)  # a spell of the year is in the east
-    employed_days = models.PositiveIntegerField(default=0)  # days employed within the year
-    stable = models.BooleanField(default=False)  # employed_days >= N months (30 days each)
+    - transferred: an employment starts in the year; transferred_month: month of the first
+      such start.
+    - transferred_east: a spell starting in the year lies in the eastern province.
+    - in_east: a spell active during the year lies in the eastern province.
+    - employed_days: days within the year covered by at least one spell (overlaps counted
+      once; an open spell counts up to 31 December or today, whichever is earlier).
+    - stable: employed_days >= STABLE_EMPLOYMENT_MONTHS × 30.
+    - monthly_wage: mean monthly wage of the year's spells that have one."""
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("务工人员"), on_delete=models.CASCADE, related_name="years"
+    )
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    home_town = models.ForeignKey(
+        Region,
+        verbose_name=_("户籍镇（街道）"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household = models.CharField(_("户类型"), max_length=10, choices=Worker.Household.choices)
+    transferred = models.BooleanField(_("当年转移就业"), default=False)
+    transferred_month = models.PositiveSmallIntegerField(_("转移就业月份"), null=True)
+    transferred_east = models.BooleanField(_("当年转移到东部协作省份"), default=False)
+    in_east = models.BooleanField(_("当年在东部协作省份就业"), default=False)
+    employed_days = models.PositiveIntegerField(_("当年就业天数"), default=0)
+    stable = models.BooleanField(_("稳定就业"), default=False)
     monthly_wage = models.DecimalField(
-        max_digits=10, decimal_places=2, null=True
-    )  # mean wage of the year's spells
+        _("月均工资（元）"), max_digits=10, decimal_places=2, null=True
+    )
 
     objects = WorkerYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("务工人员年度就业情况")
         verbose_name_plural = _("务工人员年度就业情况")
+        ordering = ["worker", "year"]
         constraints = [models.UniqueConstraint(fields=["worker", "year"], name="workeryear_unique")]
         indexes = [
             models.Index(fields=["partnership", "year", "home_town"], name="workeryear_p_y_town"),

@@ -1,8 +1,17 @@
 """Reads of the labour app, named as phrases and computed in the database.
 
-(The labour issue fills these in; every labour figure of the dashboard comes from here.)"""
+Every labour figure of the dashboard comes from here (through labor/indicators.py), and the
+FilterSets of labor/filters.py use the same phrases, so a figure and its list agree."""
+
+import datetime
 
 from django.db import models
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+
+def year_end(year):
+    return datetime.date(year, 12, 31)
 
 
 class _ForPartnership(models.QuerySet):
@@ -11,25 +20,141 @@ class _ForPartnership(models.QuerySet):
 
 
 class WorkerQuerySet(_ForPartnership):
-    pass
+    def in_town(self, town):
+        """Workers whose home town (户籍镇) is this town (a Region or a 9-digit code)."""
+        return self.filter(home_town_id=getattr(town, "code", town))
+
+    def with_facts(self, **conditions):
+        """Workers having a WorkerYear row meeting all the conditions (one row meets them all):
+        `with_facts(year=2021, transferred=True, stable=True)`. Distinct by construction."""
+        from .models import WorkerYear
+
+        return self.filter(pk__in=WorkerYear.objects.filter(**conditions).values("worker_id"))
+
+    def without_facts(self, **conditions):
+        from .models import WorkerYear
+
+        return self.exclude(pk__in=WorkerYear.objects.filter(**conditions).values("worker_id"))
+
+    def with_personal_search(self, term):
+        """Exact match on a normalised ID number, else a name containing the term."""
+        from . import idcard
+
+        if idcard.looks_like_id_number(term):
+            return self.filter(id_number=idcard.normalise(term))
+        return self.filter(name__icontains=term.strip())
 
 
 class EmploymentQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(worker__partnership=partnership)
 
+    def active_in(self, year):
+        """Spells that overlap the calendar year."""
+        return self.filter(start_date__lte=year_end(year)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
+        )
+
+    def started_in(self, year):
+        return self.filter(start_date__year=year)
+
+    def in_east(self):
+        return self.filter(in_east=True)
+
 
 class WorkerYearQuerySet(_ForPartnership):
-    pass
+    def in_year(self, year):
+        return self.filter(year=year)
+
+    def in_town(self, town):
+        return self.filter(home_town_id=getattr(town, "code", town))
+
+    def transferred(self, month=None):
+        qs = self.filter(transferred=True)
+        return qs if month is None else qs.filter(transferred_month=month)
+
+    def transferred_east(self):
+        return self.filter(transferred_east=True)
+
+    def poverty_exited(self):
+        from .models import Worker
+
+        return self.filter(household=Worker.Household.POVERTY_EXITED)
+
+    def stable(self):
+        return self.filter(stable=True)
+
+    def person_count(self):
+        """Persons, never spells: one row per worker and year, counted distinctly anyway."""
+        return self.aggregate(n=Count("worker_id", distinct=True))["n"]
+
+    def average_wage(self):
+        """Mean of the rows' monthly wages (each row: a worker's mean over the year's spells);
+        rows without a wage are left out. None when no row has one."""
+        return self.aggregate(wage=Avg("monthly_wage"))["wage"]
 
 
 class JobFairQuerySet(_ForPartnership):
-    pass
+    def in_year(self, year):
+        return self.filter(date__year=year)
+
+    def in_month(self, month):
+        return self.filter(date__month=month)
+
+    def in_town(self, town):
+        return self.filter(town_id=getattr(town, "code", town))
+
+    def totals(self):
+        return self.aggregate(
+            fairs=Count("id"),
+            jobs_offered=Coalesce(Sum("jobs_offered"), 0),
+            intentions=Coalesce(Sum("intentions"), 0),
+            hired=Coalesce(Sum("hired"), 0),
+            stable=Coalesce(Sum("stable"), 0),
+        )
 
 
 class TrainingCourseQuerySet(_ForPartnership):
-    pass
+    def in_year(self, year):
+        """Courses that started (开班) in the year."""
+        return self.filter(start_date__year=year)
+
+    def in_month(self, month):
+        return self.filter(start_date__month=month)
+
+    def in_town(self, town):
+        return self.filter(town_id=getattr(town, "code", town))
+
+    def of_kind(self, *kinds):
+        return self.filter(kind__in=kinds)
+
+    def totals(self):
+        return self.aggregate(
+            courses=Count("id"),
+            trainees=Coalesce(Sum("trainees"), 0),
+            certified=Coalesce(Sum("certified"), 0),
+            employed_after=Coalesce(Sum("employed_after"), 0),
+        )
 
 
 class CommunityFactoryQuerySet(_ForPartnership):
-    pass
+    def in_operation_at_end_of(self, year):
+        """Opened by 31 December and not closed by then (closed on 31 December: not counted)."""
+        end = year_end(year)
+        return self.filter(opened_on__lte=end).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=end)
+        )
+
+    def opened_in(self, year, month=None):
+        qs = self.filter(opened_on__year=year)
+        return qs if month is None else qs.filter(opened_on__month=month)
+
+    def in_town(self, town):
+        return self.filter(town_id=getattr(town, "code", town))
+
+    def totals(self):
+        return self.aggregate(
+            factories=Count("id"),
+            jobs=Coalesce(Sum("jobs"), 0),
+            poverty_exited_jobs=Coalesce(Sum("poverty_exited_jobs"), 0),
+        )

@@ -1,0 +1,260 @@
+"""FilterSets of the labour lists. Staff only (personal data): WorkerFilter, EmploymentFilter.
+Public: JobFairFilter, TrainingCourseFilter, CommunityFactoryFilter.
+
+Contract with labor/indicators.py: every labour indicator's `list_url` carries query
+parameters which, given to the FilterSet of that list, select exactly the rows whose count
+(or sum, or average) is the indicator (tests/labor/test_filter_contract.py). Worker rows are
+persons: each appears once however many spells or year rows he has.
+
+Every FilterSet accepts `partnership` (id), `year`, `town` (9-digit code of a western town)
+and `month` (1–12). An invalid value makes the FilterSet invalid (`errors` says which and
+why) and its `qs` empty: a list never silently ignores a filter it could not read."""
+
+import django_filters as filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Partnership
+
+from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+
+YES_NO = (("1", _("是")), ("0", _("否")))
+
+
+class TownCodeField(forms.CharField):
+    default_validators = [
+        RegexValidator(r"^\d{9}$", _("镇（街道）应为9位统计用区划代码，如 610902001。"))
+    ]
+
+
+class TownFilter(filters.CharFilter):
+    field_class = TownCodeField
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _year_filter(label):
+    return IntegerFilter(
+        label=label,
+        method="filter_year",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "min_value": _("年度应在2000至2100之间。"),
+            "max_value": _("年度应在2000至2100之间。"),
+            "invalid": _("年度应为四位数字，如 2021。"),
+        },
+    )
+
+
+def _month_filter(label):
+    return IntegerFilter(
+        label=label,
+        method="filter_month",
+        min_value=1,
+        max_value=12,
+        error_messages={
+            "min_value": _("月份应为1至12。"),
+            "max_value": _("月份应为1至12。"),
+            "invalid": _("月份应为1至12。"),
+        },
+    )
+
+
+def _yes_no(label, method):
+    return filters.ChoiceFilter(label=label, choices=YES_NO, method=method)
+
+
+class LaborFilterSet(filters.FilterSet):
+    partnership = filters.ModelChoiceFilter(
+        label=_("协作关系"), queryset=Partnership.objects.with_regions()
+    )
+    town = TownFilter(label=_("镇（街道）"), field_name="town_id")
+
+    @property
+    def qs(self):
+        # An unreadable filter empties the list rather than being silently dropped.
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def filter_year(self, queryset, name, value):  # overridden where the year means more
+        return queryset
+
+    def filter_month(self, queryset, name, value):
+        return queryset
+
+
+# --- Staff lists (personal data) --------------------------------------------------------------
+
+
+class WorkerFilter(LaborFilterSet):
+    """Workers (persons). `year`, `month`, `transferred`, `transferred_east`, `in_east` and
+    `stable` are conditions on the SAME year row (WorkerYear) of the worker: `year=2021&
+    stable=1` is "stably employed in 2021"; `month=3` is "transferred in March" (of that
+    year)."""
+
+    town = TownFilter(label=_("户籍镇（街道）"), field_name="home_town_id")
+    household = filters.ChoiceFilter(label=_("户类型"), choices=Worker.Household.choices)
+    year = _year_filter(_("年度（当年有就业）"))
+    month = _month_filter(_("转移就业月份"))
+    transferred = _yes_no(_("当年转移就业"), "filter_fact")
+    transferred_east = _yes_no(_("当年转移到东部协作省份"), "filter_fact")
+    in_east = _yes_no(_("当年在东部协作省份就业"), "filter_fact")
+    stable = _yes_no(_("稳定就业"), "filter_fact")
+    gender = filters.ChoiceFilter(label=_("性别"), choices=Worker.Gender.choices)
+    q = filters.CharFilter(label=_("姓名或身份证号"), method="filter_search")
+
+    class Meta:
+        model = Worker
+        fields = ["partnership", "town", "household", "gender"]
+
+    FACT_FILTERS = ("year", "month", "transferred", "transferred_east", "in_east", "stable")
+
+    def filter_fact(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
+
+    def filter_search(self, queryset, name, value):
+        return queryset.with_personal_search(value) if value.strip() else queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        facts = {}
+        if data.get("year") is not None:
+            facts["year"] = data["year"]
+        if data.get("month") is not None:
+            facts["transferred_month"] = data["month"]
+        for name in ("transferred", "transferred_east", "in_east", "stable"):
+            if data.get(name) in ("0", "1"):
+                facts[name] = data[name] == "1"
+        return queryset.with_facts(**facts) if facts else queryset
+
+
+class EmploymentFilter(LaborFilterSet):
+    """Job spells. `year` alone: spells active during the year; `month`: spells that started in
+    that month (of `year` when given); `started_in_year=1`: spells that started in `year`."""
+
+    partnership = filters.ModelChoiceFilter(
+        label=_("协作关系"),
+        queryset=Partnership.objects.with_regions(),
+        field_name="worker__partnership",
+    )
+    town = TownFilter(label=_("户籍镇（街道）"), field_name="worker__home_town_id")
+    household = filters.ChoiceFilter(
+        label=_("户类型"), choices=Worker.Household.choices, field_name="worker__household"
+    )
+    year = _year_filter(_("年度（当年在岗）"))
+    month = _month_filter(_("就业开始月份"))
+    started_in_year = _yes_no(_("当年开始就业"), "filter_started_in_year")
+    in_east = filters.ChoiceFilter(
+        label=_("在东部协作省份就业"), choices=YES_NO, method="filter_east"
+    )
+    channel = filters.ChoiceFilter(label=_("就业渠道"), choices=Employment.Channel.choices)
+    worker = IntegerFilter(label=_("务工人员编号"), field_name="worker_id")
+
+    class Meta:
+        model = Employment
+        fields = ["partnership", "town", "household", "channel", "worker"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.active_in(value)
+
+    def filter_month(self, queryset, name, value):
+        queryset = queryset.filter(start_date__month=value)
+        year = self.form.cleaned_data.get("year")
+        return queryset if year is None else queryset.filter(start_date__year=year)
+
+    def filter_started_in_year(self, queryset, name, value):
+        year = self.form.cleaned_data.get("year")
+        if year is None:
+            return queryset
+        started = queryset.filter(start_date__year=year)
+        return started if value == "1" else queryset.exclude(start_date__year=year)
+
+    def filter_east(self, queryset, name, value):
+        return queryset.filter(in_east=value == "1")
+
+
+# --- Public lists -----------------------------------------------------------------------------
+
+
+class JobFairFilter(LaborFilterSet):
+    """Job fairs: `year` and `month` of the fair's date, `town` where it was held."""
+
+    town = TownFilter(label=_("举办镇（街道）"), field_name="town_id")
+    year = _year_filter(_("年度"))
+    month = _month_filter(_("月份"))
+    q = filters.CharFilter(label=_("名称或主办单位"), method="filter_search")
+
+    class Meta:
+        model = JobFair
+        fields = ["partnership", "town"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(value)
+
+    def filter_month(self, queryset, name, value):
+        return queryset.in_month(value)
+
+    def filter_search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(name__icontains=value) | Q(organiser__icontains=value))
+
+
+class TrainingCourseFilter(LaborFilterSet):
+    """Training courses: `year` and `month` of the opening date (开班日期), `town` where held,
+    `kind` (one or several)."""
+
+    town = TownFilter(label=_("举办镇（街道）"), field_name="town_id")
+    year = _year_filter(_("年度（开班）"))
+    month = _month_filter(_("开班月份"))
+    kind = filters.MultipleChoiceFilter(label=_("类型"), choices=TrainingCourse.Kind.choices)
+    q = filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = TrainingCourse
+        fields = ["partnership", "town", "kind"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(value)
+
+    def filter_month(self, queryset, name, value):
+        return queryset.in_month(value)
+
+
+class CommunityFactoryFilter(LaborFilterSet):
+    """Community factories: `year` means in operation at 31 December of the year (opened by
+    then, not closed by then); `month` means opened in that month (of `year` when given);
+    `opened_in_year=1` means opened during `year`."""
+
+    town = TownFilter(label=_("镇（街道）"), field_name="town_id")
+    year = _year_filter(_("年度（年底在产）"))
+    month = _month_filter(_("投产月份"))
+    opened_in_year = _yes_no(_("当年新投产"), "filter_opened_in_year")
+    industry = filters.CharFilter(label=_("行业"), lookup_expr="icontains")
+    q = filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = CommunityFactory
+        fields = ["partnership", "town", "industry"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_operation_at_end_of(value)
+
+    def filter_month(self, queryset, name, value):
+        year = self.form.cleaned_data.get("year")
+        if year is None:
+            return queryset.filter(opened_on__month=value)
+        return queryset.opened_in(year, value)
+
+    def filter_opened_in_year(self, queryset, name, value):
+        year = self.form.cleaned_data.get("year")
+        if year is None:
+            return queryset
+        opened = queryset.opened_in(year)
+        return opened if value == "1" else queryset.exclude(opened_on__year=year)
