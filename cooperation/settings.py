@@ -175,13 +175,29 @@ CONTENT_SECURITY_POLICY = {
 # Login throttling (django-axes): lock the account after AXES_FAILURE_LIMIT wrong passwords.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-# Failures count per account by default. Not per address: behind a reverse proxy or an
-# office NAT every user shares one address, and five typos by five colleagues would lock
-# the whole office out. "username,ip_address" counts both; "username+ip_address" the pair.
+# Failures count per account and per client address; either reaching the limit locks
+# (AXES_LOCKOUT_PARAMETERS=username,ip_address; "username+ip_address" counts the pair).
 AXES_LOCKOUT_PARAMETERS = [
     item.split("+") if "+" in item else item
-    for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username"])
+    for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username", "ip_address"])
 ]
+# Behind a reverse proxy every request comes from the proxy's address, and one clerk's
+# typos would lock the whole office out: with PROXY_COUNT trusted proxies in front, the
+# client is the address the outermost of them saw (X-Forwarded-For, counted from the end;
+# a client cannot forge the entries our own proxies append).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+
+def client_ip_address(request):
+    if PROXY_COUNT:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= PROXY_COUNT:
+            return hops[-PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
