@@ -58,6 +58,8 @@ class Tracked(models.Model):
             if self._state.adding and self.created_by_id is None:
                 self.created_by = user
             self.updated_by = user
+            # Outside a request (commands, imports, services) history learns the user here.
+            self._history_user = user
         if not self._state.adding:
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)

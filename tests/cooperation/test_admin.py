@@ -200,3 +200,12 @@ def test_roles_have_the_agreed_permissions():
     assert "add_pairing" not in perms["审核员"]
     assert perms["领导"] and all(code.startswith("view_") for code in perms["领导"])
     assert "view_personal_data" not in perms["领导"]
+
+
+def test_history_records_the_acting_user_outside_a_request(partnership, clerk, as_user):
+    with as_user(clerk):
+        pairing = PairingFactory(partnership=partnership)
+        pairing.note = "由导入修改"
+        pairing.save()
+    assert [h.history_user for h in pairing.history.all()] == [clerk, clerk]
+    assert pairing.created_by == clerk and pairing.updated_by == clerk
