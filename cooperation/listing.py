@@ -215,15 +215,20 @@ class ListSpec:
 
     def totals(self, qs, cleaned_data):
         """The footer: row count and the sum of every `total` column, in one aggregate."""
+        # Aliases differ from the column keys: an alias equal to an annotation's name (say
+        # "total") would shadow the annotation inside its own Sum().
         sums = {
-            c.key: Coalesce(Sum(c.key), Decimal(0) if c.kind != INT else 0)
+            f"sum__{c.key}": Coalesce(Sum(c.key), Decimal(0) if c.kind != INT else 0)
             for c in self.columns
             if c.total
         }
-        row = qs.order_by().aggregate(rows=Count("pk"), **sums)
-        totals = [Total("rows", gettext("记录数（%(unit)s）") % {"unit": self.unit}, row["rows"])]
+        row = qs.order_by().aggregate(count__rows=Count("pk"), **sums)
+        label = gettext("记录数（%(unit)s）") % {"unit": self.unit}
+        totals = [Total("rows", label, row["count__rows"])]
         totals += [
-            Total(c.key, c.label, row[c.key], c.kind, c.places) for c in self.columns if c.total
+            Total(c.key, c.label, row[f"sum__{c.key}"], c.kind, c.places)
+            for c in self.columns
+            if c.total
         ]
         if self.extras is not None:
             totals += self.extras(qs, cleaned_data)

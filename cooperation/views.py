@@ -52,25 +52,26 @@ def _latest_dated(model, date_field, partnership_path="partnership"):
 def latest_year_with_data(partnership):
     """The latest year in which the partnership has any record — one query (a subquery per
     kind of record, each answered by an index on partnership and date)."""
-    from labor.models import CommunityFactory, JobFair, TrainingCourse, WorkerYear
+    from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse
     from projects.models import ConsumptionSale, Donation, Investment, Project
 
     sources = {
-        "projects": (Project, "fund_year"),
-        "sales": (ConsumptionSale, "year"),
-        "workers": (WorkerYear, "year"),
-        "pairings": (Pairing, "signed_on"),
-        "postings": (Posting, "start_date"),
-        "visits": (Visit, "date"),
-        "investments": (Investment, "signed_on"),
-        "donations": (Donation, "date"),
-        "fairs": (JobFair, "date"),
-        "courses": (TrainingCourse, "start_date"),
-        "factories": (CommunityFactory, "opened_on"),
+        "projects": (Project, "fund_year", "partnership"),
+        "sales": (ConsumptionSale, "year", "partnership"),
+        # Spells that started (not year rows, which run on to today while a job lasts).
+        "employments": (Employment, "start_date", "worker__partnership"),
+        "pairings": (Pairing, "signed_on", "partnership"),
+        "postings": (Posting, "start_date", "partnership"),
+        "visits": (Visit, "date", "partnership"),
+        "investments": (Investment, "signed_on", "partnership"),
+        "donations": (Donation, "date", "partnership"),
+        "fairs": (JobFair, "date", "partnership"),
+        "courses": (TrainingCourse, "start_date", "partnership"),
+        "factories": (CommunityFactory, "opened_on", "partnership"),
     }
     row = (
         Partnership.objects.filter(pk=partnership.pk)
-        .annotate(**{f"latest_{k}": _latest_dated(m, f) for k, (m, f) in sources.items()})
+        .annotate(**{f"latest_{k}": _latest_dated(*source) for k, source in sources.items()})
         .values(*(f"latest_{k}" for k in sources))
         .first()
     )

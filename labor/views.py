@@ -1,37 +1,159 @@
-"""Lists of the labour app: public (fairs, courses, factories) and staff-only (workers,
-employments). Built out by the dashboard issue."""
+"""Lists of the labour app: public (job fairs, training courses, community factories) and
+staff-only (workers, employments: personal data).
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+Staff lists need a signed-in user with `labor.view_personal_data` (anonymous visitors are
+sent to the login page, others get 403). Even for them, ID numbers and phones are masked in
+the lists and their default exports; the full ID number is in the worker's admin page, and
+in an export only when asked for with `full=1` (written to the export audit like every
+personal-data export)."""
 
-from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.listing import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, Column, ListSpec, Total
+
+from . import idcard
+from .filters import (
+    CommunityFactoryFilter,
+    EmploymentFilter,
+    JobFairFilter,
+    TrainingCourseFilter,
+    WorkerFilter,
+)
+from .models import (
+    CommunityFactory,
+    Employment,
+    JobFair,
+    TrainingCourse,
+    Worker,
+    WorkerYear,
+    mask_phone,
+)
+from .privacy import PERMISSION
 
 
-def _simple_list(request, queryset, title):
-    return render(request, "cooperation/simple_list.html", {"rows": queryset[:50], "title": title})
+def _worker_extras(qs, data):
+    """For a year: the mean monthly wage of the listed workers' year rows (each row is a
+    worker's mean over the year's spells) — the dashboard's 月均工资 when transferred=1."""
+    year = data.get("year")
+    if year is None:
+        return []
+    rows = WorkerYear.objects.filter(year=year, worker__in=qs.order_by().values("pk"))
+    wage = rows.average_wage()
+    return [Total("average_wage", gettext("本年度月均工资（元）"), wage or 0, DECIMAL, 2)]
 
 
-@permission_required("labor.view_personal_data", raise_exception=True)
-def worker_list(request):
-    return _simple_list(request, Worker.objects.all(), Worker._meta.verbose_name_plural)
+worker_list = ListSpec(
+    name="workers",
+    title=_("务工人员"),
+    queryset=lambda: Worker.objects.all(),
+    filterset_class=WorkerFilter,
+    unit=_("人"),
+    permission=PERMISSION,
+    personal=True,
+    columns=[
+        Column("name", _("姓名")),
+        Column("id_number", _("身份证号码"), CODE, mask=idcard.mask),
+        Column("gender", _("性别"), CHOICE),
+        Column("phone", _("手机号码"), CODE, sortable=False, mask=mask_phone),
+        Column("home_town__name", _("户籍镇（街道）")),
+        Column("home_village__name", _("户籍村（社区）")),
+        Column("household", _("户类型"), CHOICE),
+    ],
+    default_sort=["pk"],
+    description=_("个人信息，仅限有权限的工作人员查看；身份证号码和手机号码在列表中部分隐藏。"),
+    extras=_worker_extras,
+)
 
+employment_list = ListSpec(
+    name="employments",
+    title=_("就业记录"),
+    queryset=lambda: Employment.objects.all(),
+    filterset_class=EmploymentFilter,
+    unit=_("段"),
+    permission=PERMISSION,
+    personal=True,
+    columns=[
+        Column("worker__name", _("姓名")),
+        Column("worker__id_number", _("身份证号码"), CODE, mask=idcard.mask),
+        Column("employer", _("就业单位")),
+        Column("job", _("工种（岗位）")),
+        Column("destination__name", _("就业地")),
+        Column("destination_text", _("就业地（区划代码表以外）")),
+        Column("in_east", _("在东部协作省份"), BOOL),
+        Column("start_date", _("开始日期"), DATE),
+        Column("end_date", _("结束日期"), DATE),
+        Column("monthly_wage", _("月工资（元）"), DECIMAL),
+        Column("channel", _("就业渠道"), CHOICE),
+    ],
+    default_sort=["-start_date"],
+    description=_("务工人员的每段就业。个人信息，仅限有权限的工作人员查看。"),
+)
 
-@permission_required("labor.view_personal_data", raise_exception=True)
-def employment_list(request):
-    return _simple_list(request, Employment.objects.all(), Employment._meta.verbose_name_plural)
+job_fair_list = ListSpec(
+    name="job_fairs",
+    title=_("招聘会"),
+    queryset=lambda: JobFair.objects.all(),
+    filterset_class=JobFairFilter,
+    unit=_("场"),
+    columns=[
+        Column("date", _("日期"), DATE),
+        Column("name", _("名称")),
+        Column("place", _("地点")),
+        Column("town__name", _("举办镇（街道）")),
+        Column("organiser", _("主办单位")),
+        Column("employers", _("参会企业（家）"), INT, total=True),
+        Column("jobs_offered", _("提供岗位（个）"), INT, total=True),
+        Column("intentions", _("达成就业意向（人）"), INT, total=True),
+        Column("hired", _("实现初次就业（人）"), INT, total=True),
+        Column("stable", _("其中稳定就业（人）"), INT, total=True),
+    ],
+    default_sort=["-date"],
+    description=_("为西部劳动力举办的招聘会及其成效。"),
+)
 
+course_list = ListSpec(
+    name="courses",
+    title=_("培训班"),
+    queryset=lambda: TrainingCourse.objects.all(),
+    filterset_class=TrainingCourseFilter,
+    unit=_("期"),
+    columns=[
+        Column("start_date", _("开班日期"), DATE),
+        Column("end_date", _("结业日期"), DATE),
+        Column("name", _("培训班名称")),
+        Column("kind", _("类型"), CHOICE),
+        Column("organiser", _("承办单位")),
+        Column("town__name", _("举办镇（街道）")),
+        Column("trainees", _("培训人数（人次）"), INT, total=True),
+        Column("certified", _("取得证书（人次）"), INT, total=True),
+        Column("employed_after", _("培训后就业（人次）"), INT, total=True),
+    ],
+    default_sort=["-start_date"],
+    description=_("干部、技能和电商等培训班。"),
+)
 
-def job_fair_list(request):
-    return _simple_list(request, JobFair.objects.all(), JobFair._meta.verbose_name_plural)
+factory_list = ListSpec(
+    name="factories",
+    title=_("新社区工厂"),
+    queryset=lambda: CommunityFactory.objects.all(),
+    filterset_class=CommunityFactoryFilter,
+    unit=_("家"),
+    columns=[
+        Column("name", _("工厂名称")),
+        Column("town__name", _("镇（街道）")),
+        Column("village__name", _("村（社区）")),
+        Column("place_text", _("地点（非标准地名）")),
+        Column("industry", _("行业")),
+        Column("opened_on", _("投产日期"), DATE),
+        Column("closed_on", _("停产日期"), DATE),
+        Column("jobs", _("吸纳就业（人）"), INT, total=True),
+        Column("poverty_exited_jobs", _("其中脱贫劳动力（人）"), INT, total=True),
+        Column("project__name", _("扶持项目")),
+    ],
+    default_sort=["-opened_on", "name"],
+    description=_("易地搬迁安置社区的新社区工厂（帮扶车间）。选择年度时列出年底在产的工厂。"),
+)
 
-
-def course_list(request):
-    return _simple_list(
-        request, TrainingCourse.objects.all(), TrainingCourse._meta.verbose_name_plural
-    )
-
-
-def factory_list(request):
-    return _simple_list(
-        request, CommunityFactory.objects.all(), CommunityFactory._meta.verbose_name_plural
-    )
+for _spec in (worker_list, employment_list, job_fair_list, course_list, factory_list):
+    _spec.namespace = "labor"

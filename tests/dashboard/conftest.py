@@ -1,0 +1,337 @@
+"""A hand-built data set for the dashboard, its lists, charts, exports and the annual summary.
+
+Partnership P is 武进区—汉滨区 (the `partnership` fixture); Q is 新北区—汉阴县, whose
+records carry large numbers so that a leak into P's figures shows. The year under test is
+2021; a few records of 2019, 2020 and 2022 sit at its edges. `EXPECTED` holds P's 2021
+figure of every indicator, worked out by hand (the arithmetic is in the comments)."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+
+from cooperation.models import Organisation, Pairing, Posting, Target, Visit
+from labor import idcard
+from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+from tests.cooperation.factories import (
+    EastOrgFactory,
+    OrganisationFactory,
+    PairingFactory,
+    PostingFactory,
+    VisitFactory,
+    region,
+)
+from tests.projects.factories import (
+    HANYIN_CHENGGUAN,
+    LAOCHENG,
+    XINCHENG,
+    ConsumptionSaleFactory,
+    DonationFactory,
+    InvestmentFactory,
+    ProjectFactory,
+    second_partnership,
+)
+
+day = datetime.date
+WUJIN = "320412"  # 武进区, Jiangsu (the eastern province, 32)
+HANBIN = "610902"  # 汉滨区
+
+# Personal data that must never reach a public page or export.
+WORKER_NAMES = ["韩一", "韩二", "韩三", "韩四"]
+ID_NUMBERS = [idcard.make(HANBIN, day(1980 + i, 1, 2 + i), 11 + i) for i in range(4)]
+FORMULA = "=cmd|' /C calc'!A0"
+
+YEAR = 2021
+
+EXPECTED = {
+    # --- funds: projects of fund year 2021, cancelled left out -------------------------------
+    "funds.aid": D("2000.7534"),  # 1200.5 (老城) + 800.2534 (新城); cancelled 500 out
+    "funds.projects": 2,
+    "funds.beneficiaries": 500,  # 300 + 200
+    "funds.beneficiaries_poverty_exited": 170,  # 120 + 50
+    "funds.donations_cash": D("12"),  # 10 (1 Mar) + 2 (1 Sep)
+    "funds.donations_in_kind": D("8.5"),  # 5.5 (1 Jun) + 3 (1 Sep)
+    "funds.donations_total": D("20.5"),  # 12 + 8.5
+    # --- people exchange ------------------------------------------------------------------
+    "postings.cadres_w2e": 1,  # 王五 (2020–2022)
+    "postings.professionals_w2e": 1,  # 赵六 (medical, Feb–May 2021)
+    "postings.cadres_e2w": 1,  # 张三 twice (2019 and 2021), same home unit: one person
+    "postings.professionals_e2w": 1,  # 李四 (education, Sep–Dec 2021)
+    "postings.person_times_in_year": 3,  # arrived in 2021: 张三, 李四, 赵六
+    "postings.on_post_at_year_end": 2,  # 张三 (no end), 王五 (ends 2022)
+    # days on post in 2021, both ends inclusive: 张三 1 Mar–31 Dec 306, 李四 1 Sep–1 Dec 92,
+    # 王五 1 Jan–31 Dec 365, 赵六 1 Feb–31 May 120 → 883 / 4 = 220.75 days / 30 = 7.36 → 7.4
+    "postings.average_months": D("7.4"),
+    "visits.count": 2,  # 2021: two delegations (the 2020 one left out)
+    "visits.people": 16,  # 10 + 6
+    # --- pairings at 31 Dec 2021 ----------------------------------------------------------
+    "pairings.active": 3,  # 镇 (2021), 村 (2020), 医院 (2019); school ended Oct, 2022 not yet
+    "pairings.town": 1,
+    "pairings.village": 1,
+    "pairings.enterprise_village": 0,  # signed 10 Jan 2022
+    "pairings.school": 0,  # ended 1 Oct 2021
+    "pairings.hospital": 1,
+    "pairings.signed_in_year": 2,  # 镇 (Mar 2021), school (Jun 2021)
+    # --- industry: investments signed in 2021 ---------------------------------------------
+    "industry.enterprises_settled": 2,  # 甲 (twice: one enterprise), 乙
+    "industry.investment_agreed": D("8000"),  # 5000 + 1000 + 2000
+    "industry.investment_arrived": D("4500"),  # 3000 + 1000 + 500
+    "industry.jobs": 80,  # 50 + 10 + 20
+    # --- labour -------------------------------------------------------------------------
+    "labor.transferred": 3,  # 韩一 (Mar), 韩二 (Mar), 韩四 (Jul); 韩三 started in 2020
+    "labor.transferred_poverty_exited": 1,  # 韩一
+    "labor.transferred_east": 2,  # 韩一 (武进), 韩四 (July spell in 武进)
+    # days employed in 2021 ≥ 90: 韩一 306, 韩三 365, 韩四 184; 韩二 47
+    "labor.stable": 3,
+    # each person's mean over the year's spells: 5000, 3000, (4000 + 3500) / 2 = 3750
+    # → (5000 + 3000 + 3750) / 3 = 3916.67
+    "labor.average_wage": D("3916.67"),
+    "labor.job_fairs": 2,
+    "labor.jobs_offered": 1500,  # 1000 + 500
+    "labor.intentions": 140,  # 100 + 40
+    "labor.hired": 40,  # 30 + 10
+    "labor.hired_stable": 25,  # 20 + 5
+    "labor.courses": 3,
+    "labor.trainees": 100,  # 30 + 50 + 20
+    "labor.certified": 83,  # 28 + 40 + 15
+    "labor.employed_after_training": 45,  # 0 + 35 + 10
+    "labor.advanced_courses": 1,
+    "labor.advanced_trainees": 30,
+    "labor.ecommerce_trainees": 20,
+    "labor.factories": 2,  # opened 2019 and Jun 2021; the one closed 30 Jun 2021 out
+    "labor.factory_jobs": 120,  # 80 + 40
+    "labor.factory_jobs_poverty_exited": 40,  # 30 + 10
+    # --- consumption -------------------------------------------------------------------
+    "consumption.amount": D("450.1234"),  # 300.1234 + 150
+    "consumption.certified_amount": D("200"),  # 200 + 0
+}
+
+# The footer figure of the linked list that adds up to each indicator ("rows" = row count).
+FOOTER = {
+    "funds.aid": "aid_funds",
+    "funds.projects": "rows",
+    "funds.beneficiaries": "beneficiaries",
+    "funds.beneficiaries_poverty_exited": "beneficiaries_poverty_exited",
+    "funds.donations_cash": "cash",
+    "funds.donations_in_kind": "in_kind",
+    "funds.donations_total": "total",
+    "postings.cadres_w2e": "persons",
+    "postings.professionals_w2e": "persons",
+    "postings.cadres_e2w": "persons",
+    "postings.professionals_e2w": "persons",
+    "postings.person_times_in_year": "rows",
+    "postings.on_post_at_year_end": "persons",
+    "postings.average_months": "average_months",
+    "visits.count": "rows",
+    "visits.people": "people",
+    "pairings.active": "rows",
+    "pairings.town": "rows",
+    "pairings.village": "rows",
+    "pairings.enterprise_village": "rows",
+    "pairings.school": "rows",
+    "pairings.hospital": "rows",
+    "pairings.signed_in_year": "rows",
+    "industry.enterprises_settled": "enterprises",
+    "industry.investment_agreed": "agreed",
+    "industry.investment_arrived": "arrived",
+    "industry.jobs": "jobs",
+    "labor.transferred": "rows",
+    "labor.transferred_poverty_exited": "rows",
+    "labor.transferred_east": "rows",
+    "labor.stable": "rows",
+    "labor.average_wage": "average_wage",
+    "labor.job_fairs": "rows",
+    "labor.jobs_offered": "jobs_offered",
+    "labor.intentions": "intentions",
+    "labor.hired": "hired",
+    "labor.hired_stable": "stable",
+    "labor.courses": "rows",
+    "labor.trainees": "trainees",
+    "labor.certified": "certified",
+    "labor.employed_after_training": "employed_after",
+    "labor.advanced_courses": "rows",
+    "labor.advanced_trainees": "trainees",
+    "labor.ecommerce_trainees": "trainees",
+    "labor.factories": "rows",
+    "labor.factory_jobs": "jobs",
+    "labor.factory_jobs_poverty_exited": "poverty_exited_jobs",
+    "consumption.amount": "amount",
+    "consumption.certified_amount": "certified_amount",
+}
+
+TARGETS = {
+    "funds.aid": D("2500"),  # 2000.7534 / 2500 = 80.03 % → 80.0
+    "pairings.active": D("4"),  # 3 / 4 = 75.0 %
+    "labor.transferred": D("2"),  # 3 / 2 = 150.0 %
+}
+
+
+def _org(name, code, east=False):
+    factory = EastOrgFactory if east else OrganisationFactory
+    return factory(name=name, region=region(code))
+
+
+def _worker(p, n, town, household):
+    return Worker.objects.create(
+        partnership=p,
+        name=WORKER_NAMES[n],
+        id_number=ID_NUMBERS[n],
+        phone=f"1380000000{n}",
+        home_town_id=town,
+        household=household,
+    )
+
+
+def _job(worker, start, end, wage, destination=WUJIN):
+    return Employment.objects.create(
+        worker=worker,
+        employer=f"就业单位{worker.pk}-{start:%m}",
+        destination_id=destination,
+        start_date=start,
+        end_date=end,
+        monthly_wage=wage,
+        channel=Employment.Channel.ORGANISED,
+    )
+
+
+@pytest.fixture
+def other_partnership(db):
+    return second_partnership()
+
+
+@pytest.fixture
+def data(partnership, other_partnership):
+    p, q = partnership, other_partnership
+    east1 = _org("武进区发改局", WUJIN, east=True)
+    east2 = _org("武进区人民医院", WUJIN, east=True)
+    west_lc = _org("老城街道办事处", LAOCHENG)
+    west_xc = _org("新城街道办事处", XINCHENG)
+    west_school = _org("汉滨区第一中学", HANBIN)
+    west_hosp = _org("汉滨区中心医院", LAOCHENG)
+
+    # Pairings
+    PairingFactory(partnership=p, level=Pairing.Level.TOWN, east_org=east1, west_org=west_lc,
+                   signed_on=day(2021, 3, 1))  # fmt: skip
+    PairingFactory(partnership=p, level=Pairing.Level.VILLAGE, east_org=east1, west_org=west_xc,
+                   signed_on=day(2020, 5, 1))  # fmt: skip
+    PairingFactory(partnership=p, level=Pairing.Level.SCHOOL, east_org=east2, west_org=west_school,
+                   signed_on=day(2021, 6, 1), ended_on=day(2021, 10, 1))  # fmt: skip
+    PairingFactory(partnership=p, level=Pairing.Level.ENTERPRISE_VILLAGE, east_org=east2,
+                   west_org=west_xc, signed_on=day(2022, 1, 10))  # fmt: skip
+    PairingFactory(partnership=p, level=Pairing.Level.HOSPITAL, east_org=east2, west_org=west_hosp,
+                   signed_on=day(2019, 4, 1))  # fmt: skip
+    PairingFactory(partnership=q, level=Pairing.Level.TOWN,
+                   east_org=_org("新北区政府", "320411", east=True),
+                   west_org=_org("城关镇政府", HANYIN_CHENGGUAN), signed_on=day(2021, 1, 1))  # fmt: skip
+
+    # Postings
+    PostingFactory(partnership=p, person_name="张三", direction="e2w", category="cadre",
+                   home_org=east1, host_org=west_lc, start_date=day(2021, 3, 1))  # fmt: skip
+    PostingFactory(partnership=p, person_name="张三", direction="e2w", category="cadre",
+                   home_org=east1, host_org=west_xc, start_date=day(2019, 3, 1),
+                   end_date=day(2020, 3, 1))  # fmt: skip
+    PostingFactory(partnership=p, person_name="李四", direction="e2w", category="education",
+                   home_org=east2, host_org=west_school, start_date=day(2021, 9, 1),
+                   end_date=day(2021, 12, 1))  # fmt: skip
+    PostingFactory(partnership=p, person_name="王五", direction="w2e", category="cadre",
+                   home_org=west_lc, host_org=east1, start_date=day(2020, 6, 1),
+                   end_date=day(2022, 6, 1))  # fmt: skip
+    PostingFactory(partnership=p, person_name="赵六", direction="w2e", category="medical",
+                   home_org=west_hosp, host_org=east2, start_date=day(2021, 2, 1),
+                   end_date=day(2021, 5, 31))  # fmt: skip
+
+    # Visits (one purpose is a formula, to be neutralised in exports)
+    VisitFactory(partnership=p, date=day(2021, 4, 1), direction="e2w", people=10, enterprises=2,
+                 purpose=FORMULA)  # fmt: skip
+    VisitFactory(partnership=p, date=day(2021, 11, 20), direction="w2e", people=6, enterprises=0)
+    VisitFactory(partnership=p, date=day(2020, 8, 1), direction="e2w", people=4)
+    VisitFactory(partnership=q, date=day(2021, 5, 1), direction="e2w", people=99)
+
+    # Projects
+    ProjectFactory(partnership=p, fund_year=2021, name="茶园提升", category="industry",
+                   town_id=LAOCHENG, status="building", aid_funds=D("1200.5"),
+                   local_funds=D("100"), beneficiaries=300,
+                   beneficiaries_poverty_exited=120)  # fmt: skip
+    ProjectFactory(partnership=p, fund_year=2021, name="道路硬化", category="infrastructure",
+                   town_id=XINCHENG, status="completed", aid_funds=D("800.2534"),
+                   beneficiaries=200, beneficiaries_poverty_exited=50)  # fmt: skip
+    ProjectFactory(partnership=p, fund_year=2021, name="取消的项目", category="education",
+                   town_id=LAOCHENG, status="cancelled", aid_funds=D("500"),
+                   beneficiaries=99, beneficiaries_poverty_exited=9)  # fmt: skip
+    ProjectFactory(partnership=p, fund_year=2020, name="冷库", category="industry",
+                   town_id=LAOCHENG, status="operating", aid_funds=D("1000"),
+                   beneficiaries=10, beneficiaries_poverty_exited=1)  # fmt: skip
+    ProjectFactory(partnership=q, fund_year=2021, town_id=HANYIN_CHENGGUAN, aid_funds=D("7000"))
+
+    # Investments (企业甲 signs twice in 2021)
+    InvestmentFactory(partnership=p, enterprise="企业甲", signed_on=day(2021, 4, 1),
+                      agreed=D("5000"), arrived=D("3000"), jobs=50)  # fmt: skip
+    InvestmentFactory(partnership=p, enterprise="企业甲", signed_on=day(2021, 8, 1),
+                      agreed=D("1000"), arrived=D("1000"), jobs=10)  # fmt: skip
+    InvestmentFactory(partnership=p, enterprise="企业乙", signed_on=day(2021, 5, 1),
+                      town_id=XINCHENG, agreed=D("2000"), arrived=D("500"), jobs=20)  # fmt: skip
+    InvestmentFactory(partnership=p, enterprise="企业丙", signed_on=day(2022, 2, 1),
+                      agreed=D("9000"), arrived=D("0"), jobs=1)  # fmt: skip
+    InvestmentFactory(partnership=q, enterprise="企业丁", signed_on=day(2021, 5, 1),
+                      town_id=HANYIN_CHENGGUAN, agreed=D("8888"), arrived=D("88"))  # fmt: skip
+
+    # Consumption sales
+    ConsumptionSaleFactory(partnership=p, year=2021, month=3, channel="counter",
+                           amount=D("300.1234"), certified_amount=D("200"))  # fmt: skip
+    ConsumptionSaleFactory(partnership=p, year=2021, month=6, channel="832",
+                           amount=D("150"), certified_amount=D("0"))  # fmt: skip
+    ConsumptionSaleFactory(partnership=q, year=2021, month=6, town_id=HANYIN_CHENGGUAN,
+                           amount=D("5555"), certified_amount=D("555"))  # fmt: skip
+
+    # Donations
+    DonationFactory(partnership=p, date=day(2021, 3, 1), cash=D("10"), in_kind=D("0"))
+    DonationFactory(partnership=p, date=day(2021, 6, 1), cash=D("0"), in_kind=D("5.5"))
+    DonationFactory(partnership=p, date=day(2021, 9, 1), cash=D("2"), in_kind=D("3"))
+    DonationFactory(partnership=p, date=day(2020, 12, 31), cash=D("1000"), in_kind=D("0"))
+    DonationFactory(partnership=q, date=day(2021, 6, 1), town_id=HANYIN_CHENGGUAN,
+                    cash=D("3333"), in_kind=D("333"))  # fmt: skip
+
+    # Workers and their employments (WorkerYear rows are rebuilt on save)
+    w1 = _worker(p, 0, LAOCHENG, Worker.Household.POVERTY_EXITED)
+    w2 = _worker(p, 1, XINCHENG, Worker.Household.ORDINARY)
+    w3 = _worker(p, 2, LAOCHENG, Worker.Household.POVERTY_EXITED)
+    w4 = _worker(p, 3, LAOCHENG, Worker.Household.MONITORED)
+    _job(w1, day(2021, 3, 1), None, 5000)
+    _job(w2, day(2021, 3, 15), day(2021, 4, 30), 3000, destination=HANBIN)
+    _job(w3, day(2020, 5, 1), None, 6000)
+    _job(w4, day(2021, 7, 1), day(2021, 8, 31), 4000)
+    _job(w4, day(2021, 9, 1), None, 3500, destination=HANBIN)
+
+    # Job fairs, courses, factories
+    JobFair.objects.create(partnership=p, name="春风行动招聘会", date=day(2021, 3, 15),
+                           town_id=LAOCHENG, employers=50, jobs_offered=1000, intentions=100,
+                           hired=30, stable=20)  # fmt: skip
+    JobFair.objects.create(partnership=p, name="秋季招聘会", date=day(2021, 9, 1),
+                           town_id=XINCHENG, jobs_offered=500, intentions=40, hired=10,
+                           stable=5)  # fmt: skip
+    JobFair.objects.create(partnership=p, name="去年的招聘会", date=day(2020, 9, 1),
+                           jobs_offered=7777, intentions=7, hired=7, stable=7)  # fmt: skip
+    TrainingCourse.objects.create(partnership=p, name="高级研修班", kind="advanced",
+                                  start_date=day(2021, 4, 1), trainees=30, certified=28,
+                                  employed_after=0)  # fmt: skip
+    TrainingCourse.objects.create(partnership=p, name="焊工培训", kind="skills",
+                                  start_date=day(2021, 5, 10), trainees=50, certified=40,
+                                  employed_after=35)  # fmt: skip
+    TrainingCourse.objects.create(partnership=p, name="直播带货培训", kind="ecommerce",
+                                  start_date=day(2021, 10, 1), trainees=20, certified=15,
+                                  employed_after=10)  # fmt: skip
+    CommunityFactory.objects.create(partnership=p, name="毛绒玩具厂", town_id=LAOCHENG,
+                                    opened_on=day(2019, 5, 1), jobs=80,
+                                    poverty_exited_jobs=30)  # fmt: skip
+    CommunityFactory.objects.create(partnership=p, name="电子厂", town_id=XINCHENG,
+                                    opened_on=day(2021, 6, 1), jobs=40,
+                                    poverty_exited_jobs=10)  # fmt: skip
+    CommunityFactory.objects.create(partnership=p, name="服装厂", town_id=LAOCHENG,
+                                    opened_on=day(2018, 1, 1), closed_on=day(2021, 6, 30),
+                                    jobs=50, poverty_exited_jobs=20)  # fmt: skip
+
+    for key, value in TARGETS.items():
+        Target.objects.create(partnership=p, year=YEAR, indicator=key, value=value)
+    Target.objects.create(partnership=q, year=YEAR, indicator="funds.aid", value=D("1"))
+    assert Organisation.objects.exists() and Posting.objects.exists() and Visit.objects.exists()
+    return p
