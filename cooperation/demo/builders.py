@@ -24,6 +24,10 @@ from .people import IdNumbers, birth_date, make_name
 
 CHANGE_REASON = "演示数据（load_demo）"
 LAST_DAY = datetime.date(2022, 4, 30)  # the report's time of writing: nothing starts later
+# The demo's employment ledger stops at the end of 2022: a spell still running then is closed
+# on this day. An open spell would be counted up to today, giving every year since then
+# rows of "still employed" workers, and the dashboard opens on the latest year with records.
+LEDGER_END = datetime.date(2022, 12, 31)
 
 
 def day(text):
@@ -1229,14 +1233,14 @@ def _spell_dates(ctx, year, slot):
     if slot.fair is not None:
         start = slot.fair.date + datetime.timedelta(days=rng.randint(3, 25))
         if slot.stable:
-            end = None if rng.random() < 0.2 else start + datetime.timedelta(rng.randint(100, 800))
+            end = start + datetime.timedelta(rng.randint(100, 800))
         else:
             end = start + datetime.timedelta(days=rng.randint(14, 75))
         return start, end
     months = [1, 2, 3, 4] if year == 2022 else [2, 2, 3, 3, 3, 4, 4, 5, 6, 7, 8, 9, 10, 11]
     start = random_day(rng, year, months)
     start = min(start, LAST_DAY)
-    end = None if rng.random() < 0.15 else start + datetime.timedelta(days=rng.randint(30, 900))
+    end = start + datetime.timedelta(days=rng.randint(30, 900))
     return start, end
 
 
@@ -1298,7 +1302,7 @@ def workers(ctx):
             )
             index = len(worker_objs) - 1
             if s:
-                start, end = s["start"], None
+                start, end = s["start"], LEDGER_END
                 dest, employer, job, wage = s["destination"], s["employer"], s["job"], s["wage"]
             else:
                 start, end = _spell_dates(ctx, year, slot)
@@ -1312,7 +1316,7 @@ def workers(ctx):
                         destination_id=dest,
                         in_east=dest.startswith(east_province),
                         start_date=start,
-                        end_date=end,
+                        end_date=min(end, LEDGER_END),
                         monthly_wage=wage,
                         channel=slot.channel,
                         job_fair=slot.fair,
@@ -1340,9 +1344,9 @@ def workers(ctx):
                                 destination_id=dest2,
                                 in_east=dest2.startswith(east_province),
                                 start_date=start2,
-                                end_date=None
-                                if rng.random() < 0.3
-                                else start2 + datetime.timedelta(rng.randint(30, 600)),
+                                end_date=min(
+                                    start2 + datetime.timedelta(rng.randint(30, 600)), LEDGER_END
+                                ),
                                 monthly_wage=wage2,
                                 channel=rng.choice(["self", "station"]),
                             ),

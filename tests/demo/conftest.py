@@ -1,0 +1,82 @@
+"""The demo is loaded once for this package's tests (about 5 s), committed outside the
+per-test transactions, and removed again when the package's tests are done, so that other
+tests never see it."""
+
+import io
+import time
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from cooperation.models import Partnership
+
+DEMO_APPS = ("cooperation", "projects", "labor")
+
+
+def record_models():
+    """Every model of the three apps (history tables included) except the reference regions."""
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in DEMO_APPS and m._meta.model_name != "region"
+    ]
+
+
+def _delete_everything():
+    # Children before parents; history tables and the rest last (nothing points at them).
+    from cooperation.models import Organisation, Pairing, Posting, Target, Visit
+    from labor.models import (
+        CommunityFactory,
+        Employment,
+        JobFair,
+        TrainingCourse,
+        Worker,
+        WorkerYear,
+    )
+    from projects.models import (
+        ConsumptionSale,
+        Donation,
+        Investment,
+        Project,
+        ProjectProgress,
+    )
+
+    ordered = [
+        WorkerYear,
+        Employment,
+        Worker,
+        JobFair,
+        TrainingCourse,
+        CommunityFactory,
+        ProjectProgress,
+        ConsumptionSale,
+        Donation,
+        Investment,
+        Project,
+        Target,
+        Visit,
+        Posting,
+        Pairing,
+        Organisation,
+        Partnership,
+    ]
+    for model in ordered + [m for m in record_models() if m not in ordered]:
+        qs = model._base_manager.all()
+        qs._raw_delete(qs.db)  # no signals: no history rows, no WorkerYear rebuilds
+
+
+@pytest.fixture(scope="package")
+def demo_loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        started = time.perf_counter()
+        call_command("load_demo", stdout=io.StringIO())
+        print(f"load_demo: {time.perf_counter() - started:.1f} s")
+        yield
+        _delete_everything()
+
+
+@pytest.fixture
+def demo(demo_loaded, db):
+    """The 武进–汉滨 demo partnership (each test runs in a transaction rolled back after it)."""
+    return Partnership.objects.get(east_region_id="320412", west_region_id="610902")
