@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pygal
+from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from pygal.etree import etree
 from pygal.style import Style
 
+from .exports import exact_money
 from .listing import INT, MONEY, TEXT, format_value
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
@@ -55,6 +58,13 @@ class Table:
     def display_rows(self):
         return [
             [format_value(v, k) for v, k in zip(row, self.kinds, strict=True)] for row in self.rows
+        ]
+
+    def export_rows(self):
+        """Rows for CSV/XLSX: amounts to their exact 4 places."""
+        return [
+            [exact_money(v) if k == MONEY else v for v, k in zip(row, self.kinds, strict=True)]
+            for row in self.rows
         ]
 
     @property
@@ -97,7 +107,17 @@ class Chart:
         for col in table.series_columns:
             # pygal draws floats; the exact Decimal figures are in the table under the chart.
             chart.add(str(table.headers[col]), [float(row[col] or 0) for row in table.rows])
-        return chart.render()
+        return _without_scripts(chart.render_tree())
+
+
+def _without_scripts(tree):
+    """pygal always embeds a <script> with its config (for its optional tooltips); the
+    chart needs none, so it is taken out before the SVG is serialised."""
+    for parent in list(tree.iter()):
+        for child in list(parent):
+            if str(child.tag).rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return b"<?xml version='1.0' encoding='utf-8'?>\n" + etree.tostring(tree, encoding="utf-8")
 
 
 class ChartRegistry:
@@ -134,44 +154,40 @@ def funds_by_year(partnership, year):
     )
 
 
-def workers_by_month(partnership, year):
-    """Workers transferred to employment, by the month of their first new job of the year."""
+def _transferred(partnership, year):
+    """The year rows of the workers transferred in the year — the same phrases as the
+    indicator labor.transferred, so the chart's rows add up to its card."""
     from labor.models import WorkerYear
 
-    qs = WorkerYear.objects.for_partnership(partnership).filter(year=year, transferred=True)
-    rows = transferred_by_month(qs)
+    return WorkerYear.objects.for_partnership(partnership).in_year(year).transferred()
+
+
+def _persons_grouped_by(qs, *fields):
+    """{group values: persons} — one grouped query, persons counted as person_count() does."""
+    rows = qs.order_by().values_list(*fields).annotate(n=Count("worker_id", distinct=True))
+    return {row[:-1]: row[-1] for row in rows}
+
+
+def workers_by_month(partnership, year):
+    """Workers transferred to employment, by the month of their first new job of the year."""
+    counts = _persons_grouped_by(_transferred(partnership, year), "transferred_month")
     return Table(
         headers=[gettext("月份"), gettext("转移就业人数（人）")],
-        rows=[[gettext("%(m)s月") % {"m": m}, n] for m, n in rows],
+        rows=[[gettext("%(m)s月") % {"m": m}, counts.get((m,), 0)] for m in range(1, 13)],
         kinds=[TEXT, INT],
     )
 
 
-def transferred_by_month(qs):
-    """[(month, persons), …] for months 1–12 (zero where none) — one grouped query."""
-    if hasattr(qs, "transferred_by_month"):
-        return qs.transferred_by_month()
-    from django.db.models import Count
-
-    counts = dict(
-        qs.order_by().values_list("transferred_month").annotate(n=Count("worker_id", distinct=True))
-    )
-    return [(m, counts.get(m, 0)) for m in range(1, 13)]
-
-
 def figures_by_town(partnership, year):
     """Projects, aid funds and transferred workers by town of the western county."""
-    from labor.models import WorkerYear
     from projects.models import Project
 
     funds = Project.objects.for_partnership(partnership).aid_funds_by_town(year)
-    workers = transferred_by_town(
-        WorkerYear.objects.for_partnership(partnership).filter(year=year, transferred=True)
-    )
+    workers = _persons_grouped_by(_transferred(partnership, year), "home_town", "home_town__name")
     towns = {}
     for r in funds:
         towns[r["town"]] = [r["town_name"], r["aid_funds"], r["projects"], 0]
-    for code, name, n in workers:
+    for (code, name), n in workers.items():
         towns.setdefault(code, [name, Decimal("0"), 0, 0])[3] = n
     unplaced = gettext("未注明镇（街道）")
     rows = [
@@ -188,19 +204,6 @@ def figures_by_town(partnership, year):
         rows=rows,
         kinds=[TEXT, MONEY, INT, INT],
         series_columns=[1],
-    )
-
-
-def transferred_by_town(qs):
-    """[(town code, town name, persons), …] — one grouped query."""
-    if hasattr(qs, "transferred_by_town"):
-        return qs.transferred_by_town()
-    from django.db.models import Count
-
-    return list(
-        qs.order_by()
-        .values_list("home_town", "home_town__name")
-        .annotate(n=Count("worker_id", distinct=True))
     )
 
 

@@ -29,6 +29,15 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_BATCH = 1000  # rows joined into one chunk of the streamed response
 
 
+FOUR_PLACES = Decimal("0.0001")
+
+
+def exact_money(value):
+    """An amount in 万元 to its 4 stored places (exact to the yuan), whatever the database
+    returned for a sum (SQLite drops trailing zeros, PostgreSQL may add some)."""
+    return None if value is None else Decimal(value).quantize(FOUR_PLACES)
+
+
 def neutralise(value):
     """'=cmd|…' → "'=cmd|…" for text; numbers, dates and safe text are returned unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formatting
+from .exports import exact_money
 
 TEXT, INT, MONEY, DECIMAL, DATE, CODE, CHOICE, BOOL = (
     "text",
@@ -255,6 +256,8 @@ class ListSpec:
                 convs.append(lambda v, labels=labels: labels.get(v, v) if v is not None else "")
             elif col.mask is not None and not unmasked:
                 convs.append(col.mask)
+            elif col.kind == MONEY:
+                convs.append(exact_money)
             elif col.kind == BOOL:
                 yes, no = gettext("是"), gettext("否")
                 convs.append(lambda v, yes=yes, no=no: "" if v is None else (yes if v else no))

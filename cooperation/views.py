@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from . import charts, exports
@@ -17,6 +17,8 @@ from .filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilt
 from .indicators import percent, registry
 from .listing import CHOICE, DATE, DECIMAL, INT, Column, ListSpec, Total
 from .models import Pairing, Partnership, Posting, Region, Target, Visit
+
+WAN = _("万元")
 
 # --- choosing a partnership, a year (and a town) ------------------------------------------
 
@@ -163,23 +165,25 @@ def summary_table(partnership, year):
     headers = [
         gettext("类别"),
         gettext("指标"),
-        gettext("单位"),
+        pgettext("unit of measure", "单位"),
         gettext("目标值"),
         gettext("完成值"),
         gettext("完成率（%）"),
     ]
-    rows = [
-        [
-            str(group.label),
-            str(f.indicator.label),
-            str(f.indicator.unit),
-            f.target,
-            f.actual,
-            f.percent,
-        ]
-        for group, figures in indicator_rows(partnership, year)
-        for f in figures
-    ]
+    rows = []
+    for group, figures in indicator_rows(partnership, year):
+        for f in figures:
+            in_wan = str(f.indicator.unit) == str(WAN)
+            rows.append(
+                [
+                    str(group.label),
+                    str(f.indicator.label),
+                    str(f.indicator.unit),
+                    exports.exact_money(f.target) if in_wan else f.target,
+                    exports.exact_money(f.actual) if in_wan else f.actual,
+                    f.percent,
+                ]
+            )
     return headers, rows
 
 
@@ -324,4 +328,4 @@ def chart_export(request, key, fmt):
     chart, choice = _chart_and_choice(request, key)
     table = chart.table(choice.partnership, choice.year)
     name = f"{choice.partnership.name} {chart.title}"
-    return exports.table_response(fmt, name, table.headers, table.rows)
+    return exports.table_response(fmt, name, table.headers, table.export_rows())

@@ -3,12 +3,13 @@ query strings that keep the current filters."""
 
 from django import template
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cooperation import formatting
 
 register = template.Library()
 
-WAN = "万元"
+WAN = _("万元")
 YI_FROM = 10000  # 1 亿元 = 10,000 万元
 
 
@@ -33,7 +34,7 @@ def figure(value, indicator):
     if value is None:
         return "—"
     places = indicator.decimals
-    if str(indicator.unit) == WAN:
+    if str(indicator.unit) == str(WAN):
         places = places or 2
     return formatting.grouped(value, places)
 
@@ -41,7 +42,7 @@ def figure(value, indicator):
 @register.filter
 def in_yi(value, indicator):
     """'4.60 亿元' for an amount in 万元 of at least one 亿元, else ''."""
-    if value is None or str(indicator.unit) != WAN or value < YI_FROM:
+    if value is None or str(indicator.unit) != str(WAN) or value < YI_FROM:
         return ""
     return gettext("%(v)s 亿元") % {"v": formatting.yi(value)}
 
