@@ -40,15 +40,19 @@ def _record_managers():
 
 
 def synthetic_pairs(count):
-    """`count` (east county, west county) codes: Jiangsu and Shaanxi county-level units in code
-    order (districts, counties, county-level cities; 武进 and 汉滨 left out), paired by
+    """`count` (east county, west county) codes: Jiangsu and Shaanxi county-level units
+    (counties and county-level cities before districts, 武进 and 汉滨 left out), paired by
     position. The pairs are made up; each western county is used once, so ID numbers (whose
     area code is the western county's) never collide."""
     counties = Region.objects.filter(level=Region.Level.COUNTY).exclude(
         code__in=[figures.WUJIN, figures.HANBIN]
     )
-    east = list(counties.filter(code__startswith="32").values_list("code", flat=True))
-    west = list(counties.filter(code__startswith="61").values_list("code", flat=True))
+    # Counties and county-level cities first: the western side of a pair is rural.
+    def rural_first(prefix):
+        rows = counties.filter(code__startswith=prefix).values_list("code", "name")
+        return [c for c, n in sorted(rows, key=lambda r: (r[1].endswith("区"), r[0]))]
+
+    east, west = rural_first("32"), rural_first("61")
     if count > min(len(east), len(west)):
         raise ValueError(f"at most {min(len(east), len(west)) + 1} for --scale")
     return list(zip(east[:count], west[:count], strict=True))

@@ -25,8 +25,8 @@ from .people import IdNumbers, birth_date, make_name
 CHANGE_REASON = "演示数据（load_demo）"
 LAST_DAY = datetime.date(2022, 4, 30)  # the report's time of writing: nothing starts later
 # The demo's employment ledger stops at the end of 2022: a spell still running then is closed
-# on this day. An open spell would be counted up to today, giving every year since then
-# rows of "still employed" workers, and the dashboard opens on the latest year with records.
+# on this day. An open spell is counted up to today, so every year since would show
+# "still employed" workers of a ledger that nobody keeps any more.
 LEDGER_END = datetime.date(2022, 12, 31)
 
 
