@@ -42,6 +42,25 @@ class IdNumberField(models.CharField):
         value = super().to_python(value)
         return idcard.normalise(value) if value else value
 
+    def formfield(self, **kwargs):
+        # Typed with spaces or full-width digits it is longer than 18 until normalised.
+        return super().formfield(**{"max_length": 40, **kwargs})
+
+
+class MobileField(models.CharField):
+    """An 11-digit mobile number, normalised (full-width digits, spaces, hyphens) on the way in."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 11)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_phone(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": 30, **kwargs})
+
 
 def validate_id_number(value):
     idcard.validate(value)
@@ -71,7 +90,7 @@ class Worker(Tracked):
     )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
-    phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validate_mobile])
+    phone = MobileField(_("手机号码"), blank=True, validators=[validate_mobile])
     home_town = models.ForeignKey(
         Region,
         verbose_name=_("户籍镇（街道）"),
@@ -108,10 +127,6 @@ class Worker(Tracked):
     def __str__(self):
         # Never the name: __str__ ends up in logs, admin messages and history.
         return _("务工人员 #%(id)s") % {"id": self.pk}
-
-    def clean_fields(self, exclude=None):
-        self.phone = normalise_phone(self.phone)
-        super().clean_fields(exclude)
 
     def clean(self):
         # The ID number is checked by its field's validator (clean_fields), not again here.
