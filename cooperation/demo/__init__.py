@@ -47,6 +47,7 @@ def synthetic_pairs(count):
     counties = Region.objects.filter(level=Region.Level.COUNTY).exclude(
         code__in=[figures.WUJIN, figures.HANBIN]
     )
+
     # Counties and county-level cities first: the western side of a pair is rural.
     def rural_first(prefix):
         rows = counties.filter(code__startswith=prefix).values_list("code", "name")

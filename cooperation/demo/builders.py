@@ -101,7 +101,15 @@ class Context:
 
     def village_org(self, village):
         town = village.parent
-        return self.org(f"{town.name}{village.short_name}", Organisation.Kind.VILLAGE, village)
+        return self.org(f"{town.name}{village_name(village)}", Organisation.Kind.VILLAGE, village)
+
+
+def village_name(village):
+    """The everyday name: 东方村 for the code list's 东方村村委会 (Region.short_name would give
+    东方村村 there), 小河村 for 小河村委会."""
+    if village.name.endswith("村村委会"):
+        return village.name.removesuffix("村委会")
+    return village.short_name
 
 
 def new_context(partnership, plan, seed, story):
@@ -167,7 +175,7 @@ def pairings(ctx):
     for i in range(plan.pairings.get("village", 0)):
         if has_villages:
             east_v = rng.choice(ctx.east_villages)
-            east = ctx.org(f"{east_v.parent.name}{east_v.short_name}", "village", east_v)
+            east = ctx.village_org(east_v)
             west = ctx.village_org(ctx.west_village())
         else:  # no village codes loaded for this county: the towns pair instead
             east = ctx.town_org(rng.choice(ctx.east_towns))
@@ -256,6 +264,34 @@ _POSITIONS = {
 _POSTING_YEAR_WEIGHT = {2017: 0.6, 2018: 0.8, 2019: 1.0, 2020: 0.9, 2021: 1.6}
 
 
+def _rounds(ctx, kind, n):
+    """[(start, end)] of one person's `n` postings, one after another. The first starts in
+    2017–2021 (the persons are the report's cumulative figure at the end of 2021), weighted to
+    the later years as the programme grew (2020 had the epidemic); every round starts by the
+    report's time of writing, so a person who comes back more often started earlier."""
+    rng = ctx.rng
+    if kind == "cadre":
+        months = [rng.randint(12, 24) if n == 1 else rng.randint(6, 12) for _ in range(n)]
+    else:
+        months = [rng.choice([3, 4, 6, 6, 12] if n == 1 else [3, 4, 6]) for _ in range(n)]
+    gaps = [rng.randint(20, 120) for _ in range(n - 1)]
+    before_last = sum(m * 30 for m in months[:-1]) + sum(gaps)
+    latest = min(datetime.date(2021, 12, 31), LAST_DAY - datetime.timedelta(days=before_last))
+    years = [y for y in range(ctx.partnership.since_year, latest.year + 1)]
+    if not years:  # more rounds than the years can hold (synthetic plans only): back to back
+        years, gaps = [ctx.partnership.since_year], [1] * (n - 1)
+    year = rng.choices(years, [_POSTING_YEAR_WEIGHT.get(y, 1) for y in years])[0]
+    start = random_day(rng, year, [2, 3, 4, 8, 9])
+    start = min(start, latest) if latest.year >= ctx.partnership.since_year else start
+    rounds = []
+    for i, m in enumerate(months):
+        end = start + datetime.timedelta(days=m * 30 - 1)
+        rounds.append((start, end))
+        if i < n - 1:
+            start = end + datetime.timedelta(days=gaps[i])
+    return rounds
+
+
 def _position(category, host):
     if category != "cadre":
         return _POSITIONS[category]
@@ -341,15 +377,7 @@ def postings(ctx):
             used_names.add(name)
             category = _category(ctx, direction, kind)
             home = _unit(ctx, home_side, category)
-            # First round 2017–2021 (persons are the report's cumulative figure at 2021's
-            # end); people coming back more often started early.
-            # (weighted to the later years, as the programme grew; 2020 had the epidemic)
-            years = range(ctx.partnership.since_year, (2021 if n == 1 else 2019) + 1)
-            first_year = rng.choices(years, [_POSTING_YEAR_WEIGHT.get(y, 1) for y in years])[0]
-            start = random_day(rng, first_year, [2, 3, 4, 8, 9])
-            for k in range(n):
-                months = rng.randint(12, 24) if kind == "cadre" else rng.choice([3, 4, 6, 6, 12])
-                end = start + datetime.timedelta(days=months * 30 - 1)
+            for start, end in _rounds(ctx, kind, n):
                 host = _unit(ctx, host_side, category)
                 objs.append(
                     Posting(
@@ -366,11 +394,6 @@ def postings(ctx):
                         end_date=end,
                     )
                 )
-                start = end + datetime.timedelta(days=rng.randint(20, 120))
-                if k == n - 2 and end.year >= 2021 or rng.random() < 0.3:
-                    # a last round in early 2022, before the report was written
-                    start = max(start, random_day(rng, 2022, [1, 2, 3, 4]))
-                start = min(start, LAST_DAY)
     _bulk(Posting, objs)
 
 
@@ -604,7 +627,7 @@ def funded_projects(ctx):
             category = rng.choices(cats, weights)[0]
             town = rng.choice(towns)
             village = ctx.west_village(town) if rng.random() < 0.5 else None
-            place = f"{town.name}{village.short_name if village else ''}"
+            place = f"{town.name}{village_name(village) if village else ''}"
             name = f"{place}{rng.choice(_PROJECT_NAMES[category])}"
             while name in names:
                 name += "（二期）"
@@ -719,7 +742,7 @@ def factories(ctx, projects):
     for year, staff in zip(opened[len(story) :], jobs, strict=True):
         if communities:
             village = rng.choice(communities)
-            town, place = village.parent, village.short_name
+            town, place = village.parent, village_name(village)
         else:
             village, town = None, rng.choice(ctx.west_towns)
             place = town.name

@@ -24,7 +24,8 @@ def record_models():
 
 
 def _delete_everything():
-    # Children before parents; history tables and the rest last (nothing points at them).
+    # Children before parents, history tables last; bookkeeping rows made by migrations
+    # (e.g. the data-version row) stay.
     from cooperation.models import Organisation, Pairing, Posting, Target, Visit
     from labor.models import (
         CommunityFactory,
@@ -61,7 +62,8 @@ def _delete_everything():
         Organisation,
         Partnership,
     ]
-    for model in ordered + [m for m in record_models() if m not in ordered]:
+    history = [m for m in record_models() if m._meta.model_name.startswith("historical")]
+    for model in ordered + history:
         qs = model._base_manager.all()
         qs._raw_delete(qs.db)  # no signals: no history rows, no WorkerYear rebuilds
 
