@@ -14,3 +14,7 @@ class CooperationConfig(AppConfig):
         # Every app's indicators.py registers its figures in the shared registry.
         autodiscover_modules("indicators")
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="cooperation_roles")
+        # Every write to the records changes the data version that keys the caches.
+        from . import freshness
+
+        freshness.connect_signals()

@@ -596,3 +596,18 @@ class ExportAudit(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.list_name}"
 
+
+class DataVersion(models.Model):
+    """A single row whose token changes in the same transaction as every write to the records
+    (cooperation/freshness.py), so that anything cached under the token is never stale."""
+
+    token = models.CharField(_("数据版本标识"), max_length=32)
+    counter = models.BigIntegerField(_("修改次数"), default=0)
+    changed_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return f"{self.counter} ({self.token})"
