@@ -24,6 +24,8 @@ from cooperation.importing import (
     TrackedResource,
     _is_blank,
     cell_text,
+    fast_create,
+    fast_history,
     model_field,
     parse_date,
 )
@@ -129,6 +131,7 @@ class WorkerResource(TrackedResource):
         self.worker_rows = {}  # id(worker) → (first row number, snapshot of his columns)
         self.new_spells, self.changed_spells = [], []
         self.queued_spells = set()  # id() of spells waiting for their bulk write
+        self.created_spells = []
         self.touched_workers = []
 
     # -- reading -------------------------------------------------------------------------------
@@ -391,10 +394,9 @@ class WorkerResource(TrackedResource):
             self.new_spells = [s for s in self.new_spells if s.worker.pk is None]
             for spell in ready:
                 spell.worker_id = spell.worker.pk
-            Employment.objects.bulk_create(ready, batch_size=size)
-            Employment.history.bulk_history_create(
-                ready, batch_size=size, default_user=user, default_change_reason=reason
-            )
+            fast_create(Employment, ready)
+            fast_history(Employment, ready, user=user, reason=reason)
+            self.created_spells.extend(ready)
             for spell in ready:
                 self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
                 self.queued_spells.discard(id(spell))
@@ -405,13 +407,7 @@ class WorkerResource(TrackedResource):
                 if not f.primary_key and f.name not in ("created_at", "created_by")
             ]
             Employment.objects.bulk_update(self.changed_spells, names, batch_size=size)
-            Employment.history.bulk_history_create(
-                self.changed_spells,
-                batch_size=size,
-                update=True,
-                default_user=user,
-                default_change_reason=reason,
-            )
+            fast_history(Employment, self.changed_spells, update=True, user=user, reason=reason)
             for spell in self.changed_spells:
                 self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
                 self.queued_spells.discard(id(spell))
@@ -419,10 +415,52 @@ class WorkerResource(TrackedResource):
 
     def after_import(self, dataset, result, **kwargs):
         self.write_spells()
-        if not self.dry_run and not result.has_errors() and not result.has_validation_errors():
-            from .services import rebuild_worker_years
+        if self.dry_run or result.has_errors() or result.has_validation_errors():
+            return
+        from .services import rebuild_worker_years
 
-            rebuild_worker_years({w.pk for w in self.touched_workers if w.pk is not None})
+        created = {id(w) for w in self.created}
+        touched = {w.pk: w for w in self.touched_workers if w.pk is not None}
+        new = [w for w in touched.values() if id(w) in created]
+        self.write_new_worker_years(new)
+        rebuild_worker_years([pk for pk, w in touched.items() if id(w) not in created])
+
+    def write_new_worker_years(self, workers):
+        """WorkerYear rows of workers this import created, from the spells it wrote, with
+        `labor.services.years_of` (the rule of `rebuild_worker_years`, which stays the
+        reference: tests compare the two); written in bulk without a model per row."""
+        from django.db import connection
+        from django.utils import timezone
+
+        from cooperation.importing import insert_rows
+
+        from .models import WorkerYear
+        from .services import years_of
+
+        spells = defaultdict(list)
+        for spell in self.created_spells:
+            spells[spell.worker_id].append(
+                (spell.start_date, spell.end_date, spell.monthly_wage, spell.in_east)
+            )
+        from cooperation.importing import _preparer
+
+        today = timezone.localdate()
+        fields = [f for f in WorkerYear._meta.concrete_fields if not f.primary_key]
+        preps = [(f.attname, _preparer(f, connection)) for f in fields]
+        rows = []
+        for worker in workers:
+            worker_spells = sorted(spells.get(worker.pk, []), key=lambda s: s[0])
+            for year, facts in years_of(worker_spells, today).items():
+                values = {
+                    "worker_id": worker.pk,
+                    "partnership_id": worker.partnership_id,
+                    "home_town_id": worker.home_town_id,
+                    "household": worker.household,
+                    "year": year,
+                    **facts,
+                }
+                rows.append(tuple(prep(values[attname]) for attname, prep in preps))
+        insert_rows(WorkerYear, [f.column for f in fields], rows, connection)
 
 
 class JobFairResource(TrackedResource):
