@@ -108,7 +108,18 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
         WorkerYear.objects.filter(worker_id__in=chunk).delete()
         WorkerYear.objects.bulk_create(rows, batch_size=5000)
         written += len(rows)
+    _bump_data_version()
     return written
+
+
+def _bump_data_version():
+    """Figures cached under the old data version must not be served again: bump it inside
+    this transaction (once per transaction; see cooperation/freshness.py)."""
+    try:
+        from cooperation.freshness import bump_data_version
+    except ImportError:  # no cache layer in this checkout: nothing to invalidate
+        return
+    bump_data_version()
 
 
 def years_of(spells, today):
