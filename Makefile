@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install setup lint format migrations-check ci bench clean
+.PHONY: run test install setup lint format migrations-check ci bench clean messages
 
 ## make run: install, set up a SQLite database with regions, demo data and a demo admin, serve on 127.0.0.1:8000
 run: setup
@@ -37,6 +37,12 @@ lint:
 format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## make messages: extract new UI texts into locale/en and locale/zh_Hans, then compile the .mo files
+messages: $(VENV)/.installed
+	DEBUG=on $(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --ignore=docs
+	$(BIN)/python locale/po_tool.py list locale/en/LC_MESSAGES/django.po
+	DEBUG=on $(BIN)/python manage.py compilemessages --ignore=.venv
 
 migrations-check:
 	DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,0 +1,169 @@
+"""English, the second language: chosen with the language switch (or the browser's
+Accept-Language), the dashboard, the public lists and the admin speak English."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import translation
+
+from cooperation.indicators import registry
+from tests.i18n.helpers import CJK, chinese_in, ui_texts
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+QUOTED = re.compile(r"“[^”]*”")
+DASHBOARD = reverse("cooperation:dashboard")
+PUBLIC_LISTS = [
+    "cooperation:pairings",
+    "cooperation:postings",
+    "cooperation:visits",
+    "projects:projects",
+    "projects:investments",
+    "projects:sales",
+    "projects:donations",
+    "labor:job_fairs",
+    "labor:courses",
+    "labor:factories",
+]
+
+
+def switch_to(client, language, next_url="/"):
+    return client.post(reverse("set_language"), {"language": language, "next": next_url})
+
+
+def test_the_site_is_chinese_by_default(client, partnership):
+    html = client.get(DASHBOARD, {"partnership": partnership.pk, "year": 2021}).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "东西部协作总览" in html and "2021年" in html
+    assert "Cooperation dashboard" not in html
+
+
+def test_the_language_switch_redirects_back_and_sets_english(client):
+    response = switch_to(client, "en", "/projects/?year=2021")
+    assert response.status_code == 302
+    assert response.url == "/projects/?year=2021"
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_after_the_switch_the_dashboard_is_english(client, partnership):
+    ProjectFactory(partnership=partnership)
+    switch_to(client, "en")
+    html = client.get(DASHBOARD, {"partnership": partnership.pk, "year": 2021}).content.decode()
+    assert '<html lang="en">' in html
+    for english in [
+        "East–West Cooperation dashboard",
+        "Funding",  # the first group of cards
+        "East–west cooperation fiscal aid funds",
+        "Cooperation-funded projects",
+        "10k yuan",
+        "Annual targets and results",
+        "Every figure is computed live from the records",
+    ]:
+        assert english in html, english
+    for chinese in [
+        "东西部协作总览",
+        "资金支持",
+        "东西部协作财政援助资金",
+        "万元",
+        "2021年",
+        "协作总览",
+    ]:
+        assert chinese not in html, chinese
+    # Headings, card titles and labels: all English but the partnership's own name.
+    assert [t for t in chinese_in(ui_texts(html)) if partnership.name not in t] == []
+
+
+def test_switching_back_gives_chinese_again(client, partnership):
+    switch_to(client, "en")
+    switch_to(client, "zh-hans")
+    html = client.get(DASHBOARD, {"partnership": partnership.pk, "year": 2021}).content.decode()
+    assert "东西部协作总览" in html and "East–West Cooperation dashboard" not in html
+
+
+def test_the_project_list_is_english(client, partnership):
+    ProjectFactory(partnership=partnership, name="协作项目甲")
+    url = reverse("projects:projects")
+    html = client.get(url, {"year": 2021}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for english in ["Fund year", "Project name", "Project category", "Filter", "Clear filters"]:
+        assert english in html, english
+    assert "Industry development" in html  # the project's category, a choice label
+    for chinese in ["资金年度", "项目名称", "清除筛选", "产业发展"]:
+        assert chinese not in html, chinese
+    assert "协作项目甲" in html  # records keep their own (Chinese) names
+
+
+@pytest.mark.parametrize("name", PUBLIC_LISTS)
+def test_every_public_list_has_english_headings_labels_and_buttons(client, partnership, name):
+    response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    texts = ui_texts(response.content.decode())
+    assert "Filter" in texts
+    assert chinese_in(texts) == []
+
+
+def test_a_bad_filter_value_is_explained_in_english(client):
+    url = reverse("projects:projects")
+    html = client.get(url, {"year": "abc"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Some filters are invalid" in html
+    assert "The year must be four digits, e.g. 2021." in html
+
+
+def test_the_admin_index_is_english(admin_client):
+    switch_to(admin_client, "en")
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    for english in [
+        "East–West Cooperation Records administration",
+        "Data entry and review",
+        "Partnerships",
+        "Cooperation-funded projects",
+        "Workers",
+        "Job fairs",
+    ]:
+        assert english in html, english
+    for chinese in [
+        "东西部协作台账管理",
+        "数据录入与审核",
+        "对口协作关系",
+        "协作资金项目",
+        "务工人员",
+    ]:
+        assert chinese not in html, chinese
+
+
+def test_an_admin_form_is_english(admin_client):
+    switch_to(admin_client, "en")
+    html = admin_client.get(reverse("admin:projects_project_add")).content.decode()
+    for english in ["Fund year", "Implementing organisation", "Beneficiaries", "Planned"]:
+        assert english in html, english
+    assert chinese_in(ui_texts(html)) == []
+
+
+def test_every_indicator_group_label_and_unit_has_an_english_translation():
+    with translation.override("en"):
+        texts = {
+            ind.key: (str(ind.label), str(ind.unit), str(ind.group.label)) for ind in registry.all()
+        }
+    untranslated = {k: v for k, v in texts.items() if any(CJK.search(t) for t in v)}
+    assert untranslated == {}
+
+
+def test_every_registered_model_and_field_name_has_an_english_translation():
+    untranslated = []
+    with translation.override("en"):
+        for model in admin.site._registry:
+            opts = model._meta
+            if opts.app_label not in {"cooperation", "projects", "labor"}:
+                continue
+            names = [opts.verbose_name, opts.verbose_name_plural]
+            for field in opts.get_fields():
+                if not hasattr(field, "verbose_name"):
+                    continue
+                names += [field.verbose_name, getattr(field, "help_text", "")]
+                names += [label for _, label in getattr(field, "flatchoices", None) or []]
+            # A quoted Chinese place name (“关山镇魏埭村”) is an example of data, not UI text.
+            untranslated += [
+                f"{opts.label}: {n}" for n in map(str, names) if CJK.search(QUOTED.sub("", n))
+            ]
+    assert untranslated == []
