@@ -31,12 +31,15 @@ from collections import OrderedDict, defaultdict
 from decimal import Decimal
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import NOT_PROVIDED, Model
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
@@ -101,9 +104,14 @@ def dataset_from_rows(rows):
     rows = [list(r) for r in rows]
     if not rows:
         return tablib.Dataset()
+    # A title line ("2021年协作资金项目台账", one cell) may come before the header: then the
+    # header is the first of the first ten lines with the most filled cells.
+    counts = [sum(1 for v in r if not _is_blank(v)) for r in rows[:10]]
+    start = counts.index(max(counts)) if counts[0] <= 1 else 0
+    rows = rows[start:]
     headers, body = _trimmed(rows[0], rows[1:])
     # Values beyond the header would be lost (or shift columns): refuse the file.
-    for line, row in enumerate(rows[1 : len(body) + 1], 2):
+    for line, row in enumerate(rows[1 : len(body) + 1], start + 2):
         if any(not _is_blank(v) for v in row[len(headers) :]):
             raise ImportFileError(
                 gettext("第%(line)d行的列数多于表头（表头共%(n)d列），请检查是否有多余的逗号。")
@@ -111,6 +119,7 @@ def dataset_from_rows(rows):
             )
     dataset = tablib.Dataset(headers=headers)
     dataset.extend(body)
+    dataset.header_line = start + 1
     return dataset
 
 
@@ -698,7 +707,10 @@ def model_field(model, name, widget=None, attribute=None):
     f = model._meta.get_field(name)
     if widget is None:
         widget = widget_for(f)
-    return field(attribute or name, f.verbose_name, widget)
+    kwargs = {}
+    if f.has_default() and not f.null:
+        kwargs["default"] = f.default  # a blank cell means the field's default (0 for amounts)
+    return field(attribute or name, f.verbose_name, widget, **kwargs)
 
 
 def widget_for(f):
@@ -1024,17 +1036,8 @@ class TrackedResource(resources.ModelResource):
         only one partnership."""
         expected = {_key(c): c for c in self.expected_columns()}
 
-        def score(cells):
-            return sum(1 for c in cells if not _is_blank(c) and _key(c) in expected)
-
         headers = list(dataset.headers or [])
-        if score(headers) < 2:
-            for index, row in enumerate(dataset[:10]):
-                if score(row) >= 2:
-                    headers = [cell_text(c) for c in row]
-                    del dataset[: index + 1]
-                    self.header_line = index + 2
-                    break
+        self.header_line = getattr(dataset, "header_line", 1)
         headers = [expected.get(_key(h), h) if not _is_blank(h) else h for h in headers]
         seen = set()
         for h in headers:
@@ -1076,7 +1079,11 @@ class TrackedResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         if kwargs.get("user") is not None and self.user is None:
             self.user = kwargs["user"]
-        self.normalise_headers(dataset)
+        try:
+            self.normalise_headers(dataset)
+        except ValidationError:
+            del dataset[0 : len(dataset)]  # a file of the wrong shape: no row is read at all
+            raise
         self.load_existing(dataset)
 
     def _check_import_id_fields(self, headers):
@@ -1090,16 +1097,18 @@ class TrackedResource(resources.ModelResource):
         per-cell overhead). A column that is not in the file leaves the value alone."""
         if getattr(self, "_plan", None) is None:
             self._plan = [
-                (f.attribute, f.attribute.split("__"), f.column_name, f.widget)
+                (f.attribute, f.attribute.split("__"), f.column_name, f.widget, f.default)
                 for f in self.get_import_fields()
                 if f.attribute and not f.readonly
             ]
         errors = {}
-        for attribute, path, column, widget in self._plan:
+        for attribute, path, column, widget, default in self._plan:
             if column not in row:
                 continue
             try:
                 value = widget.clean(row[column], row=row)
+                if value in (None, "") and default is not NOT_PROVIDED:
+                    value = default() if callable(default) else default
             except ValueError as exc:
                 errors[attribute] = ValidationError(str(exc), code="invalid")
                 continue
@@ -1173,13 +1182,13 @@ class TrackedResource(resources.ModelResource):
 
     def errors_by_column(self, errors):
         out = {}
-        for name, messages in errors.items():
+        for name, texts in errors.items():
             column = name if name == NON_FIELD_ERRORS else self.column_of(name)
-            if isinstance(messages, ValidationError):
-                messages = messages.messages
+            if isinstance(texts, ValidationError):
+                texts = texts.messages
             out.setdefault(column, []).extend(
                 m
-                for msg in messages
+                for msg in texts
                 for m in (msg.messages if isinstance(msg, ValidationError) else [msg])
             )
         return out
@@ -1265,6 +1274,13 @@ class TrackedResource(resources.ModelResource):
         so there is nothing to reset.)"""
 
     # -- export ----------------------------------------------------------------------------------
+
+    def get_user_visible_fields(self):
+        visible = super().get_user_visible_fields()
+        if self.personal_fields and not self.may_see_personal_data():
+            hidden = {self.fields[n].column_name for n in self.personal_fields}
+            visible = [f for f in visible if f.column_name not in hidden]
+        return visible
 
     def get_export_fields(self, selected_fields=None):
         export_fields = super().get_export_fields(selected_fields)
@@ -1456,3 +1472,72 @@ IMPORT_TYPE_LABELS = {
     RowResult.IMPORT_TYPE_INVALID: _("有错误"),
     RowResult.IMPORT_TYPE_ERROR: _("有错误"),
 }
+
+
+# --------------------------------------------------------------------------------------
+# The admin: import with preview, export with the same columns
+# --------------------------------------------------------------------------------------
+
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Import (CSV/XLSX, preview, all-or-nothing) and export for an admin class:
+    `class ProjectAdmin(SpreadsheetAdminMixin, TrackedAdmin): resource_classes = [...]`."""
+
+    formats = FORMATS
+    import_template_name = "admin/import_export/import.html"
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {"user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs.pop("form", None)
+        kwargs.pop("request", None)
+        # A row that fails on confirmation (data changed since the preview) undoes them all.
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def has_import_permission(self, request):
+        if not super().has_import_permission(request):
+            return False
+        if any(getattr(r, "personal_data", False) for r in self.get_resource_classes(request)):
+            from labor.privacy import can_view_personal_data
+
+            return can_view_personal_data(request.user)
+        return True
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request,
+            queryset,
+            force_native_type=getattr(file_format, "native_types", False),
+            **kwargs,
+        )
+        return file_format.export_data(data)
+
+    def process_result(self, result, request):
+        if not result.ok:
+            # Nothing was written (the transaction was rolled back): say so and show why.
+            context = self.admin_site.each_context(request)
+            context.update(
+                {
+                    "title": _("导入"),
+                    "opts": self.model._meta,
+                    "result": result,
+                    "form": self.create_import_form(request),
+                    "import_error_display": self.import_error_display,
+                    "fields_list": [],
+                    "refused": True,
+                }
+            )
+            request.current_app = self.admin_site.name
+            return TemplateResponse(request, [self.import_template_name], context)
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        counts = row_counts(result)
+        messages.success(
+            request,
+            gettext("导入完成：新增 %(new)d 行，修改 %(update)d 行，无变化 %(skip)d 行。") % counts,
+        )
