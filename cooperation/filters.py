@@ -18,6 +18,14 @@ from .models import Direction, Pairing, Partnership, Posting, Region, Visit
 from .querysets import year_end
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+_YEAR_RANGE = _("年度应在1990至2100之间。")
+YEAR_ERRORS = {
+    "invalid": _("年度应为四位数字，如 2021。"),
+    "min_value": _YEAR_RANGE,
+    "max_value": _YEAR_RANGE,
+}
+_MONTH = _("月份应为1至12。")
+MONTH_ERRORS = {"invalid": _MONTH, "min_value": _MONTH, "max_value": _MONTH}
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -29,6 +37,7 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("label", _("年度"))
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault("error_messages", YEAR_ERRORS)
         kwargs.setdefault("method", "filter_nothing")
         super().__init__(*args, **kwargs)
 
@@ -40,6 +49,7 @@ class MonthFilter(django_filters.NumberFilter):
         kwargs.setdefault("label", _("月份"))
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 12)
+        kwargs.setdefault("error_messages", MONTH_ERRORS)
         kwargs.setdefault("method", "filter_nothing")
         super().__init__(*args, **kwargs)
 

@@ -182,6 +182,9 @@ class ListSpec:
     def url_name(self):
         return f"{self.namespace}:{self.name}" if self.namespace else self.name
 
+    def url_path(self):
+        return reverse(self.url_name)
+
     def export_url(self, fmt):
         return reverse(f"{self.url_name}_export", kwargs={"fmt": fmt})
 
@@ -331,7 +334,12 @@ class ListSpec:
             return denied
         filterset, sort_form, qs = self.bind(request)
         if qs is None:
-            errors = [str(e) for errs in filterset.errors.values() for e in errs]
+            form = filterset.form
+            errors = [
+                f"{form.fields[name].label if name in form.fields else name}：{error}"
+                for name, errs in filterset.errors.items()
+                for error in errs
+            ]
             errors += [str(e) for e in sort_form.errors.get("sort", [])]
             return HttpResponseBadRequest(
                 "\n".join(errors), content_type="text/plain; charset=utf-8"

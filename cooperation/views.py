@@ -134,6 +134,20 @@ class Figure:
     target: object
     percent: object
     url: str | None
+    restricted: bool = False  # its list needs a permission the visitor lacks
+
+
+def mark_restricted(groups, user):
+    """Flag the figures whose list is a staff list the user may not open (their link leads to
+    the login page), so the card can say so."""
+    from labor.views import employment_list, worker_list
+
+    staff_lists = {spec.url_path(): spec for spec in (worker_list, employment_list)}
+    for _group, figures in groups:
+        for f in figures:
+            spec = staff_lists.get((f.url or "").split("?")[0])
+            f.restricted = spec is not None and not user.has_perm(spec.permission)
+    return groups
 
 
 def indicator_rows(partnership, year, town=None):
@@ -269,7 +283,9 @@ def dashboard(request):
         return render(request, "cooperation/dashboard.html", {"choice": choice})
     context = {
         "choice": choice,
-        "groups": indicator_rows(choice.partnership, choice.year, choice.town),
+        "groups": mark_restricted(
+            indicator_rows(choice.partnership, choice.year, choice.town), request.user
+        ),
         "charts": [
             {"chart": chart, "table": chart.table(choice.partnership, choice.year)}
             for chart in charts.registry

@@ -45,7 +45,9 @@ def test_funds_by_category(data):
     assert rows == [["产业发展", D("1200.5"), 1], ["基础设施", D("800.2534"), 1]]
 
 
-@pytest.mark.parametrize("key", ["funds-by-year", "workers-by-month", "by-town", "funds-by-category"])
+@pytest.mark.parametrize(
+    "key", ["funds-by-year", "workers-by-month", "by-town", "funds-by-category"]
+)
 def test_chart_is_svg_without_script(client, data, key):
     url = reverse("cooperation:chart_svg", args=[key])
     response = client.get(url, {"partnership": data.pk, "year": YEAR})

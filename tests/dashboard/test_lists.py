@@ -1,0 +1,168 @@
+"""Public lists: filters, sorting, paging, footer totals of the filtered rows, bad input."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.cooperation.factories import PostingFactory, VisitFactory
+from tests.dashboard.conftest import YEAR
+from tests.dashboard.helpers import footer, screen_rows
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_LISTS = [
+    "cooperation:pairings",
+    "cooperation:postings",
+    "cooperation:visits",
+    "projects:projects",
+    "projects:investments",
+    "projects:sales",
+    "projects:donations",
+    "labor:job_fairs",
+    "labor:courses",
+    "labor:factories",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_LISTS)
+def test_public_list_opens_for_anonymous_visitors(client, data, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert response.context["rows"]
+
+
+def test_footer_totals_are_of_the_filtered_rows_not_the_page(client, data, settings):
+    settings.LIST_PAGE_SIZE = 1
+    response = client.get(reverse("cooperation:visits"), {"partnership": data.pk, "year": YEAR})
+    assert len(response.context["rows"]) == 1
+    assert footer(response) == {"rows": 2, "people": 16, "enterprises": 2}  # 10 + 6, 2 + 0
+
+
+def test_projects_filtered_by_town_and_category(client, data):
+    params = {"partnership": data.pk, "year": YEAR, "town": "610902001", "category": "industry"}
+    response = client.get(reverse("projects:projects"), params)
+    assert [row[1] for row in screen_rows(response)] == ["茶园提升"]
+    assert footer(response)["aid_funds"] == 1200.5
+
+
+def test_postings_kind_and_cumulative_count_a_person_once(client, data):
+    params = {"partnership": data.pk, "year": YEAR, "direction": "e2w", "kind": "cadre"}
+    response = client.get(reverse("cooperation:postings"), {**params, "cumulative": 1})
+    # 张三 posted in 2019 and 2021 from the same unit: two rows, one person
+    assert footer(response)["rows"] == 2 and footer(response)["persons"] == 1
+    response = client.get(reverse("cooperation:postings"), params)
+    assert footer(response)["rows"] == 1  # without cumulative: arrived in 2021 only
+
+
+def test_pairings_active_at_year_end_leaves_out_ended_and_future(client, data):
+    response = client.get(
+        reverse("cooperation:pairings"),
+        {"partnership": data.pk, "year": YEAR, "active_at_year_end": 1},
+    )
+    assert sorted(row[1] for row in screen_rows(response)) == [
+        "医院结对",
+        "村（社区）结对",
+        "镇（街道）结对",
+    ]
+
+
+def test_a_flag_without_a_year_is_refused_with_a_message(client, data):
+    response = client.get(reverse("cooperation:pairings"), {"active_at_year_end": 1})
+    assert response.status_code == 400
+    assert "请同时选择年度" in response.content.decode()
+
+
+def test_sorting_by_a_column_both_ways(client, data):
+    url = reverse("cooperation:visits")
+    up = client.get(url, {"partnership": data.pk, "sort": "people"})
+    down = client.get(url, {"partnership": data.pk, "sort": "-people"})
+    assert [row[4] for row in screen_rows(up)] == ["4", "6", "10"]
+    assert [row[4] for row in screen_rows(down)] == ["10", "6", "4"]
+
+
+def test_column_headers_link_to_sorting_and_keep_the_filters(client, data):
+    response = client.get(reverse("cooperation:visits"), {"year": YEAR, "sort": "people"})
+    header = next(h for h in response.context["headers"] if h["label"] == "人数（人）")
+    assert header["url"] == f"?year={YEAR}&sort=-people"  # clicking again reverses
+
+
+def test_paging(client, data, settings):
+    settings.LIST_PAGE_SIZE = 2
+    url = reverse("cooperation:postings")
+    first = client.get(url, {"sort": "start_date"})
+    second = client.get(url, {"sort": "start_date", "page": 2})
+    third = client.get(url, {"sort": "start_date", "page": 3})
+    names = [r[0] for p in (first, second, third) for r in screen_rows(p)]
+    assert names == ["张三", "王五", "赵六", "张三", "李四"]  # by arrival date
+    assert "第 1 / 3 页" in first.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("cooperation:visits", {"page": "999999"}),
+        ("cooperation:visits", {"page": "abc"}),
+        ("cooperation:visits", {"page": "-1"}),
+        ("projects:projects", {"page": "99999999999999999999999"}),
+    ],
+)
+def test_bad_page_gives_404(client, data, name, params):
+    assert client.get(reverse(name), params).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name,params,message",
+    [
+        ("cooperation:visits", {"year": "abc"}, "年度"),
+        ("cooperation:visits", {"year": "-1"}, "年度"),
+        ("cooperation:postings", {"sort": "nonsense"}, "未知的排序方式"),
+        ("cooperation:pairings", {"town": "12345"}, "镇（街道）"),
+        ("cooperation:pairings", {"partnership": "999999"}, "协作关系"),
+        ("cooperation:postings", {"month": "13", "year": "2021"}, "月份"),
+        ("projects:projects", {"town": "abc"}, "镇（街道）代码应为9位数字"),
+        ("projects:sales", {"year": "1e9"}, "年度"),
+        ("labor:factories", {"town": "<script>alert(1)</script>"}, "镇（街道）"),
+    ],
+)
+def test_bad_filter_values_get_the_filters_message_not_500(client, data, name, params, message):
+    response = client.get(reverse(name), params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "<script>alert(1)</script>" not in html
+    assert response.context["rows"] == []  # no rows under a filter that could not be read
+
+
+def test_bad_filter_in_an_export_is_a_400_with_the_message(client, data):
+    response = client.get(reverse("cooperation:visits_export", args=["csv"]), {"year": "abc"})
+    assert response.status_code == 400
+    assert "年度" in response.content.decode()
+
+
+def _queries(client, url, params):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize(
+    "name,factory,extra",
+    [
+        ("cooperation:visits", VisitFactory, {}),
+        ("cooperation:postings", PostingFactory, {"start_date": "2021-05-01"}),
+        ("projects:projects", ProjectFactory, {"fund_year": YEAR}),
+    ],
+)
+def test_list_runs_the_same_queries_for_10_and_200_rows(
+    client, partnership, django_assert_max_num_queries, name, factory, extra
+):
+    url, params = reverse(name), {"partnership": partnership.pk, "year": YEAR}
+    factory.create_batch(10, partnership=partnership, **extra)
+    with django_assert_max_num_queries(8):
+        small = _queries(client, url, params)
+    factory.create_batch(190, partnership=partnership, **extra)
+    with django_assert_max_num_queries(8):
+        large = _queries(client, url, params)
+    assert small == large
