@@ -22,12 +22,17 @@ entry and imports, so this is cheap; reading the token is one primary-key query.
 
 from __future__ import annotations
 
+import functools
+import re
 import uuid
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 APPS = ("cooperation", "projects", "labor")
@@ -71,8 +76,15 @@ def bump_data_version(using=None):
 
 
 def data_version(using=None):
-    """The current token (one query)."""
-    with connections[using or DEFAULT_DB_ALIAS].cursor() as cursor:
+    """The current token (one query).
+
+    Read inside a transaction that has already bumped, the token may now key a cache entry
+    built from this transaction's records so far; the transaction's next write must bump
+    again, so the marker is dropped."""
+    conn = connections[using or DEFAULT_DB_ALIAS]
+    if _already_bumped(conn):
+        conn.run_on_commit[:] = [entry for entry in conn.run_on_commit if entry[1] is not _bumped]
+    with conn.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else "none"
@@ -102,6 +114,61 @@ def cached(name, *parts, compute, timeout=CACHE_SECONDS, version=None):
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+# --- whole pages --------------------------------------------------------------------------
+
+_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+_MAX_QUERY = 512  # longer query strings are not cached (no cache flooding by junk parameters)
+
+
+def never_stale_page(name):
+    """Cache a GET view's 200 responses under the page name, its arguments and query string,
+    the viewer, the language and the data version. A CSRF token in the page is stored as a
+    placeholder and filled in per request (a cached page never hands one visitor's token to
+    another); attributes set by django-csp's decorators are kept. Authenticated users get
+    pages of their own (the header shows their name), visitors share one."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            query = urlencode(sorted(request.GET.lists()), doseq=True)
+            if request.method not in ("GET", "HEAD") or len(query) > _MAX_QUERY:
+                return view(request, *args, **kwargs)
+            user = request.user
+            viewer = f"user{user.pk}-{int(user.is_staff)}" if user.is_authenticated else "anon"
+            parts = [*args, *(f"{k}={v}" for k, v in sorted(kwargs.items())), query]
+            key = cache_key("page", name, *parts, viewer, user_kind(user))
+            stored = cache.get(key)
+            if stored is not None:
+                return _from_cache(stored, request)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                cache.set(key, _for_cache(response), CACHE_SECONDS)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _for_cache(response):
+    content, csrf = _CSRF_VALUE.subn(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+    attributes = {k: v for k, v in vars(response).items() if k.startswith("_csp")}
+    return (content, csrf > 0, dict(response.headers), attributes)
+
+
+def _from_cache(stored, request):
+    content, has_csrf, headers, attributes = stored
+    if has_csrf:
+        content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content)
+    for header, value in headers.items():
+        response.headers[header] = value
+    for attribute, value in attributes.items():
+        setattr(response, attribute, value)
+    return response
 
 
 # --- signals ---------------------------------------------------------------------------------

@@ -3,16 +3,25 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path
 
 from . import views
+from .freshness import never_stale_page
+
+
+def healthz(request):
+    """For load balancers and the benchmark's baseline: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")
+
 
 app_urls = (
     [
-        path("", views.dashboard, name="dashboard"),
+        # Cached under the data version, so never stale (cooperation/freshness.py).
+        path("", never_stale_page("dashboard")(views.dashboard), name="dashboard"),
         path("summary/", views.summary, name="summary"),
         path("summary/export.<exportformat:fmt>", views.summary_export, name="summary_export"),
-        path("charts/<slug:key>.svg", views.chart_svg, name="chart_svg"),
+        path("charts/<slug:key>.svg", never_stale_page("chart")(views.chart_svg), name="chart_svg"),
         path("charts/<slug:key>.<exportformat:fmt>", views.chart_export, name="chart_export"),
         *views.pairing_list.urls("pairings/"),
         *views.posting_list.urls("postings/"),
@@ -22,6 +31,7 @@ app_urls = (
 )
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include(app_urls)),
     path("", include("projects.urls")),
     path("", include("labor.urls")),

@@ -1,0 +1,191 @@
+"""The dashboard is cached under the data version, and is never stale: after a write through
+the admin, a service or an import, the next dashboard shows the new figure."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cooperation import freshness
+from cooperation.models import DataVersion
+from labor.models import Employment, WorkerYear
+from tests.labor.factories import WorkerFactory
+from tests.projects.factories import LAOCHENG, ProjectFactory
+
+YEAR = 2021
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def card(html, label):
+    """The figure shown on the card titled `label`, as text."""
+    match = re.search(
+        rf'<h3 class="card-title">{re.escape(label)}</h3>\s*<p class="card-figure">(?:<a [^>]*>)?([^<]+)',
+        html,
+    )
+    assert match, f"no card {label!r}"
+    return match.group(1).strip()
+
+
+def dashboard(client, partnership):
+    response = client.get(
+        reverse("cooperation:dashboard"), {"partnership": partnership.pk, "year": YEAR}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_repeated_dashboard_is_served_from_the_cache_with_one_query(client, partnership):
+    ProjectFactory(partnership=partnership, fund_year=YEAR)
+    first = dashboard(client, partnership)
+    with CaptureQueriesContext(connection) as queries:
+        again = dashboard(client, partnership)
+    # The one query reads the data version.
+    assert len(queries) == 1 and "cooperation_dataversion" in queries[0]["sql"]
+    assert card(again, "协作资金项目") == card(first, "协作资金项目") == "1"
+
+
+def test_a_project_added_in_the_admin_shows_on_the_next_dashboard(
+    client, admin_client, partnership
+):
+    ProjectFactory(partnership=partnership, fund_year=YEAR, aid_funds=Decimal("100"))
+    assert card(dashboard(client, partnership), "协作资金项目") == "1"
+    data = {
+        "partnership": partnership.pk,
+        "fund_year": str(YEAR),
+        "name": "新社区工厂建设",
+        "category": "factory",
+        "status": "building",
+        "town": LAOCHENG,
+        "village": "",
+        "place_text": "",
+        "aid_funds": "300",
+        "local_funds": "0",
+        "other_funds": "0",
+        "implementing_org": "",
+        "beneficiaries": "120",
+        "beneficiaries_poverty_exited": "45",
+        "start_date": "",
+        "end_date": "",
+        "description": "",
+        "progress_notes-TOTAL_FORMS": "0",
+        "progress_notes-INITIAL_FORMS": "0",
+        "progress_notes-MIN_NUM_FORMS": "0",
+        "progress_notes-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post(reverse("admin:projects_project_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    html = dashboard(client, partnership)
+    # 1 project of 100 万元 + the new one of 300 万元 = 2 projects, 400 万元.
+    assert card(html, "协作资金项目") == "2"
+    assert card(html, "东西部协作财政援助资金").startswith("400")
+
+
+def test_a_project_deleted_in_the_admin_disappears_from_the_next_dashboard(
+    client, admin_client, partnership
+):
+    project = ProjectFactory(partnership=partnership, fund_year=YEAR)
+    ProjectFactory(partnership=partnership, fund_year=YEAR)
+    assert card(dashboard(client, partnership), "协作资金项目") == "2"
+    response = admin_client.post(
+        reverse("admin:projects_project_delete", args=[project.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert card(dashboard(client, partnership), "协作资金项目") == "1"
+
+
+def test_a_bulk_write_rebuilt_by_the_labour_service_shows_on_the_next_dashboard(
+    client, partnership
+):
+    from labor.services import rebuild_worker_years
+
+    worker = WorkerFactory(partnership=partnership)
+    assert card(dashboard(client, partnership), "农村劳动力转移就业人数") == "0"
+    # bulk_create sends no signal: the service that rebuilds the derived rows bumps.
+    Employment.objects.bulk_create(
+        [
+            Employment(
+                worker=worker,
+                employer="武进电子厂",
+                destination_id="320412",
+                start_date=datetime.date(YEAR, 3, 1),
+                channel="organised",
+            )
+        ]
+    )
+    rebuild_worker_years([worker.pk])
+    assert WorkerYear.objects.filter(worker=worker, year=YEAR, transferred=True).exists()
+    assert card(dashboard(client, partnership), "农村劳动力转移就业人数") == "1"
+
+
+def test_a_dashboard_read_inside_a_writing_transaction_does_not_hide_later_writes(
+    client, partnership
+):
+    """A transaction writes, a dashboard is cached under its token, then it writes again:
+    the second write must change the token once more."""
+    with transaction.atomic():
+        ProjectFactory(partnership=partnership, fund_year=YEAR)
+        assert card(dashboard(client, partnership), "协作资金项目") == "1"
+        ProjectFactory(partnership=partnership, fund_year=YEAR)
+        assert card(dashboard(client, partnership), "协作资金项目") == "2"
+
+
+# --- the version token itself ----------------------------------------------------------------
+
+
+def test_a_save_changes_the_token(partnership):
+    before = freshness.data_version()
+    ProjectFactory(partnership=partnership)
+    assert freshness.data_version() != before
+
+
+def test_many_saves_in_one_transaction_bump_once(partnership):
+    freshness.data_version()  # a reader: the test's own transaction must bump again
+    counter = DataVersion.objects.get().counter
+    with transaction.atomic():
+        ProjectFactory.create_batch(20, partnership=partnership)
+    assert DataVersion.objects.get().counter == counter + 1
+
+
+def test_a_rolled_back_savepoint_takes_its_bump_with_it_and_the_next_write_bumps(partnership):
+    before = freshness.data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ProjectFactory(partnership=partnership)
+        raise RuntimeError("rolled back")
+    assert freshness.data_version() == before
+    with transaction.atomic():
+        ProjectFactory(partnership=partnership)
+    assert freshness.data_version() != before
+
+
+def test_derived_rows_keep_their_fast_bulk_delete():
+    """A post_delete receiver on WorkerYear would make every rebuild delete row by row."""
+    from django.db.models.signals import post_delete
+
+    assert not post_delete.has_listeners(WorkerYear)
+
+
+def test_a_cached_page_gets_the_visitors_own_csrf_token(client, partnership):
+    """The language form posts with a CSRF token: a cached page must not carry another
+    visitor's token."""
+    from django.test import Client
+
+    ProjectFactory(partnership=partnership, fund_year=YEAR)
+    first = dashboard(client, partnership)
+    other = Client()
+    second = dashboard(other, partnership)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(first) and token.search(second)
+    assert token.search(first).group(1) != token.search(second).group(1)
+    assert "\x00" not in second
