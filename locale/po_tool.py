@@ -5,15 +5,17 @@ The .po files are the source of truth; this only saves typing:
     python locale/po_tool.py list locale/en/LC_MESSAGES/django.po > todo.json
     python locale/po_tool.py fill locale/en/LC_MESSAGES/django.po done.json
 
-`todo.json` maps every empty or fuzzy msgid to its references; `done.json` maps
-msgid (context + "\\x04" + msgid when it has one) -> translation (or, for a plural entry, msgid -> [singular, plural]).
-Filling clears the fuzzy flag of the entries it fills and leaves all others alone.
+`todo.json` maps every empty or fuzzy msgid to its references; `done.json` maps each
+msgid (context + "\\x04" + msgid when it has one) to its translation, or for a plural
+entry to the list of its forms. Filling clears the fuzzy flag of the entries it fills and
+leaves all others alone. `make messages` runs `list` on the English catalogue.
 """
 
 import json
 import re
 import sys
 from datetime import date
+from pathlib import Path
 
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
@@ -36,7 +38,7 @@ def quote(text):
 
 def parse(path):
     """Entries as dicts: comments, msgctxt, msgid, msgid_plural, msgstr (list), obsolete."""
-    blocks = open(path, encoding="utf-8").read().split("\n\n")
+    blocks = Path(path).read_text(encoding="utf-8").split("\n\n")
     entries = []
     for block in blocks:
         lines = [line for line in block.split("\n") if line]
@@ -101,7 +103,9 @@ def render(entry, translation):
             continue
         out.append(f"{key} " + "\n".join(entry["fields"][key]))
     if "msgid_plural" in entry["fields"]:
-        forms = translation if isinstance(translation, list) else [translation, translation]
+        # As many forms as makemessages wrote (the header's nplurals: 2 in English, 1 in Chinese).
+        n = sum(key.startswith("msgstr[") for key in entry["order"])
+        forms = translation if isinstance(translation, list) else [translation] * n
         out += [f"msgstr[{i}] {quote(t)}" for i, t in enumerate(forms)]
     else:
         out.append(f"msgstr {quote(translation)}")
@@ -109,7 +113,8 @@ def render(entry, translation):
 
 
 def header(entry, path):
-    """The header without makemessages' fuzzy flag and placeholders, with the catalogue's language."""
+    """The header without makemessages' fuzzy flag and placeholders, in the catalogue's
+    language (taken from the path: locale/<language>/LC_MESSAGES/django.po)."""
     language = path.replace("\\", "/").split("/")[-3]
     raw = entry["raw"].strip("\n").replace("#, fuzzy\n", "")
     raw = raw.replace("# SOME DESCRIPTIVE TITLE.", "# Cooperation tracker: user interface texts.")
@@ -136,8 +141,9 @@ def main():
             if needs_work(e)
         }
         json.dump(todo, sys.stdout, ensure_ascii=False, indent=1)
+        print(f"\n{path}: {len(todo)} message(s) untranslated or fuzzy", file=sys.stderr)
         return
-    translations = json.load(open(sys.argv[3], encoding="utf-8"))
+    translations = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
     blocks, filled = [], 0
     for e in entries:
         if "msgid" in e["fields"] and not msgid_of(e) and not e.get("obsolete"):
@@ -147,7 +153,7 @@ def main():
             filled += 1
         else:
             blocks.append(e["raw"].strip("\n"))
-    open(path, "w", encoding="utf-8").write("\n\n".join(blocks) + "\n")
+    Path(path).write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
     left = sum(needs_work(e) for e in parse(path))
     print(f"{path}: filled {filled}, still untranslated or fuzzy {left}", file=sys.stderr)
 
