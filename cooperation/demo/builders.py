@@ -965,10 +965,13 @@ def donations(ctx):
     for year in range(ctx.partnership.since_year, 2023):
         if year == 2021:
             continue  # 2021's cash donation is the report's scholarship (below)
+        schools = [f"{t.name}中心学校" for t in ctx.west_towns[:8]]
+        if ctx.story:  # "从1998年8月建校以来，来自江苏的一笔笔善款不断汇入学校"
+            schools = ["安康武进希望小学"]
         objs.append(
             Donation(
                 donor=f"{east}爱心企业（汇总）",
-                recipient=rng.choice([f"{t.name}中心学校" for t in ctx.west_towns[:8]]),
+                recipient=rng.choice(schools),
                 date=random_day(rng, year, range(1, 5) if year == 2022 else range(5, 12)),
                 cash=Decimal(rng.randint(10, 80)),
                 in_kind=Decimal(rng.randint(0, 30)),
@@ -1140,6 +1143,7 @@ def courses(ctx):
 _EAST_EMPLOYERS = ["电子", "纺织", "机械", "汽车零部件", "光伏", "物流", "食品"]
 _EAST_JOBS = ["电子装配工", "纺织挡车工", "机械操作工", "质检员", "仓储物流", "普工"]
 _LOCAL_JOBS = ["缝制工", "建筑工", "保洁", "餐饮服务", "茶叶采制", "种植养殖"]
+_REPORT_AGENCIES = ["常州联锐企业管理有限公司（劳务派遣）", "江苏峻源人力资源有限公司（劳务派遣）"]
 _OTHER_PROVINCES = [
     "330782",
     "440306",
@@ -1390,6 +1394,14 @@ def workers(ctx):
 def _job(ctx, slot, jiangsu_towns, local_towns):
     """(employer, job, monthly wage in 元, destination code) of a spell on the slot's side."""
     rng = ctx.rng
+    if slot.east and ctx.story and slot.channel == "organised" and rng.random() < 0.3:
+        # "与…常州联锐企业管理有限公司、江苏峻源人力资源有限公司等…签订了精准输出协议"
+        return (
+            rng.choice(_REPORT_AGENCIES),
+            rng.choice(_EAST_JOBS),
+            Decimal(rng.randint(80, 120) * 50),
+            rng.choice(jiangsu_towns),
+        )
     if slot.east:
         trade = rng.choice(_EAST_EMPLOYERS)
         return (

@@ -120,6 +120,13 @@ def test_scale_adds_synthetic_partnerships_and_keeps_the_reports_figures(demo, c
     assert response.status_code == 200
 
 
+def test_scale_run_again_changes_nothing(demo):
+    call_command("load_demo", scale=2, stdout=io.StringIO())
+    before = counts()
+    call_command("load_demo", scale=2, stdout=io.StringIO())
+    assert counts() == before
+
+
 def test_dashboard_opens_on_the_demo_and_shows_the_reports_2021(demo, client):
     assert client.get("/").status_code == 200
     page = client.get(f"/?partnership={demo.pk}&year=2021").content.decode()
