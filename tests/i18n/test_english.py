@@ -75,6 +75,19 @@ def test_after_the_switch_the_dashboard_is_english(client, partnership):
     assert [t for t in chinese_in(ui_texts(html)) if partnership.name not in t] == []
 
 
+def test_a_page_cached_in_chinese_is_served_in_english_to_an_english_reader(client, partnership):
+    # Dashboard pages and charts are cached; the language is part of the cache key.
+    ProjectFactory(partnership=partnership)
+    params = {"partnership": partnership.pk, "year": 2021}
+    chart = reverse("cooperation:chart_svg", args=["funds-by-category"])
+    assert "东西部协作总览" in client.get(DASHBOARD, params).content.decode()
+    assert "产业发展" in client.get(chart, params).content.decode()
+    english = client.get(DASHBOARD, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "East–West Cooperation dashboard" in english and "东西部协作总览" not in english
+    svg = client.get(chart, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Industry development" in svg and "产业发展" not in svg
+
+
 def test_switching_back_gives_chinese_again(client, partnership):
     switch_to(client, "en")
     switch_to(client, "zh-hans")
