@@ -13,6 +13,7 @@ import time
 
 from django.db import transaction
 
+from cooperation.freshness import bump_data_version
 from cooperation.models import Partnership, Region
 
 from . import figures
@@ -88,6 +89,8 @@ def load(scale=1, log=print):
             ctx = new_context(partnership, plan, seed=f"demo-{east}-{west}", story=(i == 0))
             build(ctx)
             create_targets(partnership, factor)
+            # Bulk inserts send no signals: say so to the caches keyed by the data version.
+            bump_data_version()
         loaded.append(partnership)
         log(f"{partnership}: loaded in {time.perf_counter() - started:.1f} s")
     return loaded

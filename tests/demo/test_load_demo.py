@@ -132,3 +132,11 @@ def test_dashboard_opens_on_the_demo_and_shows_the_reports_2021(demo, client):
     page = client.get(f"/?partnership={demo.pk}&year=2021").content.decode()
     for shown in ["1,043", "5,165.11", "3,498.43", "51,739", "13,050", "35,260"]:
         assert re.search(re.escape(shown), page), shown
+
+
+def test_loading_changes_the_data_version_so_cached_pages_are_not_reused(demo):
+    from cooperation.freshness import data_version
+
+    before = data_version()
+    call_command("load_demo", scale=2, stdout=io.StringIO())
+    assert data_version() != before
