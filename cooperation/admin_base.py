@@ -6,8 +6,9 @@ with the list of what changed since, so two clerks never silently overwrite each
 import json
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
@@ -150,6 +151,52 @@ class StaleInlineGuard:
             raise ValidationError(conflicts, code="stale")
 
 
+class _ValidChoicesOnly:
+    """Django's autocomplete widgets look the submitted value up as a primary key when the
+    form is shown again, so "abc" for an integer key raises ValueError: a 500 for a typo
+    or a tampered form. Values that are not valid keys are dropped (the field's own error
+    still says why the form was refused)."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        ops = connections[self.db or router.db_for_read(target.model)].ops
+        low, high = ops.integer_field_ranges.get(target.get_internal_type(), (None, None))
+        valid = []
+        for item in value:
+            try:
+                key = target.to_python(item)
+            except ValidationError:
+                continue
+            if low is not None and not low <= key <= high:
+                continue  # SQLite cannot even compare with it (OverflowError)
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(_ValidChoicesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_ValidChoicesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+SAFE_WIDGETS = {
+    AutocompleteSelect: SafeAutocompleteSelect,
+    AutocompleteSelectMultiple: SafeAutocompleteSelectMultiple,
+}
+
+
+def safe_autocomplete(form_class):
+    """Swaps the autocomplete widgets of a (freshly built) admin form class for the safe
+    ones above; also used for inline formsets, whose admins are plain inlines."""
+    for field in form_class.base_fields.values():
+        widget = getattr(field.widget, "widget", field.widget)  # inside the related wrapper
+        if type(widget) in SAFE_WIDGETS:
+            widget.__class__ = SAFE_WIDGETS[type(widget)]
+    return form_class
+
+
 def _has_version(model):
     return any(f.name == "version" for f in model._meta.concrete_fields)
 
@@ -163,13 +210,14 @@ class TrackedAdmin(SimpleHistoryAdmin):
     readonly_fields = AUDIT_FIELDS
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form = safe_autocomplete(super().get_form(request, obj, change=change, **kwargs))
         if obj is None or issubclass(form, StaleEditGuard):
             return form
         return type(form)(form.__name__, (StaleEditGuard, form), {})
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
+            safe_autocomplete(formset.form)
             if obj is not None and _has_version(formset.model):
                 formset = type(formset.__name__, (StaleInlineGuard, formset), {})
             yield formset, inline

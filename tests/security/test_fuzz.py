@@ -1,0 +1,218 @@
+"""Bad input never yields a 500: hostile values (very long strings, SQL and template
+fragments, <script>, NUL bytes, lone surrogates and invalid UTF-8, huge and negative
+numbers, non-ASCII digits) thrown by hypothesis at the query parameters of every page of
+the site and at every admin add form. Only 200/302/400/403/404 may come back, nothing is
+written when a form is rejected, and no hostile markup comes back unescaped.
+
+Examples per page: 200 when CI is set (.ci/run), FUZZ_EXAMPLES (default 20) otherwise.
+Examples per admin add form: 50 in CI, FUZZ_ADMIN_EXAMPLES to change it: a refused admin
+form is rendered again in full (0.15-0.3 s each here), so 200 per form would add about
+15 minutes per database to CI for little more coverage."""
+
+import os
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+
+from .forms import form_data
+from .fuzzing import (
+    COMMON_PARAMETERS,
+    declared_parameters,
+    enumerable_paths,
+    form_bodies,
+    query_strings,
+    read_page,
+    route_of,
+    site_routes,
+)
+
+ALLOWED = {200, 302, 400, 403, 404}
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes", "on"}
+EXAMPLES = 200 if IN_CI else int(os.environ.get("FUZZ_EXAMPLES", "20"))
+ADMIN_EXAMPLES = int(os.environ.get("FUZZ_ADMIN_EXAMPLES", 50 if IN_CI else EXAMPLES))
+# Reflected markup that must never come back unescaped.
+UNESCAPED = [b"<script>alert(1)</script>", b"<img src=x onerror=alert(1)>"]
+
+
+def fuzz_settings(examples):
+    return hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=IN_CI,  # CI runs are repeatable; local runs explore new examples
+    )
+
+
+@pytest.fixture
+def fast_templates(monkeypatch):
+    """Turns off the test client's record of every template rendered and its context
+    (a copy of the context per template: most of an admin page's time in tests)."""
+    from django.template.base import Template
+
+    def render(self, context):
+        return self.nodelist.render(context)
+
+    return lambda: monkeypatch.setattr(Template, "_render", render)
+
+
+def _body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+@pytest.fixture
+def sample_records(partnership):
+    """One record of each kind, so that lists, filters, sorts and exports have rows."""
+    from tests.cooperation.factories import PairingFactory, PostingFactory, VisitFactory
+    from tests.labor.factories import (
+        CommunityFactoryFactory,
+        EmploymentFactory,
+        JobFairFactory,
+        TrainingCourseFactory,
+        WorkerFactory,
+    )
+    from tests.projects.factories import (
+        ConsumptionSaleFactory,
+        DonationFactory,
+        InvestmentFactory,
+        ProjectFactory,
+    )
+
+    for make in (
+        PairingFactory,
+        PostingFactory,
+        VisitFactory,
+        ProjectFactory,
+        InvestmentFactory,
+        ConsumptionSaleFactory,
+        DonationFactory,
+        JobFairFactory,
+        TrainingCourseFactory,
+        CommunityFactoryFactory,
+    ):
+        make(partnership=partnership)
+    EmploymentFactory(worker=WorkerFactory(partnership=partnership))
+    return partnership
+
+
+class Site:
+    """The site as the fuzzer sees it: a client per kind of visitor, and the concrete
+    paths of every route (a route with an open-ended converter, such as a chart's key,
+    is reached through the links on the site's pages)."""
+
+    def __init__(self, staff):
+        self.anonymous = Client(raise_request_exception=True)
+        self.staff = Client(raise_request_exception=True)
+        self.staff.force_login(staff)
+        self._links = None
+
+    def client_for(self, path):
+        """Anonymous where the page is public, else the staff member (who may see it)."""
+        response = self.anonymous.get(path)
+        _body(response)
+        if response.status_code == 200:
+            return self.anonymous, response
+        response = self.staff.get(path)
+        _body(response)
+        return self.staff, response
+
+    def links(self):
+        if self._links is None:
+            self._links = set()
+            for route in site_routes():
+                for path in enumerable_paths(route) or ():
+                    links, _fields = read_page(self.staff.get(path))
+                    self._links |= links
+        return self._links
+
+    def paths_for(self, route):
+        paths = enumerable_paths(route)
+        if paths is None:
+            paths = sorted(p for p in self.links() if route_of(p) == route)
+        return paths[:2]
+
+
+@pytest.fixture
+def site(sample_records, admin_user):
+    return Site(admin_user)
+
+
+@pytest.mark.parametrize("route", site_routes())
+def test_query_parameters_never_give_a_500(route, site, fast_templates):
+    paths = site.paths_for(route)
+    if not paths:
+        pytest.skip(f"/{route}: open-ended converter and no page links to it")
+    for path in paths:
+        client, plain = site.client_for(path)
+        assert plain.status_code == 200, f"{path} does not answer 200 without parameters"
+        _links, fields = read_page(plain)
+        fast_templates()
+        _fuzz_query(client, path, set(COMMON_PARAMETERS) | fields | declared_parameters(plain))
+
+
+def _fuzz_query(client, path, parameters):
+    @fuzz_settings(EXAMPLES)
+    @given(query=query_strings(parameters))
+    def fuzz(query):
+        response = client.get(path, QUERY_STRING=query)
+        body = _body(response)
+        assert response.status_code in ALLOWED, (path, query[:300], response.status_code)
+        if response.get("Content-Type", "").startswith("text/html"):
+            for markup in UNESCAPED:
+                assert markup not in body, (path, query[:300])
+
+    fuzz()
+
+
+def _admin_models():
+    return sorted(
+        (m._meta.label for m, a in admin.site._registry.items()),
+    )
+
+
+def _counts(model):
+    counts = [model._base_manager.count(), LogEntry.objects.count()]
+    history = getattr(model, "history", None)
+    if history is not None:
+        counts.append(history.model.objects.count())
+    return counts
+
+
+@pytest.mark.parametrize("label", _admin_models())
+def test_admin_add_forms_reject_garbage_without_writing(
+    label, sample_records, admin_client, fast_templates
+):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+    page = admin_client.get(url)
+    if page.status_code == 403:
+        pytest.skip(f"{label} cannot be added in the admin")
+    assert page.status_code == 200
+    fields = form_data(page.content.decode(), form_id=f"{model._meta.model_name}_form")
+    assert fields, f"no form found on {url}"
+    fast_templates()
+
+    @fuzz_settings(ADMIN_EXAMPLES)
+    @given(body=form_bodies(fields, fits_64_bits=connection.vendor == "sqlite"))
+    def fuzz(body):
+        before = _counts(model)
+        response = admin_client.post(url, body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code in ALLOWED, (label, body[:300], response.status_code)
+        if response.status_code != 302:  # rejected: said why, and nothing written
+            assert _counts(model) == before, (label, body[:300])
+            if response.status_code == 200:
+                assert b"errornote" in response.content or b"errorlist" in response.content
+            for markup in UNESCAPED:
+                assert markup not in response.content
+
+    fuzz()
