@@ -710,6 +710,8 @@ def model_field(model, name, widget=None, attribute=None):
     kwargs = {}
     if f.has_default() and not f.null:
         kwargs["default"] = f.default  # a blank cell means the field's default (0 for amounts)
+    elif f.blank and not f.null and f.get_internal_type() in ("CharField", "TextField"):
+        kwargs["default"] = ""
     return field(attribute or name, f.verbose_name, widget, **kwargs)
 
 
@@ -1056,6 +1058,11 @@ class TrackedResource(resources.ModelResource):
                     gettext("文件缺少“%(c)s”列（系统中有多个协作关系，须写明每行属于哪一个）")
                     % {"c": partnership_column}
                 )
+        for name in self.natural_key:
+            # An optional text column of the key (e.g. 销售主体) may be left out: it is blank.
+            f = self.fields[name]
+            if f.column_name not in dataset.headers and f.default == "":
+                dataset.append_col([""] * len(dataset), header=f.column_name)
         required = [self.fields[n].column_name for n in (*self.natural_key, *self.required_columns)]
         missing = [c for c in dict.fromkeys(required) if c not in dataset.headers]
         if missing:

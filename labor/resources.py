@@ -303,7 +303,10 @@ class WorkerResource(TrackedResource):
         errors = {}
         values = self.worker_snapshot(instance)
         first, first_values = self.worker_rows.setdefault(id(instance), (self.row_number, values))
-        if first != self.row_number:
+        if first == self.row_number:
+            # Remember the worker as validated (phone normalised …), not as typed.
+            self.worker_rows[id(instance)] = (first, values)
+        else:
             for name, a, b in zip(self.worker_fields, first_values, values, strict=True):
                 if a != b:
                     errors[name] = [
