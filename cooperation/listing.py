@@ -22,8 +22,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, Sum, Value, When
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path, register_converter, reverse
@@ -359,6 +359,13 @@ class ListSpec:
         headers = [str(c.label) for c in self.columns]
         text_columns = {i for i, c in enumerate(self.columns) if c.kind == CODE}
         filename = f"{self.title}"
+        if fmt == "csv":
+            # On PostgreSQL the same CSV, several times faster (cooperation/fastcsv.py).
+            from .fastcsv import stream_csv
+
+            fast = stream_csv(self, qs, filename, headers, unmasked=unmasked)
+            if fast is not None:
+                return fast
         rows = self.stream_rows(qs, unmasked=unmasked)
         if fmt == "csv":
             return exports.csv_response(filename, headers, rows)
@@ -400,6 +407,18 @@ def _footer(columns, totals, unit):
         else:
             cells.append(Cell(""))
     return cells
+
+
+def with_place(queryset):
+    """Annotate `place`: town and village names, then a place written as text (非标准地名)."""
+    return queryset.annotate(
+        place=Concat(
+            Coalesce("town__name", Value("")),
+            Coalesce("village__name", Value("")),
+            Case(When(place_text="", then=Value("")), default=Concat(Value(" "), "place_text")),
+            output_field=CharField(),
+        )
+    )
 
 
 def _field_at(model, key):

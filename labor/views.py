@@ -10,7 +10,18 @@ personal-data export)."""
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.listing import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, Column, ListSpec, Total
+from cooperation.listing import (
+    BOOL,
+    CHOICE,
+    CODE,
+    DATE,
+    DECIMAL,
+    INT,
+    Column,
+    ListSpec,
+    Total,
+    with_place,
+)
 
 from . import idcard
 from .filters import (
@@ -136,14 +147,12 @@ course_list = ListSpec(
 factory_list = ListSpec(
     name="factories",
     title=_("新社区工厂"),
-    queryset=lambda: CommunityFactory.objects.all(),
+    queryset=lambda: with_place(CommunityFactory.objects.all()),
     filterset_class=CommunityFactoryFilter,
     unit=_("家"),
     columns=[
         Column("name", _("工厂名称")),
-        Column("town__name", _("镇（街道）")),
-        Column("village__name", _("村（社区）")),
-        Column("place_text", _("地点（非标准地名）")),
+        Column("place", _("地点")),
         Column("industry", _("行业")),
         Column("opened_on", _("投产日期"), DATE),
         Column("closed_on", _("停产日期"), DATE),

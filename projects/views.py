@@ -8,24 +8,30 @@ from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.listing import CHOICE, DATE, INT, MONEY, TEXT, Column, ListSpec, Total
+from cooperation.listing import (
+    CHOICE,
+    DATE,
+    INT,
+    MONEY,
+    TEXT,
+    Column,
+    ListSpec,
+    Total,
+    with_place,
+)
 
 from .filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from .models import ConsumptionSale, Donation, Investment, Project
 
 
 def _place_columns():
-    return [
-        Column("town__name", _("镇（街道）")),
-        Column("village__name", _("村（社区）")),
-        Column("place_text", _("地点（非标准地名）")),
-    ]
+    return [Column("place", _("地点"))]
 
 
 project_list = ListSpec(
     name="projects",
     title=_("协作资金项目"),
-    queryset=lambda: Project.objects.all(),
+    queryset=lambda: with_place(Project.objects.all()),
     filterset_class=ProjectFilter,
     unit=_("个"),
     columns=[
@@ -56,7 +62,7 @@ def _investment_extras(qs, data):
 investment_list = ListSpec(
     name="investments",
     title=_("招商引资"),
-    queryset=lambda: Investment.objects.all(),
+    queryset=lambda: with_place(Investment.objects.all()),
     filterset_class=InvestmentFilter,
     columns=[
         Column("signed_on", _("签约（落地）日期"), DATE),
