@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import TrackedAdmin
+from .importing import spreadsheet
 from .models import (
     ExportAudit,
     Organisation,
@@ -75,7 +76,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Pairing)
-class PairingAdmin(TrackedAdmin):
+class PairingAdmin(spreadsheet("cooperation.resources.PairingResource"), TrackedAdmin):
     list_display = (
         "east_org",
         "west_org",
@@ -137,7 +138,7 @@ class OnPostFilter(admin.SimpleListFilter):
 
 
 @admin.register(Posting)
-class PostingAdmin(TrackedAdmin):
+class PostingAdmin(spreadsheet("cooperation.resources.PostingResource"), TrackedAdmin):
     list_display = (
         "person_name",
         "direction",

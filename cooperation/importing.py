@@ -1548,3 +1548,17 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             request,
             gettext("导入完成：新增 %(new)d 行，修改 %(update)d 行，无变化 %(skip)d 行。") % counts,
         )
+
+
+def spreadsheet(resource_path):
+    """The import/export mixin for one resource, named by its dotted path so that admin
+    modules need not import resources: `class ProjectAdmin(spreadsheet("projects.resources.
+    ProjectResource"), PlacedAdmin)`."""
+    from django.utils.module_loading import import_string
+
+    class Mixin(SpreadsheetAdminMixin):
+        def get_resource_classes(self, request):
+            return [import_string(resource_path)]
+
+    Mixin.__name__ = f"Spreadsheet[{resource_path.rsplit('.', 1)[-1]}]"
+    return Mixin

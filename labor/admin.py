@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin_base import AUDIT_FIELDS, TrackedAdmin
+from cooperation.importing import spreadsheet
 from cooperation.models import Partnership, Region
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
@@ -158,7 +159,7 @@ class WorkerYearInline(admin.TabularInline):
 
 
 @admin.register(Worker)
-class WorkerAdmin(LaborAdmin):
+class WorkerAdmin(spreadsheet("labor.resources.WorkerResource"), LaborAdmin):
     inlines = (EmploymentInline, WorkerYearInline)
     list_filter = (
         PartnershipFilter,
@@ -295,7 +296,7 @@ class EmploymentAdmin(LaborAdmin):
 
 
 @admin.register(JobFair)
-class JobFairAdmin(LaborAdmin):
+class JobFairAdmin(spreadsheet("labor.resources.JobFairResource"), LaborAdmin):
     list_display = (
         "date",
         "name",
@@ -316,7 +317,7 @@ class JobFairAdmin(LaborAdmin):
 
 
 @admin.register(TrainingCourse)
-class TrainingCourseAdmin(LaborAdmin):
+class TrainingCourseAdmin(spreadsheet("labor.resources.TrainingCourseResource"), LaborAdmin):
     list_display = (
         "start_date",
         "name",
@@ -354,7 +355,7 @@ class InOperationFilter(admin.SimpleListFilter):
 
 
 @admin.register(CommunityFactory)
-class CommunityFactoryAdmin(LaborAdmin):
+class CommunityFactoryAdmin(spreadsheet("labor.resources.CommunityFactoryResource"), LaborAdmin):
     list_display = (
         "name",
         "town",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin_base import TrackedAdmin
 from cooperation.formatting import wan
+from cooperation.importing import spreadsheet
 
 from .models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
 
@@ -95,7 +96,7 @@ class ProjectProgressInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(PlacedAdmin):
+class ProjectAdmin(spreadsheet("projects.resources.ProjectResource"), PlacedAdmin):
     list_display = (
         "name",
         "fund_year",
@@ -166,7 +167,7 @@ class ArrivedOverAgreedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Investment)
-class InvestmentAdmin(PlacedAdmin):
+class InvestmentAdmin(spreadsheet("projects.resources.InvestmentResource"), PlacedAdmin):
     list_display = (
         "enterprise",
         "project_name",
@@ -204,7 +205,7 @@ class InvestmentAdmin(PlacedAdmin):
 
 
 @admin.register(ConsumptionSale)
-class ConsumptionSaleAdmin(PlacedAdmin):
+class ConsumptionSaleAdmin(spreadsheet("projects.resources.ConsumptionSaleResource"), PlacedAdmin):
     list_display = (
         "year",
         "month",
@@ -242,7 +243,7 @@ class ConsumptionSaleAdmin(PlacedAdmin):
 
 
 @admin.register(Donation)
-class DonationAdmin(PlacedAdmin):
+class DonationAdmin(spreadsheet("projects.resources.DonationResource"), PlacedAdmin):
     list_display = (
         "date",
         "donor",
