@@ -11,32 +11,41 @@ def year_end(year):
     return datetime.date(year, 12, 31)
 
 
-# Suffixes of village-level names in the code list, longest first.
-VILLAGE_SUFFIXES = ("居民委员会", "村民委员会", "委员会", "居委会", "委会")
+# Endings of village-level names in the code list and their everyday form, longest first:
+# 东方村村委会 → 东方村, 小河村委会 → 小河村, 梅港社区居委会 → 梅港社区.
+VILLAGE_ENDINGS = (
+    ("村村民委员会", "村"),
+    ("村村委会", "村"),
+    ("社区居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("村民委员会", "村"),
+    ("村委会", "村"),
+    ("居民委员会", "社区"),
+    ("居委会", "社区"),
+)
 
 
 def short_region_name(name):
-    """小河村委会 → 小河村; 站北社区居民委员会 → 站北社区; 大河镇 → 大河镇."""
-    for suffix in VILLAGE_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            stem = name[: -len(suffix)]
-            if suffix == "村民委员会":
-                stem += "村"
-            return stem
+    """The everyday name of a region: the committee suffix (and a note in brackets) dropped."""
+    name = (name or "").strip()
+    if name.endswith("）") and "（" in name:
+        name = name[: name.rindex("（")]
+    for ending, everyday in VILLAGE_ENDINGS:
+        if name.endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)] + everyday
     return name
 
 
 def name_variants(name):
-    name = (name or "").strip()
+    """Every way the code list may spell a region a clerk calls `name`."""
     short = short_region_name(name)
-    variants = {name, short}
-    for suffix in ("委会", "委员会", "居委会"):
-        variants.add(short + suffix)
-    if short.endswith("村"):
-        variants.add(short[:-1] + "村民委员会")
-    if short.endswith("社区"):
-        variants.add(short + "居民委员会")
-    return sorted(variants)
+    variants = {(name or "").strip(), short}
+    for everyday in ("村", "社区"):
+        if short.endswith(everyday):
+            stem = short[: -len(everyday)]
+            variants.update(stem + ending for ending, e in VILLAGE_ENDINGS if e == everyday)
+            variants.update(short + ending for ending, e in VILLAGE_ENDINGS if e == everyday)
+    return sorted(v for v in variants if v)
 
 
 class RegionQuerySet(models.QuerySet):

@@ -73,3 +73,39 @@ def test_within_is_a_code_prefix():
     assert not inside.filter(code__startswith="6109").exists()
     assert wujin.contains(Region.objects.get(code="320412001"))
     assert not wujin.contains(Region.objects.get(code="610902115"))
+
+
+@pytest.mark.parametrize(
+    "official, everyday",
+    [
+        ("小河村委会", "小河村"),
+        ("东方村村委会", "东方村"),
+        ("阖闾城村委会", "阖闾城村"),
+        ("梅港社区居委会", "梅港社区"),
+        ("站北社区居民委员会", "站北社区"),
+        ("卢家巷社区居委会（含卢家巷村村委）", "卢家巷社区"),
+        ("大河镇", "大河镇"),
+    ],
+)
+def test_everyday_names_of_villages(official, everyday):
+    from cooperation.querysets import name_variants, short_region_name
+
+    assert short_region_name(official) == everyday
+    if "（" not in official:
+        assert official in name_variants(everyday)
+
+
+def test_every_village_is_found_by_its_everyday_name():
+    # 826 villages; those whose name carries a note in brackets (8 in 武进区) aside,
+    # each is found by its everyday name within its town.
+    from cooperation.querysets import name_variants
+
+    villages = list(Region.objects.filter(level=Region.Level.VILLAGE).exclude(name__contains="（"))
+    names_in_town = {}
+    for village in villages:
+        names_in_town.setdefault(village.parent_id, set()).add(village.name)
+    for village in villages:
+        matches = names_in_town[village.parent_id] & set(name_variants(village.short_name))
+        assert matches == {village.name}, village.name
+    sample = villages[0]
+    assert list(Region.objects.by_name(sample.short_name, parent=sample.parent_id)) == [sample]
