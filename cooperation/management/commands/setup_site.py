@@ -35,6 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  站点 / site:   http://127.0.0.1:8000/\n"
+                f"  报道中的2021年数字 / the report's year:  http://127.0.0.1:8000/?year=2021\n"
                 f"  管理 / admin:  http://127.0.0.1:8000/{settings.ADMIN_URL}\n"
                 f"  演示管理员 / demo administrator:  用户名 {DEMO_USERNAME}  密码 {DEMO_PASSWORD}\n"
             )
