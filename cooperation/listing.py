@@ -321,6 +321,7 @@ class ListSpec:
             ]
             for row in self.rows(page.object_list)
         ]
+        page.object_list = rows  # already read: len(page) must not query again
         context.update(rows=rows, totals=totals, page=page, bad_input=False)
         context["footer"] = _footer(self.columns, totals, self.unit)
         return render(request, self.template_name, context)
