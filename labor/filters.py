@@ -154,7 +154,12 @@ class EmploymentFilter(LaborFilterSet):
         label=_("在东部协作省份就业"), choices=YES_NO, method="filter_east"
     )
     channel = filters.ChoiceFilter(label=_("就业渠道"), choices=Employment.Channel.choices)
-    worker = IntegerFilter(label=_("务工人员编号"), field_name="worker_id")
+    worker = IntegerFilter(
+        label=_("务工人员编号"),
+        field_name="worker_id",
+        min_value=1,
+        max_value=2**63 - 1,  # beyond it SQLite raises OverflowError instead of matching nothing
+    )
 
     class Meta:
         model = Employment

@@ -86,3 +86,9 @@ def test_factories_opened_in_the_year_and_in_operation_at_its_end(labour_2021, p
         pk__in=pks(CommunityFactoryFilter, CommunityFactory, query)
     ).values_list("name", flat=True)
     assert sorted(names) == ["FC"]  # FB opened in 2021 too, but closed on 31 December
+
+
+def test_a_huge_worker_number_is_an_error_not_a_crash(labour_2021):
+    fs = EmploymentFilter(QueryDict("worker=99999999999999999999999"), queryset=Employment.objects)
+    assert "worker" in fs.errors
+    assert fs.qs.count() == 0
