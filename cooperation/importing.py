@@ -1521,7 +1521,29 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             force_native_type=getattr(file_format, "native_types", False),
             **kwargs,
         )
+        self.audit_export(request, file_format, len(data))
         return file_format.export_data(data)
+
+    def audit_export(self, request, file_format, rows):
+        """An export of personal data leaves an ExportAudit entry (who, when, which filter
+        — the changelist's query string —, how many rows), as the lists' exports do."""
+        from labor.privacy import can_view_personal_data
+
+        from .models import ExportAudit
+
+        personal = any(
+            getattr(r, "personal_data", False) for r in self.get_resource_classes(request)
+        )
+        if personal and can_view_personal_data(request.user):
+            ExportAudit.objects.create(
+                user=request.user,
+                username=request.user.get_username(),
+                list_name=f"admin:{self.model._meta.label_lower}",
+                query_string=request.META.get("QUERY_STRING", ""),
+                format=file_format.get_extension()[:4],
+                rows=rows,
+                personal_data=True,
+            )
 
     def process_result(self, result, request):
         if not result.ok:

@@ -12,6 +12,7 @@ from cooperation.models import ExportAudit
 from labor.models import Worker
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 
+from .forms import form_data
 from .fuzzing import enumerable_paths, site_routes
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,35 @@ def test_an_anonymous_export_of_a_public_list_needs_no_audit(client, partnership
     response = client.get(reverse("labor:factories_export", kwargs={"fmt": "csv"}))
     assert response.status_code == 200
     assert not ExportAudit.objects.exists()
+
+
+def _admin_export(client, url):
+    page = client.get(url)
+    assert page.status_code == 200
+    data = form_data(page.content.decode(), form_id=None)
+    data.pop("select-all-toggle", None)
+    data["format"] = ["0"]  # the first format offered (CSV)
+    return client.post(url, data)
+
+
+def test_an_admin_export_of_workers_is_audited(client, clerk, three_workers):
+    client.force_login(clerk)
+    response = _admin_export(client, reverse("admin:labor_worker_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    audit = ExportAudit.objects.get()
+    assert audit.user == clerk and audit.personal_data is True
+    assert audit.rows == 3
+
+
+def test_an_admin_export_of_workers_by_an_official_holds_no_personal_data(
+    client, official, three_workers
+):
+    client.force_login(official)
+    response = client.get(reverse("admin:labor_worker_export"))
+    if response.status_code == 403:
+        return  # refused outright: nothing to check
+    exported = _admin_export(client, reverse("admin:labor_worker_export"))
+    body = exported.content.decode("utf-8-sig")
+    for worker in Worker.objects.all():
+        assert worker.name not in body and worker.id_number not in body
