@@ -278,11 +278,16 @@ class ListSpec:
     def stream_rows(self, qs, *, unmasked=False):
         """All rows, a chunk at a time through a server-side cursor (PostgreSQL) inside a
         transaction, so memory stays flat whatever the number of rows."""
+        # Choice labels are resolved now, in the request's language, not while streaming.
         convs = self.converters(unmasked=unmasked)
         keys = [c.key for c in self.columns]
-        with transaction.atomic(using=qs.db):
-            for row in qs.values_list(*keys).iterator(chunk_size=2000):
-                yield [v if conv is None else conv(v) for conv, v in zip(convs, row, strict=True)]
+
+        def generate():
+            with transaction.atomic(using=qs.db):
+                for row in qs.values_list(*keys).iterator(chunk_size=2000):
+                    yield [v if c is None else c(v) for c, v in zip(convs, row, strict=True)]
+
+        return generate()
 
     # --- views -------------------------------------------------------------------------------
 

@@ -160,3 +160,11 @@ def test_export_runs_a_fixed_number_of_queries(client, partnership, django_asser
     VisitFactory.create_batch(50, partnership=partnership)
     with django_assert_num_queries(3):
         assert len(read_csv(client.get(url))) == 1 + 55
+
+
+def test_export_headers_and_labels_follow_the_page_language(client, data):
+    url = reverse("cooperation:visits_export", args=["csv"])
+    params = {"partnership": data.pk, "year": YEAR, "sort": "date"}
+    rows = read_csv(client.get(url, params, headers={"accept-language": "en"}))
+    assert rows[0][0] != "日期" and "People" in rows[0]
+    assert rows[1][1] == "East to west"  # a choice label, resolved in the request's language
