@@ -1,0 +1,474 @@
+"""The national-scale benchmark: each operation beside its raw-SQL reference, in one run.
+
+Run it with `make bench` (bench/run prepares the database first). It starts gunicorn (2 sync
+workers, production settings) on 127.0.0.1 against the national PostgreSQL database and
+measures:
+
+- a trivial view (/healthz) and the dashboard, warm, with wrk: requests per second;
+- the dashboard cold (data version bumped before each request) against the same SQL the
+  page ran (captured with CaptureQueriesContext, replayed through psycopg2);
+- filtered list pages with their totals against the replay of their SQL;
+- the CSV export of 1,000,000 workers against COPY (SELECT …) TO STDOUT of the same rows,
+  with the peak memory (VmHWM) of the gunicorn worker that served it;
+- the import of 100,000 workers with employments (manage.py import_records) against
+  COPY FROM of the same rows into a scratch table;
+- the number of queries of every page.
+
+It prints a table with the ratios and the targets, and writes bench/results/<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coop_national"
+)
+
+
+def production_env(static_root):
+    env = dict(os.environ)
+    for key in ("DEBUG", "DJANGO_SETTINGS_MODULE"):
+        env.pop(key, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="cooperation.settings",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=DATABASE_URL,
+        STATIC_ROOT=str(static_root),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, env, workers=2):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                GUNICORN,
+                "cooperation.wsgi:application",
+                "--workers", str(workers),
+                "--worker-class", "sync",
+                "--bind", f"127.0.0.1:{self.port}",
+                "--timeout", "600",
+                "--log-level", "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(self.base + "/healthz", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            self.stop()
+            raise RuntimeError("gunicorn did not start")
+
+    def worker_pids(self):
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(p) for p in out.split()]
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def vm_hwm_mb(pid):
+    """Peak resident memory of a process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def wrk(url, seconds, cookie=None, connections=8):
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"{url}: {non2xx.group(1)} error responses under wrk")
+    return rps
+
+
+def http_get(url, cookie=None):
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=600) as response:
+        body = response.read()
+        status = response.status
+    elapsed = time.perf_counter() - started
+    if status != 200:
+        raise RuntimeError(f"{url}: HTTP {status}")
+    return elapsed, body
+
+
+def median_time(function, repeat):
+    return statistics.median(function() for _ in range(repeat))
+
+
+# --- in-process parts (Django set up with the same production settings) -----------------------
+
+
+class Site:
+    def __init__(self, env):
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        self.settings = settings
+
+    def staff_cookie(self):
+        """A signed-in superuser's session (shared with gunicorn through the database)."""
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench", defaults={"is_staff": True, "is_superuser": True}
+        )
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        self.staff_client = client
+        return f"{self.settings.SESSION_COOKIE_NAME}={client.cookies[self.settings.SESSION_COOKIE_NAME].value}"
+
+    def captured_queries(self, path, staff=False):
+        """The SQL a request runs (the page rendered in this process, app caches cold)."""
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from cooperation.freshness import bump_data_version
+
+        bump_data_version()
+        client = self.staff_client if staff else Client(HTTP_HOST="127.0.0.1")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return [q["sql"] for q in queries.captured_queries]
+
+    def bump(self):
+        from cooperation.freshness import bump_data_version
+
+        bump_data_version()
+
+
+class RawSQL:
+    """A psycopg2 connection of its own for the reference timings."""
+
+    def __init__(self):
+        import psycopg2
+
+        self.conn = psycopg2.connect(DATABASE_URL)
+        self.conn.autocommit = True
+
+    def replay(self, queries):
+        started = time.perf_counter()
+        with self.conn.cursor() as cursor:
+            for sql in queries:
+                if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO")):
+                    continue
+                if sql.startswith("DECLARE"):
+                    # A server-side cursor of Django's iterator(): run its query instead.
+                    sql = re.sub(r"^DECLARE .*? CURSOR WITH(OUT)? HOLD FOR ", "", sql)
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+        return time.perf_counter() - started
+
+    def copy_to(self, sql):
+        class Sink:
+            rows = 0
+
+            def write(self, data):
+                self.rows += data.count(b"\n" if isinstance(data, bytes) else "\n")
+
+        sink = Sink()
+        started = time.perf_counter()
+        with self.conn.cursor() as cursor:
+            cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV", sink)
+        return sink.rows, time.perf_counter() - started
+
+    def scalar(self, sql):
+        with self.conn.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+
+
+# --- the measurements --------------------------------------------------------------------------
+
+
+def measure_pages(results, site, raw, server, args, cookie):
+    year = raw.scalar("SELECT max(year) FROM labor_workeryear WHERE partnership_id = 1")
+    dash = f"/?partnership=1&year={year}"
+    results["year"] = year
+
+    trivial = wrk(server.base + "/healthz", args.seconds)
+    for _ in range(4):
+        http_get(server.base + dash)  # fill the cache of both workers
+    warm = wrk(server.base + dash, args.seconds)
+    results["rows"].append(
+        row("dashboard warm (req/s) vs trivial view", warm, trivial, warm / trivial, ">= 0.25", warm / trivial >= 0.25, "req/s")
+    )  # fmt: skip
+
+    def cold():
+        site.bump()
+        return http_get(server.base + dash)[0]
+
+    queries = site.captured_queries(dash)
+    page = median_time(cold, args.repeat)
+    sql = median_time(lambda: raw.replay(queries), args.repeat)
+    results["rows"].append(
+        row("dashboard cold (s) vs its SQL", page, sql, page / sql, "<= 2", page / sql <= 2, "s")
+    )
+    results["queries"][dash] = len(queries)
+
+    lists = [
+        (f"/projects/?partnership=1&year={year}", False),
+        (f"/projects/?year={year}", False),
+        ("/labor/workers/?partnership=1&household=exited", True),
+        (f"/labor/employments/?year={year}", True),
+    ]
+    for path, staff in lists:
+        queries = site.captured_queries(path, staff=staff)
+        page = median_time(
+            lambda path=path, staff=staff: http_get(server.base + path, cookie if staff else None)[
+                0
+            ],
+            args.repeat,
+        )  # noqa: E501
+        sql = median_time(lambda queries=queries: raw.replay(queries), args.repeat)
+        results["rows"].append(row(f"list {path} (s) vs its SQL", page, sql, page / sql, "<= 2", page / sql <= 2, "s"))  # fmt: skip
+        results["queries"][path] = len(queries)
+
+
+def measure_export(results, site, raw, server, cookie):
+    from django.db import connection
+
+    from labor.views import worker_list
+
+    qs = worker_list.queryset().order_by("pk")
+    sql, params = qs.values_list(*[c.key for c in worker_list.columns]).query.sql_with_params()
+    with connection.cursor() as cursor:
+        plain_sql = cursor.mogrify(sql, params).decode()
+    copy_rows, copy_seconds = raw.copy_to(plain_sql)
+
+    before = {pid: vm_hwm_mb(pid) for pid in server.worker_pids()}
+    elapsed, body = http_get(server.base + "/labor/workers/export.csv", cookie)
+    after = {pid: vm_hwm_mb(pid) for pid in server.worker_pids()}
+    lines = body.split(b"\r\n")
+    header, first = lines[0].decode(), lines[1].decode()
+    assert header.startswith("\ufeff"), "no BOM"
+    assert re.search(r",\d{6}\*{8}[\dX]{4},", first), f"ID number not masked: {first}"
+    rows = body.count(b"\r\n") - 1
+    del body
+    rate, copy_rate = rows / elapsed, copy_rows / copy_seconds
+    peak = max(after.values())
+    results["rows"].append(row(f"CSV export of {rows:,} workers (rows/s) vs COPY TO", rate, copy_rate, rate / copy_rate, ">= 0.3", rate / copy_rate >= 0.3, "rows/s"))  # fmt: skip
+    results["rows"].append(row("CSV export: peak RSS of the gunicorn worker (MB)", peak, None, None, "< 150", peak < 150, "MB"))  # fmt: skip
+    results["export"] = {"hwm_before": before, "hwm_after": after, "header": header, "first_row": re.sub(r"^[^,]*", "<name>", first)}  # fmt: skip
+
+
+def measure_import(results, raw, env, count):
+    from bench.import_file import write_import_file
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    path, rows = write_import_file(workdir / "workers.csv", count, raw.conn)
+    try:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [PYTHON, "manage.py", "import_records", "labor.worker", str(path), "--no-progress"],
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"import failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        imported = raw.scalar("SELECT count(*) FROM labor_worker WHERE note = 'bench-import'")
+        copy_seconds = copy_from_reference(raw, path)
+    finally:
+        remove_imported(raw)
+    rate, copy_rate = rows / elapsed, rows / copy_seconds
+    results["rows"].append(row(f"import of {rows:,} workers with employments (rows/s) vs COPY FROM", rate, copy_rate, rate / copy_rate, ">= 0.15", rate / copy_rate >= 0.15, "rows/s"))  # fmt: skip
+    results["import"] = {
+        "imported_workers": imported,
+        "seconds": elapsed,
+        "copy_seconds": copy_seconds,
+    }
+
+
+def copy_from_reference(raw, path):
+    """COPY FROM of the same file into a scratch table with the file's columns."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh))
+    columns = ", ".join(f'"c{i}" text' for i in range(len(header)))
+    with raw.conn.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE bench_copy ({columns})")
+        started = time.perf_counter()
+        with open(path, encoding="utf-8-sig") as fh:
+            cursor.copy_expert("COPY bench_copy FROM STDIN WITH CSV HEADER", fh)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_copy")
+    return elapsed
+
+
+def remove_imported(raw):
+    with raw.conn.cursor() as cursor:
+        cursor.execute(
+            """DELETE FROM labor_workeryear WHERE worker_id IN
+                   (SELECT id FROM labor_worker WHERE note = 'bench-import');
+               DELETE FROM labor_employment WHERE worker_id IN
+                   (SELECT id FROM labor_worker WHERE note = 'bench-import');
+               DELETE FROM labor_historicalemployment WHERE worker_id IN
+                   (SELECT id FROM labor_worker WHERE note = 'bench-import');
+               DELETE FROM labor_historicalworker WHERE note = 'bench-import';
+               DELETE FROM labor_worker WHERE note = 'bench-import';"""
+        )
+
+
+def row(name, value, reference, ratio, target, met, unit):
+    return {
+        "name": name,
+        "value": value,
+        "reference": reference,
+        "ratio": ratio,
+        "target": target,
+        "met": met,
+        "unit": unit,
+    }
+
+
+def machine():
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": mem,
+        "python": platform.python_version(),
+        "load_average": os.getloadavg(),
+    }
+
+
+def fmt(value, unit):
+    if value is None:
+        return "—"
+    if unit == "s":
+        return f"{value * 1000:,.1f} ms"
+    if unit in ("req/s", "rows/s"):
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def print_table(results):
+    print()
+    print("| operation | measured | raw reference | ratio | target | met |")
+    print("| --- | ---: | ---: | ---: | --- | --- |")
+    for r in results["rows"]:
+        ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}×"
+        print(
+            f"| {r['name']} | {fmt(r['value'], r['unit'])} | {fmt(r['reference'], r['unit'])} "
+            f"| {ratio} | {r['target']} | {'yes' if r['met'] else 'NO'} |"
+        )
+    print()
+    print("| page | queries at national scale |")
+    print("| --- | ---: |")
+    for path, n in results["queries"].items():
+        print(f"| {path} | {n} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
+    parser.add_argument("--repeat", type=int, default=5, help="timings per median")
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["pages", "export", "import"]
+    )
+    args = parser.parse_args()
+
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    env = production_env(static_root)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    site = Site(env)
+    raw = RawSQL()
+    results = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": machine(),
+        "postgres": raw.scalar("SELECT version()"),
+        "conn_max_age": site.settings.DATABASES["default"]["CONN_MAX_AGE"],
+        "workers": raw.scalar("SELECT count(*) FROM labor_worker"),
+        "rows": [],
+        "queries": {},
+    }
+    print(f"machine: {results['machine']}\n{results['postgres']}")
+    print(
+        f"CONN_MAX_AGE={results['conn_max_age']}, workers in the database: {results['workers']:,}"
+    )
+    server = Gunicorn(env)
+    try:
+        cookie = site.staff_cookie()
+        if "pages" not in args.skip:
+            measure_pages(results, site, raw, server, args, cookie)
+        if "export" not in args.skip:
+            measure_export(results, site, raw, server, cookie)
+    finally:
+        server.stop()
+    if "import" not in args.skip:
+        measure_import(results, raw, env, args.import_rows)
+    results["machine"]["load_average_after"] = os.getloadavg()
+    print_table(results)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    target = out / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    target.write_text(json.dumps(results, indent=2, default=str, ensure_ascii=False))
+    print(f"\nresults written to {target.relative_to(ROOT)}")
+    return 0 if all(r["met"] for r in results["rows"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
