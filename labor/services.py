@@ -14,13 +14,14 @@ collect the workers and rebuild once at the end:
 """
 
 import datetime
+import io
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -92,21 +93,13 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
         if fix_not_east:
             Employment.objects.filter(pk__in=fix_not_east).update(in_east=False)
 
-        rows = []
-        for worker_id, (_, partnership_id, _east, home_town_id, household) in workers.items():
-            for year, facts in years_of(spells.get(worker_id, []), today).items():
-                rows.append(
-                    WorkerYear(
-                        worker_id=worker_id,
-                        partnership_id=partnership_id,
-                        home_town_id=home_town_id,
-                        household=household,
-                        year=year,
-                        **facts,
-                    )
-                )
+        rows = [
+            (worker_id, partnership_id, year, home_town_id, household, *facts)
+            for worker_id, (_, partnership_id, _east, home_town_id, household) in workers.items()
+            for year, facts in years_of(spells.get(worker_id, []), today)
+        ]
         WorkerYear.objects.filter(worker_id__in=chunk).delete()
-        WorkerYear.objects.bulk_create(rows, batch_size=5000)
+        _insert_rows(rows)
         written += len(rows)
     _bump_data_version()
     return written
@@ -122,8 +115,22 @@ def _bump_data_version():
     bump_data_version()
 
 
+# The columns of a WorkerYear row, in the order `years_of` gives the facts.
+COLUMNS = ("worker_id", "partnership_id", "year", "home_town_id", "household")
+FACTS = (
+    "transferred",
+    "transferred_month",
+    "transferred_east",
+    "in_east",
+    "employed_days",
+    "stable",
+    "monthly_wage",
+)
+
+
 def years_of(spells, today):
-    """{year: facts} of one worker from his spells [(start, end or None, wage, in_east)].
+    """[(year, facts), …] of one worker from his spells [(start, end or None, wage, in_east)],
+    facts in the order of FACTS.
 
     A spell belongs to every year from its start to its end (an open spell: to today's
     year). Within a year it covers max(start, 1 Jan) to min(end, 31 Dec, today), both days
@@ -135,25 +142,60 @@ def years_of(spells, today):
         for year in range(start.year, max(start.year, last.year) + 1):
             by_year[year].append(spell)
 
-    facts = {}
+    needed = stable_days()
+    result = []
     for year, year_spells in sorted(by_year.items()):
         first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
         starts = [s for s in year_spells if s[0].year == year]
         wages = [s[2] for s in year_spells if s[2] is not None]
-        days = _covered_days(
-            [(max(s[0], first), min(s[1] or last, last)) for s in year_spells],
-        )
+        days = _covered_days([(max(s[0], first), min(s[1] or last, last)) for s in year_spells])
         wage = (sum(wages) / len(wages)).quantize(_CENT, ROUND_HALF_UP) if wages else None
-        facts[year] = {
-            "transferred": bool(starts),
-            "transferred_month": min(s[0] for s in starts).month if starts else None,
-            "transferred_east": any(s[3] for s in starts),
-            "in_east": any(s[3] for s in year_spells),
-            "employed_days": days,
-            "stable": days >= stable_days(),
-            "monthly_wage": wage,
-        }
-    return facts
+        result.append(
+            (
+                year,
+                (
+                    bool(starts),
+                    min(s[0] for s in starts).month if starts else None,
+                    any(s[3] for s in starts),
+                    any(s[3] for s in year_spells),
+                    days,
+                    days >= needed,
+                    wage,
+                ),
+            )
+        )
+    return result
+
+
+def _insert_rows(rows):
+    """Write WorkerYear rows given as tuples (COLUMNS + FACTS): with COPY on PostgreSQL
+    (several times faster than INSERT for an import of 100,000 workers), else bulk_create."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(_copy_text(v) for v in row))
+            buffer.write("\n")
+        buffer.seek(0)
+        table = WorkerYear._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.copy_expert(f"COPY {table} ({', '.join(COLUMNS + FACTS)}) FROM STDIN", buffer)
+        return
+    names = COLUMNS + FACTS
+    WorkerYear.objects.bulk_create(
+        (WorkerYear(**dict(zip(names, row, strict=True))) for row in rows), batch_size=5000
+    )
+
+
+def _copy_text(value):
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    return str(value)
 
 
 def _covered_days(intervals):
