@@ -253,6 +253,15 @@ class ExportAuditAdmin(admin.ModelAdmin):
     search_fields = ("username", "list_name", "query_string")
     date_hierarchy = "created_at"
 
+    def has_view_permission(self, request, obj=None):
+        # The filters of a personal-data export may hold a searched name or ID number.
+        return super().has_view_permission(request, obj) and request.user.has_perm(
+            "labor.view_personal_data"
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
     def has_add_permission(self, request):
         return False
 

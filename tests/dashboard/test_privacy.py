@@ -112,3 +112,18 @@ def test_the_navigation_shows_staff_lists_only_to_staff_with_the_permission(clie
 def test_cards_whose_list_is_for_staff_say_so_to_visitors(client, data):
     html = client.get(reverse("cooperation:dashboard")).content.decode()
     assert "明细需登录并具有查看个人信息权限" in html
+
+
+def test_the_export_audit_is_read_only_and_hidden_from_staff_without_the_permission(
+    client, data, clerk, official
+):
+    client.force_login(clerk)
+    read = client.get(reverse("labor:workers_export", args=["csv"]), {"q": "韩一"})
+    streamed(read)
+    audit = ExportAudit.objects.get()
+    change_url = reverse("admin:cooperation_exportaudit_change", args=[audit.pk])
+    assert client.get(reverse("admin:cooperation_exportaudit_changelist")).status_code == 200
+    assert client.post(change_url, {"rows": 0}).status_code == 403
+    assert client.get(reverse("admin:cooperation_exportaudit_add")).status_code == 403
+    client.force_login(official)  # 领导: no personal data, and the query string holds a name
+    assert client.get(reverse("admin:cooperation_exportaudit_changelist")).status_code == 403
