@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install setup lint format migrations-check ci bench clean messages
+.PHONY: run test install setup lint format migrations-check ci smoke bench clean messages
 
 ## make run: install, set up a SQLite database with regions, demo data and a demo admin, serve on 127.0.0.1:8000
 run: setup
@@ -49,6 +49,10 @@ migrations-check:
 
 ci:
 	bash .ci/run
+
+## make smoke: the production smoke test (gunicorn + PostgreSQL, DEBUG off), as CI runs it
+smoke: $(VENV)/.installed
+	bash .ci/smoke
 
 bench:
 	bash bench/run
