@@ -215,3 +215,32 @@ def test_every_labour_admin_page_opens_in_chinese(admin_client, han, model):
         response = admin_client.get(reverse(f"admin:labor_{model}_{view}"))
         assert response.status_code == 200, (model, view)
         assert 'lang="zh-hans"' in response.content.decode()
+
+
+def _add_rows(partnership, n):
+    from tests.labor.factories import (
+        CommunityFactoryFactory,
+        JobFairFactory,
+        TrainingCourseFactory,
+    )
+
+    for _ in range(n):
+        EmploymentFactory(worker=WorkerFactory(partnership=partnership))
+        JobFairFactory(partnership=partnership)
+        TrainingCourseFactory(partnership=partnership)
+        CommunityFactoryFactory(partnership=partnership)
+
+
+@pytest.mark.parametrize("model", ["employment", "jobfair", "trainingcourse", "communityfactory"])
+def test_other_lists_run_the_same_queries_for_3_and_30_rows(
+    client, official, partnership, model, django_assert_max_num_queries, django_assert_num_queries
+):
+    client.force_login(official)
+    url = reverse(f"admin:labor_{model}_changelist")
+    _add_rows(partnership, 3)
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    _add_rows(partnership, 27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
