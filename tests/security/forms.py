@@ -5,11 +5,11 @@ from html.parser import HTMLParser
 
 
 class _FormReader(HTMLParser):
-    def __init__(self, form_id):
+    def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.forms = []  # (form id, [(name, value) pairs in document order])
         self.inside = False
-        self.fields = []  # (name, value) pairs in document order
+        self.fields = []
         self._select = None
         self._select_first = None
         self._select_chosen = False
@@ -19,7 +19,9 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = self.form_id is None or attrs.get("id") == self.form_id
+            self.inside = True
+            self.fields = []
+            self.forms.append((attrs.get("id"), self.fields))
             return
         if not self.inside:
             return
@@ -59,12 +61,16 @@ class _FormReader(HTMLParser):
             self._text.append(data)
 
 
-def form_data(html, form_id=None):
-    """The fields of the form (the first one, or the one with `form_id`) as a dict of
-    lists, ready for `client.post(url, data)`."""
-    reader = _FormReader(form_id)
+def form_data(html, form_id=None, having=None):
+    """The fields of a form as a dict of lists, ready for `client.post(url, data)`: the
+    form with id `form_id`, or the first form with a field named `having`, or the first."""
+    reader = _FormReader()
     reader.feed(html)
-    data = {}
-    for name, value in reader.fields:
-        data.setdefault(name, []).append(value)
-    return data
+    for ident, fields in reader.forms:
+        names = {name for name, _value in fields}
+        if (form_id is None or ident == form_id) and (having is None or having in names):
+            data = {}
+            for name, value in fields:
+                data.setdefault(name, []).append(value)
+            return data
+    return {}

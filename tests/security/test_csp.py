@@ -7,8 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
+from .forms import form_data
 from .fuzzing import enumerable_paths, site_routes
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,35 @@ def test_no_admin_page_needs_inline_code(admin_client, sample_records):
             problems[path] = found
     assert problems == {}
     assert len(pages) > 60
+
+
+def test_the_import_preview_needs_no_inline_code(admin_client, partnership):
+    from projects.resources import ProjectResource
+
+    headers = [str(h) for h in ProjectResource().get_export_headers()]
+    row = {
+        "协作关系": str(partnership),
+        "资金年度": "2021",
+        "项目名称": "预览项目",
+        "项目类别": "产业发展",
+    }
+    text = ",".join(headers) + "\r\n" + ",".join(row.get(h, "") for h in headers) + "\r\n"
+    upload = SimpleUploadedFile("projects.csv", text.encode("utf-8-sig"), "text/csv")
+    page = admin_client.get(reverse("admin:projects_project_import"))
+    data = form_data(page.content.decode(), having="format")
+    data["format"] = [
+        value for value, label in _format_options(page.content.decode()) if "csv" in label.lower()
+    ][:1]
+    data["import_file"] = upload
+    response = admin_client.post(reverse("admin:projects_project_import"), data)
+    assert response.status_code == 200
+    assert 'name="confirm"' in response.content.decode()  # the preview, with its rows
+    assert "预览项目" in response.content.decode()
+    assert inline_code(response) == []
+
+
+def _format_options(html):
+    import re
+
+    select = re.search(r'<select name="format".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)

@@ -198,7 +198,7 @@ def test_an_anonymous_export_of_a_public_list_needs_no_audit(client, partnership
 def _admin_export(client, url):
     page = client.get(url)
     assert page.status_code == 200
-    data = form_data(page.content.decode(), form_id=None)
+    data = form_data(page.content.decode(), having="format")
     data.pop("select-all-toggle", None)
     data["format"] = ["0"]  # the first format offered (CSV)
     return client.post(url, data)
