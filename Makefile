@@ -41,6 +41,8 @@ format:
 ## make messages: extract new UI texts into locale/en and locale/zh_Hans, then compile the .mo files
 messages: $(VENV)/.installed
 	DEBUG=on $(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --ignore=docs
+	$(BIN)/python locale/po_tool.py as-is locale/en/LC_MESSAGES/django.po
+	$(BIN)/python locale/po_tool.py borrow locale/zh_Hans/LC_MESSAGES/django.po $$(find $(VENV)/lib -path '*/zh_Hans/LC_MESSAGES/django.po')
 	$(BIN)/python locale/po_tool.py list locale/en/LC_MESSAGES/django.po
 	DEBUG=on $(BIN)/python manage.py compilemessages --ignore=.venv
 

@@ -4,11 +4,17 @@ The .po files are the source of truth; this only saves typing:
 
     python locale/po_tool.py list locale/en/LC_MESSAGES/django.po > todo.json
     python locale/po_tool.py fill locale/en/LC_MESSAGES/django.po done.json
+    python locale/po_tool.py as-is locale/en/LC_MESSAGES/django.po
+    python locale/po_tool.py borrow locale/zh_Hans/LC_MESSAGES/django.po <other .po files>
 
 `todo.json` maps every empty or fuzzy msgid to its references; `done.json` maps each
 msgid (context + "\\x04" + msgid when it has one) to its translation, or for a plural
 entry to the list of its forms. Filling clears the fuzzy flag of the entries it fills and
-leaves all others alone. `make messages` runs `list` on the English catalogue.
+leaves all others alone.
+
+English msgids come from third-party templates copied into templates/ to be overridden:
+`as-is` translates them into themselves (English), `borrow` takes their translation from
+the packages' own catalogues (Django's first). `make messages` runs both, then `list`.
 """
 
 import json
@@ -131,6 +137,32 @@ def header(entry, path):
     return raw
 
 
+CHINESE = re.compile(r"[\u3400-\u9fff]")
+
+
+def english_as_is(entries):
+    """Each untranslated msgid without Chinese, translated into itself (plural: both forms)."""
+    found = {}
+    for e in entries:
+        if needs_work(e) and not CHINESE.search(key_of(e)):
+            plural = unquote(e["fields"].get("msgid_plural", []))
+            found[key_of(e)] = [msgid_of(e), plural] if plural else msgid_of(e)
+    return found
+
+
+def borrowed(entries, others):
+    """Translations of our untranslated msgids found in other catalogues (first one wins)."""
+    wanted = {key_of(e) for e in entries if needs_work(e)}
+    found = {}
+    for other in sorted(others, key=lambda p: "/django/" not in p.replace("\\", "/")):
+        for e in parse(other):
+            key = key_of(e)
+            if key in wanted and key not in found and not needs_work(e) and not e.get("obsolete"):
+                forms = msgstrs_of(e)
+                found[key] = forms if "msgid_plural" in e["fields"] else forms[0]
+    return found
+
+
 def main():
     command, path = sys.argv[1], sys.argv[2]
     entries = parse(path)
@@ -143,7 +175,12 @@ def main():
         json.dump(todo, sys.stdout, ensure_ascii=False, indent=1)
         print(f"\n{path}: {len(todo)} message(s) untranslated or fuzzy", file=sys.stderr)
         return
-    translations = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
+    if command == "as-is":
+        translations = english_as_is(entries)
+    elif command == "borrow":
+        translations = borrowed(entries, sys.argv[3:])
+    else:
+        translations = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
     blocks, filled = [], 0
     for e in entries:
         if "msgid" in e["fields"] and not msgid_of(e) and not e.get("obsolete"):
