@@ -45,6 +45,7 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
 
+from .freshness import bump_data_version
 from .models import Partnership, Region, Tracked
 
 # --------------------------------------------------------------------------------------
@@ -1261,6 +1262,7 @@ class TrackedResource(resources.ModelResource):
             )
             self.created.extend(self.create_instances)
             self.after_bulk_write(self.create_instances, created=True)
+            bump_data_version()  # bulk writes send no signals: cached figures must not stay
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
         finally:
@@ -1290,6 +1292,7 @@ class TrackedResource(resources.ModelResource):
             )
             self.updated.extend(self.update_instances)
             self.after_bulk_write(self.update_instances, created=False)
+            bump_data_version()
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
         finally:
@@ -1376,7 +1379,16 @@ def _preparer(field, connection):
     ):
         return lambda value: value
     prep = field.get_db_prep_save
-    return lambda value: prep(value, connection)
+    known = {}  # the same dates, times and amounts recur on many rows: adapt each once
+
+    def prepared(value):
+        try:
+            return known[value]
+        except KeyError:
+            known[value] = result = prep(value, connection)
+            return result
+
+    return prepared
 
 
 def insert_rows(model, columns, rows, connection):
@@ -1407,10 +1419,8 @@ def fast_create(model, objs, *, using=None):
     for obj, pk in zip(objs, reserve_ids(model, len(objs), connection), strict=True):
         obj.pk = pk
     fields = model._meta.concrete_fields
-    preps = [(f.attname, f.get_db_prep_save) for f in fields]
-    rows = [
-        tuple(prep(getattr(obj, attname), connection) for attname, prep in preps) for obj in objs
-    ]
+    preps = [(f.attname, _preparer(f, connection)) for f in fields]
+    rows = [tuple(prep(getattr(obj, attname)) for attname, prep in preps) for obj in objs]
     insert_rows(model, [f.column for f in fields], rows, connection)
     for obj in objs:
         obj._state.adding = False
