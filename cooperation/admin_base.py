@@ -153,8 +153,8 @@ class StaleInlineGuard:
 
 class _ValidChoicesOnly:
     """Django's autocomplete widgets look the submitted value up as a primary key when the
-    form is shown again, so "abc" for an integer key raises ValueError: a 500 for a typo
-    or a tampered form. Values that are not valid keys are dropped (the field's own error
+    form is shown again, so "abc" for an integer key raises ValueError (and a NUL byte, on
+    PostgreSQL, for any key): a 500 for a typo or a tampered form. Values that are not valid keys are dropped (the field's own error
     still says why the form was refused)."""
 
     def optgroups(self, name, value, attr=None):
@@ -163,6 +163,8 @@ class _ValidChoicesOnly:
         low, high = ops.integer_field_ranges.get(target.get_internal_type(), (None, None))
         valid = []
         for item in value:
+            if "\x00" in str(item):
+                continue  # PostgreSQL refuses NUL in any string
             try:
                 key = target.to_python(item)
             except ValidationError:
