@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import uuid
 from urllib.parse import urlencode
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -73,21 +75,44 @@ def bump_data_version(using=None):
             )
     if conn.in_atomic_block:
         transaction.on_commit(_bumped, using=alias)
+    memo = getattr(_request_memo, "versions", None)
+    if memo:
+        memo.pop(alias, None)
 
 
 def data_version(using=None):
-    """The current token (one query).
+    """The current token (one query; read once per request).
 
     Read inside a transaction that has already bumped, the token may now key a cache entry
     built from this transaction's records so far; the transaction's next write must bump
     again, so the marker is dropped."""
-    conn = connections[using or DEFAULT_DB_ALIAS]
+    alias = using or DEFAULT_DB_ALIAS
+    memo = getattr(_request_memo, "versions", None)
+    if memo is not None and alias in memo:
+        return memo[alias]
+    conn = connections[alias]
     if _already_bumped(conn):
         conn.run_on_commit[:] = [entry for entry in conn.run_on_commit if entry[1] is not _bumped]
     with conn.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else "none"
+    token = row[0] if row else "none"
+    if memo is not None:
+        memo[alias] = token
+    return token
+
+
+# Within a request the token is read once (several caches may ask); a write in the request
+# forgets it. Outside requests (commands, shells) it is read every time.
+_request_memo = threading.local()
+
+
+def _request_started(**kwargs):
+    _request_memo.versions = {}
+
+
+def _request_finished(**kwargs):
+    _request_memo.versions = None
 
 
 def user_kind(user):
@@ -199,6 +224,8 @@ def data_models():
 def connect_signals():
     """Connect the bump to each record model (per sender: a global post_delete receiver would
     disable Django's fast deletes for every model, WorkerYear included)."""
+    request_started.connect(_request_started, dispatch_uid="freshness_request_started")
+    request_finished.connect(_request_finished, dispatch_uid="freshness_request_finished")
     for model in data_models():
         uid = f"freshness_{model._meta.label_lower}"
         post_save.connect(_on_write, sender=model, dispatch_uid=uid + "_save")

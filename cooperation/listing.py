@@ -14,6 +14,7 @@ the page's rows (`values_list`, never model instances), plus the spec's `extras`
 from __future__ import annotations
 
 import datetime
+import html
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import formatting
 from .exports import exact_money
+from .fastwidgets import speed_up
 
 TEXT, INT, MONEY, DECIMAL, DATE, CODE, CHOICE, BOOL = (
     "text",
@@ -209,6 +211,8 @@ class ListSpec:
         data.pop("page", None)
         data.pop("full", None)
         filterset = self.filterset_class(data or None, queryset=self.queryset(), request=request)
+        # Hundreds of partnerships and towns: options cached and written without templates.
+        speed_up(filterset.form)
         sort_form = SortForm(data, self.columns)
         filters_ok = not filterset.is_bound or filterset.is_valid()
         if not (filters_ok & sort_form.is_valid()):
@@ -320,10 +324,10 @@ class ListSpec:
         except InvalidPage:
             raise Http404(gettext("没有这一页。")) from None
         rows = [
-            [
+            Row(
                 Cell(format_value(v, c.kind, c.places), c.numeric)
                 for c, v in zip(self.columns, row, strict=True)
-            ]
+            )
             for row in self.rows(page.object_list)
         ]
         page.object_list = rows  # already read: len(page) must not query again
@@ -398,6 +402,23 @@ class ListSpec:
 class Cell:
     text: str
     numeric: bool = False
+
+
+class Row(list):
+    """A row of cells that writes its own <tr>: a page of 50 rows renders in a fraction of
+    the time the template loop over every cell takes (see docs/performance.md)."""
+
+    def __html__(self):
+        return (
+            "<tr>"
+            + "".join(
+                f'<td class="num">{html.escape(str(c.text))}</td>'
+                if c.numeric
+                else f"<td>{html.escape(str(c.text))}</td>"
+                for c in self
+            )
+            + "</tr>"
+        )
 
 
 def _footer(columns, totals, unit):

@@ -189,3 +189,22 @@ def test_a_cached_page_gets_the_visitors_own_csrf_token(client, partnership):
     assert token.search(first) and token.search(second)
     assert token.search(first).group(1) != token.search(second).group(1)
     assert "\x00" not in second
+
+
+def test_a_new_partnership_appears_in_the_cached_filter_choices_at_once(client, partnership):
+    """The lists' select boxes are cached under the data version (cooperation/fastwidgets)."""
+    from tests.cooperation.factories import PartnershipFactory, region
+
+    url = reverse("projects:projects")
+    first = client.get(url).content.decode()
+    assert f'<option value="{partnership.pk}">' in first
+    other = PartnershipFactory(east_region=region("320411"), west_region=region("610921"))
+    html = client.get(url).content.decode()
+    assert f'<option value="{other.pk}">{other.name}</option>' in html
+
+
+def test_the_chosen_partnership_stays_selected_in_the_fast_select(client, partnership):
+    html = client.get(
+        reverse("projects:projects"), {"partnership": partnership.pk}
+    ).content.decode()
+    assert f'<option value="{partnership.pk}" selected>' in html
