@@ -64,7 +64,10 @@ def fast_templates(monkeypatch):
 
 def _body(response):
     if response.streaming:
-        return b"".join(response.streaming_content)
+        try:
+            return b"".join(response.streaming_content)
+        finally:
+            response.close()  # an XLSX export streams from a temporary file
     return response.content
 
 

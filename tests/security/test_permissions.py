@@ -119,7 +119,7 @@ def test_personal_data_never_reaches_a_public_page_or_export(client, worker):
     for route in site_routes():
         for path in enumerable_paths(route) or ():
             response = client.get(path)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            body = _body(response)
             if response.status_code != 200:
                 assert response.status_code in (302, 403), path
                 continue
@@ -129,6 +129,15 @@ def test_personal_data_never_reaches_a_public_page_or_export(client, worker):
             for secret in secrets:
                 assert secret.encode() not in body, (path, secret)
     assert checked >= 10
+
+
+def _body(response):
+    if not response.streaming:
+        return response.content
+    try:
+        return b"".join(response.streaming_content)
+    finally:
+        response.close()
 
 
 def _xlsx_text(content):
@@ -162,7 +171,7 @@ def test_an_export_of_personal_data_writes_who_which_filter_and_how_many_rows(
     url = reverse("labor:workers_export", kwargs={"fmt": fmt})
     response = client.get(url, {"household": Worker.Household.POVERTY_EXITED})
     assert response.status_code == 200
-    b"".join(response.streaming_content) if response.streaming else response.content
+    _body(response)
 
     audit = ExportAudit.objects.get()
     assert audit.user == clerk and audit.username == "clerk"
@@ -176,7 +185,7 @@ def test_an_export_of_personal_data_writes_who_which_filter_and_how_many_rows(
 
 def test_an_export_with_full_id_numbers_is_audited_with_that_request(client, clerk, three_workers):
     client.force_login(clerk)
-    client.get(reverse("labor:workers_export", kwargs={"fmt": "xlsx"}), {"full": "1"})
+    _body(client.get(reverse("labor:workers_export", kwargs={"fmt": "xlsx"}), {"full": "1"}))
     audit = ExportAudit.objects.get()
     assert "full=1" in audit.query_string
     assert audit.rows == 3
