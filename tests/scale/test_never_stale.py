@@ -208,3 +208,22 @@ def test_the_chosen_partnership_stays_selected_in_the_fast_select(client, partne
         reverse("projects:projects"), {"partnership": partnership.pk}
     ).content.decode()
     assert f'<option value="{partnership.pk}" selected>' in html
+
+
+def test_projects_imported_by_the_command_show_on_the_next_dashboard(client, partnership, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.imports.conftest import file_bytes
+    from tests.imports.test_project_import import HEAD, ROAD, TEA
+
+    ProjectFactory(partnership=partnership, fund_year=YEAR)
+    assert card(dashboard(client, partnership), "协作资金项目") == "1"
+    path = tmp_path / "projects.csv"
+    path.write_bytes(file_bytes([HEAD, TEA, ROAD], "gbk"))
+    call_command(
+        "import_records", "projects.project", str(path), "--no-progress", stdout=StringIO()
+    )
+    # 1 project before + 2 imported (大河镇茶园, 县河镇道路), both of 2021 = 3.
+    assert card(dashboard(client, partnership), "协作资金项目") == "3"
