@@ -244,3 +244,21 @@ def test_xlsx_export_types_formula_text_as_text(partnership):
 def test_read_file_detects_gbk_without_being_told():
     data = file_bytes([HEAD, TEA], "gbk")
     assert read_file(data, "any.csv").headers[2] == "项目名称"
+
+
+def test_an_import_changes_the_data_version_so_cached_figures_are_not_served(partnership):
+    from cooperation.freshness import data_version
+
+    before = data_version()
+    import_file(ProjectResource, file_bytes([HEAD, TEA], "utf-8"))
+
+    assert data_version() != before
+
+
+def test_a_dry_run_leaves_the_data_version_alone(partnership):
+    from cooperation.freshness import data_version
+
+    before = data_version()
+    import_file(ProjectResource, file_bytes([HEAD, TEA], "utf-8"), dry_run=True)
+
+    assert data_version() == before
