@@ -42,10 +42,10 @@ class Choice:
         return urlencode(params)
 
 
-def _latest_dated(model, date_field, partnership_path="partnership"):
+def _latest_dated(model, date_field, partnership_path="partnership", conditions=None):
     """Subquery: the latest `date_field` of a model's records of the outer partnership."""
     return Subquery(
-        model.objects.filter(**{partnership_path: OuterRef("pk")})
+        model.objects.filter(**{partnership_path: OuterRef("pk")}, **(conditions or {}))
         .order_by(f"-{date_field}")
         .values(date_field)[:1]
     )
@@ -54,14 +54,17 @@ def _latest_dated(model, date_field, partnership_path="partnership"):
 def latest_year_with_data(partnership):
     """The latest year in which the partnership has any record — one query (a subquery per
     kind of record, each answered by an index on partnership and date)."""
-    from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse
+    from labor.models import CommunityFactory, JobFair, TrainingCourse, WorkerYear
     from projects.models import ConsumptionSale, Donation, Investment, Project
 
     sources = {
         "projects": (Project, "fund_year", "partnership"),
         "sales": (ConsumptionSale, "year", "partnership"),
-        # Spells that started (not year rows, which run on to today while a job lasts).
-        "employments": (Employment, "start_date", "worker__partnership"),
+        # Years in which a spell started (not every year row, which runs on to today while
+        # a job lasts). WorkerYear.transferred says exactly that and is answered by the
+        # (partnership, year) index; the latest Employment.start_date of the partnership's
+        # workers walked the national start-date index (150 ms at a million spells).
+        "employments": (WorkerYear, "year", "partnership", {"transferred": True}),
         "pairings": (Pairing, "signed_on", "partnership"),
         "postings": (Posting, "start_date", "partnership"),
         "visits": (Visit, "date", "partnership"),
