@@ -201,3 +201,14 @@ def test_list_runs_the_same_queries_for_10_and_200_rows(
         large = _queries(client, url, params)
     assert small == large
     assert len(client.get(url, {**params, "page": 4}).context["rows"]) == 50  # 200 rows
+
+
+def test_rows_are_rendered_as_table_cells_with_text_escaped(client, data):
+    from tests.cooperation.factories import VisitFactory as Visits
+
+    Visits(partnership=data, date="2021-07-01", people=3, purpose="<b>考察</b>")
+    response = client.get(reverse("cooperation:visits"), {"partnership": data.pk, "sort": "date"})
+    html = response.content.decode()
+    assert "<td>东部派往西部</td>" in html and '<td class="num">10</td>' in html
+    assert "<td>&lt;b&gt;考察&lt;/b&gt;</td>" in html and "<b>考察</b>" not in html
+    assert "Cell(" not in html
