@@ -27,6 +27,9 @@ ACTIONS = {
 }
 
 
+READ_ONLY_MODELS = {"region", "workeryear", "exportaudit", "dataversion"}
+
+
 def sync_role_permissions(sender=None, **kwargs):
     """Give each role its permissions on every model of the project's apps (idempotent)."""
     from django.contrib.auth.models import Group, Permission
@@ -35,14 +38,21 @@ def sync_role_permissions(sender=None, **kwargs):
         return
     for role, actions in ACTIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        perms = Permission.objects.filter(content_type__app_label__in=APPS)
+        perms = Permission.objects.filter(content_type__app_label__in=APPS).select_related(
+            "content_type"
+        )
         wanted = [
             p
             for p in perms
             if p.codename.split("_", 1)[0] in actions
             and not p.codename.startswith(("view_personal", "view_history"))
+            and not p.content_type.model.startswith("historical")
+            # Reference data, loaded from the official code list and read-only for every role;
+            # derived rows and the export audit are written by the system, never by hand.
+            and not (
+                p.content_type.model in READ_ONLY_MODELS and not p.codename.startswith("view_")
+            )
         ]
-        wanted = [p for p in wanted if not p.content_type.model.startswith("historical")]
         for extra in EXTRA[role]:
             app_label, codename = extra.split(".")
             wanted += list(

@@ -209,3 +209,12 @@ def test_history_records_the_acting_user_outside_a_request(partnership, clerk, a
         pairing.save()
     assert [h.history_user for h in pairing.history.all()] == [clerk, clerk]
     assert pairing.created_by == clerk and pairing.updated_by == clerk
+
+
+def test_regions_are_read_only_for_every_role(client, clerk, reviewer):
+    for user in (clerk, reviewer):
+        assert user.has_perm("cooperation.view_region")
+        assert not user.has_perm("cooperation.change_region")
+        assert not user.has_perm("cooperation.add_region")
+    client.force_login(clerk)
+    assert client.get(reverse("admin:cooperation_region_add")).status_code == 403
