@@ -235,3 +235,76 @@ def test_a_row_saved_elsewhere_without_changes_does_not_block_a_save(two_staff, 
     assert second.post(worker_url, theirs).status_code == 302
     employment.worker.refresh_from_db()
     assert employment.worker.phone == "13900000000"
+
+
+def test_saving_a_record_deleted_meanwhile_does_not_bring_it_back(two_staff, pairing):
+    first, second = two_staff
+    url = reverse("admin:cooperation_pairing_change", args=[pairing.pk])
+    theirs = _open(second, url)
+    Pairing.objects.filter(pk=pairing.pk).delete()  # e.g. by a reviewer's delete action
+
+    theirs["note"] = ["乙改的备注"]
+    response = second.post(url, theirs, follow=True)
+
+    assert response.status_code == 200
+    assert "不存在" in response.content.decode()  # Django: "…不存在。也许它已被删除？"
+    assert not Pairing.objects.filter(pk=pairing.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_posted_at_the_same_moment_are_checked_one_after_the_other(
+    clerk, reviewer, monkeypatch
+):
+    """The version is read with SELECT … FOR UPDATE inside the admin's transaction: the
+    second save waits for the first to commit, then sees the new version and is refused."""
+    import threading
+    import time
+
+    from django.db import connection
+    from django.test import Client
+
+    import cooperation.admin_base as admin_base
+    from tests.cooperation.factories import PartnershipFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite serialises whole transactions)")
+    pairing = PairingFactory(partnership=PartnershipFactory(), note="原备注")
+    url = reverse("admin:cooperation_pairing_change", args=[pairing.pk])
+    clients = {}
+    forms = {}
+    for name, user in (("first", clerk), ("second", reviewer)):
+        clients[name] = Client()
+        clients[name].force_login(user)
+        forms[name] = _open(clients[name], url)
+        forms[name]["note"] = [f"{name}改的备注"]
+
+    first_holds_the_lock = threading.Event()
+    stored_version = admin_base._stored_version
+
+    def slow_first(model, pk):
+        version = stored_version(model, pk)
+        if threading.current_thread().name == "first":
+            first_holds_the_lock.set()
+            time.sleep(0.5)  # the second save arrives while the row is locked
+        return version
+
+    monkeypatch.setattr(admin_base, "_stored_version", slow_first)
+    statuses = {}
+
+    def post(name):
+        try:
+            statuses[name] = clients[name].post(url, forms[name]).status_code
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post, args=("first",), name="first")
+    second = threading.Thread(target=post, args=("second",), name="second")
+    first.start()
+    assert first_holds_the_lock.wait(10)
+    second.start()
+    first.join(20)
+    second.join(20)
+
+    assert statuses == {"first": 302, "second": 200}
+    pairing.refresh_from_db()
+    assert (pairing.note, pairing.version) == ("first改的备注", 1)
