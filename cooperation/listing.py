@@ -212,6 +212,7 @@ class ListSpec:
         data.pop("page", None)
         data.pop("full", None)
         filterset = self.filterset_class(data or None, queryset=self.queryset(), request=request)
+        offer_towns(filterset.form, data.get("partnership"))
         # Hundreds of partnerships and towns: options cached and written without templates.
         speed_up(filterset.form)
         sort_form = SortForm(data, self.columns)
@@ -445,10 +446,12 @@ def _footer(columns, totals, unit):
 
 def with_place(queryset):
     """Annotate `place`: town and village names, then a place written as text (非标准地名)."""
+    from .querysets import short_region_name_sql
+
     return queryset.annotate(
         place=Concat(
             Coalesce("town__name", Value("")),
-            Coalesce("village__name", Value("")),
+            Coalesce(short_region_name_sql("village__name"), Value("")),
             Case(When(place_text="", then=Value("")), default=Concat(Value(" "), "place_text")),
             output_field=CharField(),
         )
@@ -479,3 +482,21 @@ def _page_size():
     from django.conf import settings
 
     return getattr(settings, "LIST_PAGE_SIZE", 50)
+
+
+TOWN_CHOICES_MAX = 200
+
+
+def offer_towns(form, partnership_id):
+    """Show a town filter typed as a 9-digit code as a drop-down of the western county's
+    towns: those of the chosen partnership, or of all partnerships while they are few."""
+    field = form.fields.get("town")
+    if field is None or not isinstance(field.widget, forms.TextInput):
+        return
+    from .filters import western_towns
+
+    pid = int(partnership_id) if str(partnership_id or "").isdigit() else None
+    towns = list(western_towns(pid).values_list("code", "name")[: TOWN_CHOICES_MAX + 1])
+    if not towns or len(towns) > TOWN_CHOICES_MAX:
+        return
+    field.widget = forms.Select(choices=[("", gettext("全部"))] + towns)

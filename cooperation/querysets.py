@@ -36,6 +36,16 @@ def short_region_name(name):
     return name
 
 
+def short_region_name_sql(expression):
+    """The same everyday name, computed in the database (for lists and exports)."""
+    from django.db.models.functions import Replace
+
+    expression = F(expression) if isinstance(expression, str) else expression
+    for ending, everyday in VILLAGE_ENDINGS:
+        expression = Replace(expression, Value(ending), Value(everyday))
+    return expression
+
+
 def name_variants(name):
     """Every way the code list may spell a region a clerk calls `name`."""
     short = short_region_name(name)

@@ -22,6 +22,7 @@ from cooperation.listing import (
     Total,
     with_place,
 )
+from cooperation.querysets import short_region_name_sql
 
 from . import idcard
 from .filters import (
@@ -57,7 +58,9 @@ def _worker_extras(qs, data):
 worker_list = ListSpec(
     name="workers",
     title=_("务工人员"),
-    queryset=lambda: Worker.objects.all(),
+    queryset=lambda: Worker.objects.annotate(
+        home_village_short=short_region_name_sql("home_village__name")
+    ),
     filterset_class=WorkerFilter,
     unit=_("人"),
     permission=PERMISSION,
@@ -68,7 +71,7 @@ worker_list = ListSpec(
         Column("gender", _("性别"), CHOICE),
         Column("phone", _("手机号码"), CODE, sortable=False, mask=mask_phone),
         Column("home_town__name", _("户籍镇（街道）")),
-        Column("home_village__name", _("户籍村（社区）")),
+        Column("home_village_short", _("户籍村（社区）")),
         Column("household", _("户类型"), CHOICE),
     ],
     default_sort=["pk"],

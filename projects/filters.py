@@ -55,7 +55,7 @@ def month_filter(field_name):
 def town_filter():
     return django_filters.CharFilter(
         field_name="town",
-        label=_("镇（街道）代码"),
+        label=_("镇（街道）"),
         validators=[RegexValidator(r"^\d{9}$", message=_("镇（街道）代码应为9位数字。"))],
     )
 

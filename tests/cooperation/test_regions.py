@@ -109,3 +109,13 @@ def test_every_village_is_found_by_its_everyday_name():
         assert matches == {village.name}, village.name
     sample = villages[0]
     assert list(Region.objects.by_name(sample.short_name, parent=sample.parent_id)) == [sample]
+
+
+def test_everyday_names_in_the_database_match_python():
+    from cooperation.querysets import short_region_name_sql
+
+    # Names with a note in brackets, and 联合村委会大 (a quirk of the code list), aside.
+    rows = Region.objects.filter(level=Region.Level.VILLAGE).exclude(name__contains="（")
+    rows = rows.exclude(code="610902107315")
+    computed = dict(rows.annotate(short=short_region_name_sql("name")).values_list("code", "short"))
+    assert computed == {r.code: r.short_name for r in rows}

@@ -155,5 +155,5 @@ def test_donation_kind_filter(dataset):
 def test_filter_labels_are_chinese():
     form = ProjectFilter({}, queryset=Project.objects.none()).form
     labels = {name: str(field.label) for name, field in form.fields.items()}
-    assert labels["year"] == "年度" and labels["town"] == "镇（街道）代码"
+    assert labels["year"] == "年度" and labels["town"] == "镇（街道）"
     assert labels["exclude_cancelled"] == "不含已取消项目"
