@@ -84,10 +84,16 @@ def column_sql(spec, column, field, v, unmasked, params):
     return None
 
 
+SEP = "\x1f"  # joins a row's cells in the database; a cell holding it is sent separately
+
+
 def cells_sql(spec, qs, *, unmasked=False):
-    """(sql, params, text columns) selecting each row of `qs` as the texts of its CSV
-    cells (labels and masks applied, no NULLs), or None. The subquery keeps the list's
-    ORDER BY; `OFFSET 0` keeps PostgreSQL from folding the two layers together."""
+    """(sql, params, text columns) selecting each row of `qs` as one text — its CSV cells
+    (labels and masks applied, no NULLs) joined by SEP — and, only for a row where a cell
+    itself holds SEP, the cells as an array. None when a column has no SQL twin.
+
+    Layers: the list's own query (its ORDER BY kept); the cells; the joined line. `OFFSET
+    0` keeps PostgreSQL from folding the layers into expressions computed several times."""
     from .listing import _field_at
 
     keys = [c.key for c in spec.columns]
@@ -95,43 +101,60 @@ def cells_sql(spec, qs, *, unmasked=False):
     params, cells, text_columns = [], [], []
     for i, column in enumerate(spec.columns):
         field = _field_at(qs.model, column.key)
+        if field is None and column.key in qs.query.annotations:
+            field = qs.query.annotations[column.key].output_field  # e.g. a name cut in SQL
         if field is None or field.is_relation:
             return None
         built = column_sql(spec, column, field, f"t.c{i}", unmasked, params)
         if built is None:
             return None
-        cells.append(built[0])
+        cells.append(f"{built[0]} AS x{i}")
         text_columns.append(built[1])
-    aliases = ", ".join(f"c{i}" for i in range(len(keys)))
-    sql = f"SELECT {', '.join(cells)} FROM ({inner}) AS t({aliases}) OFFSET 0"
+    n = len(keys)
+    aliases = ", ".join(f"c{i}" for i in range(n))
+    xs = ", ".join(f"u.x{i}" for i in range(n))
+    line = " || E'\\x1f' || ".join(f"u.x{i}" for i in range(n))
+    sql = (
+        f"SELECT v.line, CASE WHEN length(v.line) - length(replace(v.line, E'\\x1f', '')) "
+        f"<> {n - 1} THEN v.cells END FROM ("
+        f"SELECT {line} AS line, ARRAY[{xs}] AS cells FROM ("
+        f"SELECT {', '.join(cells)} FROM ({inner}) AS t({aliases}) OFFSET 0"
+        f") AS u OFFSET 0) AS v"
+    )
     return sql, [*params, *inner_params], text_columns
 
 
-# A cell needing the apostrophe starts a line or follows a comma.
-_FORMULA_START = re.compile(r"(?:^|,)[-=+@\t]", re.MULTILINE)
+# A cell needing the apostrophe starts a line or follows a separator.
+_FORMULA_START = re.compile(r"(?:^|\x1f)[-=+@\t]", re.MULTILINE)
 
 
 def chunk_text(rows, text_columns):
-    """The CSV lines of a chunk of rows (tuples of cell texts).
+    """The CSV lines of a chunk of rows ((joined cells, cells or None), …).
 
-    Most chunks hold no cell that needs quoting or the apostrophe; that is checked on the
-    whole chunk with a few scans in C (exactly N-1 commas per line, no quote, no line break
-    inside a cell, no cell starting like a formula), and the joined text is the CSV. A chunk
-    that fails the check (say, one negative number) is written cell by cell, exactly as
-    the general path does."""
-    text = "\r\n".join(map(",".join, rows)) + "\r\n"
+    Most chunks hold no cell that needs quoting or the apostrophe: no comma, quote or line
+    break anywhere, no cell starting like a formula — checked on the whole chunk with a few
+    scans in C — and the chunk, its separators turned into commas, is the CSV. A chunk that
+    fails the check (say, one negative number or an address with a comma) is written cell
+    by cell, exactly as the general path does."""
     n = len(rows)
-    if (
-        text.count(",") == (len(text_columns) - 1) * n
-        and text.count("\n") == n
-        and text.count("\r") == n
-        and '"' not in text
-        and not _FORMULA_START.search(text)
-    ):
-        return text
+    if all(row[1] is None for row in rows):
+        text = "\r\n".join([row[0] for row in rows]) + "\r\n"
+        if (
+            "," not in text
+            and '"' not in text
+            and text.count("\n") == n
+            and text.count("\r") == n
+            and not _FORMULA_START.search(text)
+        ):
+            return text.replace(SEP, ",")
     buffer = io.StringIO()
     csv.writer(buffer).writerows(
-        [neutralise(v) if is_text else v for v, is_text in zip(row, text_columns, strict=True)]
+        [
+            neutralise(v) if is_text else v
+            for v, is_text in zip(
+                row[0].split(SEP) if row[1] is None else row[1], text_columns, strict=True
+            )
+        ]
         for row in rows
     )
     return buffer.getvalue()
