@@ -34,7 +34,7 @@ class RegionAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Codes are searched by prefix (fast on the primary key), names by substring."""
         term = search_term.strip()
-        if term.isdigit():
+        if term.isdecimal():
             return queryset.filter(code__startswith=term), False
         return super().get_search_results(request, queryset, search_term)
 

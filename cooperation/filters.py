@@ -115,7 +115,7 @@ class YearScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         town = self.filters.get("town")
         pid = (data or {}).get("partnership")
-        if town is not None and pid and str(pid).isdigit():
+        if town is not None and pid and str(pid).isdecimal():
             # Offer (and accept) only the towns of the chosen partnership's western county.
             self.filters["town"].queryset = western_towns(int(pid))
 

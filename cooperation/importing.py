@@ -481,7 +481,7 @@ class RegionIndex:
         raw = str(value).strip()
         text = _key(raw)
         within_code = getattr(within, "code", within) or ""
-        if text.isdigit():
+        if text.isdecimal():
             region = self.by_code.get(self.normalise_code(text))
             if region is None:
                 raise ValueError(gettext("区划代码 %(v)s 不存在") % {"v": raw})

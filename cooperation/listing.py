@@ -495,7 +495,7 @@ def offer_towns(form, partnership_id):
         return
     from .filters import western_towns
 
-    pid = int(partnership_id) if str(partnership_id or "").isdigit() else None
+    pid = int(partnership_id) if str(partnership_id or "").isdecimal() else None
     towns = list(western_towns(pid).values_list("code", "name")[: TOWN_CHOICES_MAX + 1])
     if not towns or len(towns) > TOWN_CHOICES_MAX:
         return

@@ -89,7 +89,7 @@ def _int_param(request, name, low, high):
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not (low <= int(raw) <= high):
+    if not raw.isdecimal() or not (low <= int(raw) <= high):
         raise Http404(gettext("参数 %(name)s 无效。") % {"name": name})
     return int(raw)
 

@@ -42,7 +42,7 @@ class PartnershipFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         field = "worker__partnership_id" if queryset.model is Employment else "partnership_id"
-        return queryset.filter(**{field: self.value()}) if self.value().isdigit() else queryset
+        return queryset.filter(**{field: self.value()}) if self.value().isdecimal() else queryset
 
 
 class TownFilter(admin.SimpleListFilter):
@@ -56,7 +56,7 @@ class TownFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         chosen = request.GET.get(PartnershipFilter.parameter_name, "")
         partnerships = Partnership.objects.order_by("pk")
-        partnerships = partnerships.filter(pk=chosen) if chosen.isdigit() else partnerships
+        partnerships = partnerships.filter(pk=chosen) if chosen.isdecimal() else partnerships
         west = list(partnerships.values_list("west_region_id", flat=True)[:2])
         if len(west) != 1:
             return []
@@ -86,7 +86,7 @@ class TransferredYearFilter(admin.SimpleListFilter):
         return _year_choices()
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.with_facts(year=int(self.value()), transferred=True)
         return queryset
 
@@ -104,7 +104,7 @@ class StableFilter(admin.SimpleListFilter):
         if self.value() not in ("0", "1"):
             return queryset
         year = request.GET.get(TransferredYearFilter.parameter_name, "")
-        year = int(year) if year.isdigit() else timezone.localdate().year
+        year = int(year) if year.isdecimal() else timezone.localdate().year
         return queryset.with_facts(year=year, stable=self.value() == "1")
 
 
@@ -241,7 +241,7 @@ class StartYearFilter(admin.SimpleListFilter):
         return _year_choices()
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             year = int(self.value())
             return queryset.filter(
                 start_date__gte=datetime.date(year, 1, 1),

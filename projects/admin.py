@@ -35,7 +35,7 @@ class YearListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return queryset.filter(**{f"{self.date_field}__year": int(value)})
         return queryset
 
