@@ -114,10 +114,13 @@ def cells_sql(spec, qs, *, unmasked=False):
     aliases = ", ".join(f"c{i}" for i in range(n))
     xs = ", ".join(f"u.x{i}" for i in range(n))
     line = " || E'\\x1f' || ".join(f"u.x{i}" for i in range(n))
+    vxs = ", ".join(f"v.x{i}" for i in range(n))
+    # Only text cells can hold the separator (numbers, dates and yes/no cannot).
+    texts = " || ".join(f"v.x{i}" for i in range(n) if text_columns[i])
+    holds_separator = f"({texts}) LIKE E'%%\\x1f%%'" if texts else "false"  # %% for psycopg2
     sql = (
-        f"SELECT v.line, CASE WHEN length(v.line) - length(replace(v.line, E'\\x1f', '')) "
-        f"<> {n - 1} THEN v.cells END FROM ("
-        f"SELECT {line} AS line, ARRAY[{xs}] AS cells FROM ("
+        f"SELECT v.line, CASE WHEN {holds_separator} THEN ARRAY[{vxs}] END FROM ("
+        f"SELECT {line} AS line, {xs} FROM ("
         f"SELECT {', '.join(cells)} FROM ({inner}) AS t({aliases}) OFFSET 0"
         f") AS u OFFSET 0) AS v"
     )
