@@ -33,6 +33,8 @@ HOSTILE = [
     "-inf",
     "1.5",
     "0x1F",
+    "²",  # a digit to str.isdigit(), not to int()
+    "2021³",
     "２０２１",  # full-width digits
     "٢٠٢١",  # Arabic-Indic digits
     "२०२१",  # Devanagari digits
@@ -98,17 +100,66 @@ def _hostile_values():
     )
 
 
-def query_strings(parameters):
-    key = st.one_of(
-        st.sampled_from(sorted(parameters)),
-        st.text(min_size=1, max_size=10),
-    ).map(_encoded)
-    pairs = st.lists(st.tuples(key, hostile_values()), min_size=1, max_size=6)
+def query_strings(parameters, *, fits_64_bits=False):
+    """Query strings of 1-6 parameters: known names (`parameters` maps each to values the
+    page itself offers, so that hostile values meet valid ones in the same query) and
+    random names; values hostile, or offered ones."""
+    hostile = hostile_values(fits_64_bits=fits_64_bits)
+
+    def pair(name):
+        offered = sorted(parameters[name])
+        value = st.one_of(hostile, st.sampled_from(offered).map(_encoded)) if offered else hostile
+        return st.tuples(st.just(_encoded(name)), value)
+
+    known = st.sampled_from(sorted(parameters)).flatmap(pair)
+    unknown = st.tuples(st.text(min_size=1, max_size=10).map(_encoded), hostile)
+    pairs = st.lists(st.one_of(known, known, unknown), min_size=1, max_size=6)
     return pairs.map(
         lambda items: "&".join(
             f"{quote_from_bytes(k, safe='')}={quote_from_bytes(v, safe='')}" for k, v in items
         )
     )
+
+
+# A few values that broke pages before (a superscript digit passes str.isdigit() but not
+# int(), a NUL byte is refused by PostgreSQL, …), tried in each parameter in turn.
+PROBES = [
+    "²",
+    "٣",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "1e3",
+    "\x00",
+    "x" * 3000,
+    "<script>alert(1)</script>",
+    "\ud800",
+]
+
+
+def probe_queries(parameters, *, fits_64_bits=False):
+    """Query strings that set every parameter to a value the page offers, then each in turn
+    to each probe: a parameter read only together with another (say `stable=1` with
+    `transferred_year=…`) is tried with the other set."""
+    base = {name: sorted(values)[0] for name, values in parameters.items() if values}
+    probes = [p for p in PROBES if not (fits_64_bits and overflows_64_bits(_encoded(p)))]
+    for name in sorted(parameters):
+        for probe in probes:
+            query = {**base, name: probe}
+            yield "&".join(
+                f"{quote_from_bytes(_encoded(k), safe='')}={quote_from_bytes(_encoded(v), safe='')}"
+                for k, v in query.items()
+            )
+
+
+def merge(*parameter_sets):
+    """{name: {values}} from several such dicts or plain collections of names."""
+    merged = {}
+    for parameters in parameter_sets:
+        for name in parameters:
+            values = parameters[name] if isinstance(parameters, dict) else ()
+            merged.setdefault(name, set()).update(values)
+    return merged
 
 
 # An inline formset's management form says how many rows were posted. Django caps it at
@@ -176,34 +227,68 @@ def enumerable_paths(route):
     return paths
 
 
+# Query parameters every admin changelist reads (search, ordering, page, show all, …).
+ADMIN_LIST_PARAMETERS = ["q", "o", "p", "all", "e", "_popup", "_to_field", "_changelist_filters"]
+
+
+def admin_list_parameters(html):
+    """The query parameters of an admin changelist with the values its links offer: its
+    own, and those of its filter sidebar and date hierarchy (`?level__exact=town`)."""
+    from urllib.parse import parse_qsl
+
+    found = {}
+    for query in re.findall(r'href="\?([^"#]*)"', html):
+        for name, value in parse_qsl(query.replace("&amp;", "&")):
+            found.setdefault(name, set()).add(value)
+    return merge(ADMIN_LIST_PARAMETERS, found)
+
+
 class _PageReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.links, self.get_fields = set(), set()
+        self.links, self.parameters = set(), {}
         self._in_get_form = False
+        self._select = None
+
+    def _offer(self, name, value):
+        self.parameters.setdefault(name, set())
+        if value:
+            self.parameters[name].add(value)
 
     def handle_starttag(self, tag, attrs):
+        from urllib.parse import parse_qsl
+
         attrs = dict(attrs)
-        if tag == "a" and attrs.get("href", "").startswith("/"):
-            self.links.add(urlsplit(attrs["href"]).path)
+        if tag == "a" and (attrs.get("href") or "").startswith(("/", "?")):
+            url = urlsplit(attrs["href"])
+            if url.path:
+                self.links.add(url.path)
+            for name, value in parse_qsl(url.query):
+                self._offer(name, value)
         elif tag in ("img", "object", "embed") and (attrs.get("src") or "").startswith("/"):
             self.links.add(urlsplit(attrs["src"]).path)
         elif tag == "form":
             self._in_get_form = (attrs.get("method") or "get").lower() == "get"
         elif tag in ("input", "select", "textarea") and self._in_get_form and attrs.get("name"):
-            self.get_fields.add(attrs["name"])
+            self._offer(attrs["name"], attrs.get("value"))
+            self._select = attrs["name"] if tag == "select" else None
+        elif tag == "option" and self._select:
+            self._offer(self._select, attrs.get("value"))
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._in_get_form = False
+        elif tag == "select":
+            self._select = None
 
 
 def read_page(response):
-    """Links and GET-form field names of an HTML page."""
+    """Links of an HTML page, and the query parameters it offers ({name: {values}}: its
+    GET forms' fields and options, and its links' query strings)."""
     reader = _PageReader()
     if response.get("Content-Type", "").startswith("text/html"):
         reader.feed(response.content.decode())
-    return reader.links, reader.get_fields
+    return reader.links, reader.parameters
 
 
 def declared_parameters(response):
