@@ -27,6 +27,7 @@ TRICKY = [
     'say "hi"',
     "two\nlines",
     "unit\x1fseparator",
+    "C:\\path\\to",
     "韩廷勤",
     "",
 ]
