@@ -116,3 +116,13 @@ def test_projects_export_with_its_place_column_is_byte_for_byte_the_general_one(
     ProjectFactory(partnership=partnership, name="茶园", aid_funds=Decimal("1234.5"))
     fast, slow = both(project_list, project_list.queryset().order_by("pk"))
     assert fast == slow and "'=HYPERLINK" in fast
+
+
+def test_a_download_stopped_halfway_leaves_the_connection_usable(tricky_workers, monkeypatch):
+    monkeypatch.setattr(fastcsv, "CHUNK", 1)  # a block per row
+    built = fastcsv.cells_sql(worker_list, tricky_workers)
+    chunks = fastcsv.csv_chunks(built, ["h"] * len(worker_list.columns), tricky_workers.db)
+    assert next(chunks).startswith("\ufeff")
+    next(chunks)  # the first row: the COPY is running in its thread
+    chunks.close()  # the client went away
+    assert Worker.objects.count() == len(TRICKY)
