@@ -12,6 +12,7 @@ queryset.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -41,7 +42,10 @@ class FastSelect(forms.Select):
         language and data version), None when the choices have groups."""
         if isinstance(self.choices, ModelChoiceIterator):
             queryset = self.choices.queryset
-            sql, params = queryset.query.sql_with_params()
+            try:
+                sql, params = queryset.query.sql_with_params()
+            except EmptyResultSet:  # e.g. filtered on a key beyond 64 bits: no rows at all
+                return _as_text(self.choices)
             return freshness.cached(
                 "choices",
                 queryset.model._meta.label_lower,
