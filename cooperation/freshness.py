@@ -23,6 +23,7 @@ entry and imports, so this is cheap; reading the token is one primary-key query.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import threading
 import uuid
@@ -128,7 +129,10 @@ def cache_key(name, *parts, version=None):
     """`name:part:…:language:token` — the language and the data version always included."""
     version = version if version is not None else data_version()
     language = translation.get_language() or "-"
-    return ":".join([name, *map(str, parts), language, version])
+    middle = ":".join(map(str, parts))
+    if len(middle) > 100:  # a long query string: a digest keeps keys short for any cache backend
+        middle = hashlib.sha256(middle.encode("utf-8", "surrogatepass")).hexdigest()
+    return ":".join([name, middle, language, version])
 
 
 def cached(name, *parts, compute, timeout=CACHE_SECONDS, version=None):
