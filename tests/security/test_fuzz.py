@@ -38,7 +38,7 @@ from .fuzzing import (
 
 ALLOWED = {200, 302, 400, 403, 404}
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes", "on"}
-EXAMPLES = 200 if IN_CI else int(os.environ.get("FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 200 if IN_CI else 20))
 ADMIN_EXAMPLES = int(os.environ.get("FUZZ_ADMIN_EXAMPLES", 50 if IN_CI else EXAMPLES))
 # Reflected markup that must never come back unescaped.
 UNESCAPED = [b"<script>alert(1)</script>", b"<img src=x onerror=alert(1)>"]
