@@ -243,6 +243,8 @@ class StartYearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() and self.value().isdecimal():
             year = int(self.value())
+            if not 1 <= year <= 9999:  # no such calendar year: no rows (never a 500)
+                return queryset.none()
             return queryset.filter(
                 start_date__gte=datetime.date(year, 1, 1),
                 start_date__lte=datetime.date(year, 12, 31),

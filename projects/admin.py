@@ -36,6 +36,8 @@ class YearListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value and value.isdecimal():
+            if not 1 <= int(value) <= 9999:  # no such calendar year: no rows (never a 500)
+                return queryset.none()
             return queryset.filter(**{f"{self.date_field}__year": int(value)})
         return queryset
 
