@@ -18,3 +18,10 @@ class CooperationConfig(AppConfig):
         from . import freshness
 
         freshness.connect_signals()
+        # Spreadsheet resources fix their column titles and units when their classes are
+        # built: build them now, in the default language, not inside some English request.
+        from django.conf import settings
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            autodiscover_modules("resources")

@@ -698,9 +698,18 @@ class LookupWidget(BoundWidget):
 
 
 def field(attribute, label, widget=None, **kwargs):
-    """A resource field whose column is the model field's verbose name (what export writes)."""
+    """A resource field whose column is the model field's verbose name (what export writes).
+
+    Spreadsheet columns are always titled in the site's default language (Chinese): the title
+    is fixed when the resource class is built, which may happen first inside a request of any
+    language, and a file must import in every process the same way."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        column_name = str(label)
     return fields.Field(
-        attribute=attribute, column_name=str(label), widget=widget or TextWidget(), **kwargs
+        attribute=attribute, column_name=column_name, widget=widget or TextWidget(), **kwargs
     )
 
 
@@ -723,7 +732,12 @@ def widget_for(f):
     if f.choices:
         return ChoiceWidget(f.choices)
     if isinstance(f, models.DecimalField):
-        unit = "元" if "元" in str(f.verbose_name) and "万元" not in str(f.verbose_name) else "万元"
+        from django.conf import settings
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):  # the unit is in the Chinese title
+            title = str(f.verbose_name)
+        unit = "元" if "元" in title and "万元" not in title else "万元"
         return DecimalWidget(unit=unit, places=f.decimal_places)
     if isinstance(f, models.BooleanField):
         return BooleanWidget()

@@ -111,6 +111,9 @@ class StableFilter(admin.SimpleListFilter):
 class EmploymentInline(admin.TabularInline):
     model = Employment
     extra = 0
+    # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
+    max_num = 200
+    absolute_max = 200
     fields = (
         "employer",
         "job",

@@ -95,6 +95,9 @@ class ProjectProgressInline(admin.TabularInline):
     model = ProjectProgress
     fields = ("date", "text", "percent_complete")
     extra = 1
+    # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
+    max_num = 200
+    absolute_max = 200
 
 
 @admin.register(Project)
