@@ -5,7 +5,6 @@ with the list of what changed since, so two clerks never silently overwrite each
 
 import json
 
-from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
@@ -280,8 +279,3 @@ class TrackedAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-
-@admin.display(description=_("是"), boolean=True)
-def yes(value):  # pragma: no cover - helper for boolean columns
-    return value

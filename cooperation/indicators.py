@@ -157,7 +157,7 @@ def percent(actual, target):
 # --- The core app's indicators: people exchange, pairings, visits ----------------------------
 # (imported late to keep the registry importable from models)
 
-from .models import Direction, Pairing, Posting, Visit, year_bounds  # noqa: E402
+from .models import Direction, Pairing, Posting, Visit  # noqa: E402
 
 
 def _postings(partnership, year, town=None, month=None, **filters):
@@ -367,4 +367,4 @@ def visits_people(partnership, year, town=None, month=None):
     return _visits(partnership, year, month).totals()["people"]
 
 
-__all__ = ["Group", "Indicator", "registry", "register", "list_link", "percent", "year_bounds"]
+__all__ = ["Group", "Indicator", "registry", "register", "list_link", "percent"]

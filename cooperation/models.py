@@ -1,7 +1,6 @@
 """Core records: official regions, partnerships, organisations, pairings, postings, visits,
 agreed targets, and the bookkeeping every record shares (who, when, history, version)."""
 
-import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -474,10 +473,6 @@ class Target(Tracked):
             raise ValidationError({"indicator": _("未知的指标：%(key)s") % {"key": self.indicator}})
         if self.value is not None and self.value < 0:
             raise ValidationError({"value": _("目标值不能为负数。")})
-
-
-def year_bounds(year):
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
 def money_field(verbose_name, **kwargs):
