@@ -1,7 +1,6 @@
 """Core records: official regions, partnerships, organisations, pairings, postings, visits,
 agreed targets, and the bookkeeping every record shares (who, when, history, version)."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +17,30 @@ from .querysets import (
     VisitQuerySet,
 )
 
+HISTORY_UNINDEXED = [
+    "created_by",
+    "updated_by",
+    "partnership",
+    "east_region",
+    "west_region",
+    "region",
+    "east_org",
+    "west_org",
+    "home_org",
+    "host_org",
+    "implementing_org",
+    "donor_org",
+    "project",
+    "town",
+    "village",
+    "home_town",
+    "home_village",
+    "destination",
+    "job_fair",
+    "worker",
+    "id_number",
+]
+
 
 class Tracked(models.Model):
     """Who created and last changed a record, when, its full history, and a version number
@@ -32,6 +55,7 @@ class Tracked(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # never filtered on; an index would slow every write of every record
     )
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -42,9 +66,12 @@ class Tracked(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
-    history = HistoricalRecords(inherit=True)
+    # History is read per record (by `id`) and by date: the copies of foreign keys and
+    # unique fields need no index of their own there (every one slows down every write).
+    history = HistoricalRecords(inherit=True, no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
         abstract = True

@@ -78,8 +78,14 @@ class Worker(Tracked):
         MALE = "M", _("男")
         FEMALE = "F", _("女")
 
+    # Indexes: see Meta (the composite ones start with the partnership; the single-column
+    # ones Django would add to each foreign key only slow down large imports).
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="workers"
+        Partnership,
+        verbose_name=_("协作关系"),
+        on_delete=models.PROTECT,
+        related_name="workers",
+        db_index=False,
     )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = IdNumberField(
@@ -99,6 +105,7 @@ class Worker(Tracked):
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"level": Region.Level.TOWN},
+        db_index=False,
     )
     home_village = models.ForeignKey(
         Region,
@@ -108,6 +115,7 @@ class Worker(Tracked):
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to={"level": Region.Level.VILLAGE},
+        db_index=False,
     )
     household = models.CharField(_("户类型"), max_length=10, choices=Household.choices)
     note = models.TextField(_("备注"), blank=True)
@@ -122,6 +130,7 @@ class Worker(Tracked):
         indexes = [
             models.Index(fields=["partnership", "home_town"], name="worker_p_town"),
             models.Index(fields=["partnership", "household"], name="worker_p_household"),
+            models.Index(fields=["home_town"], name="worker_town"),  # admin filter, nationally
         ]
 
     def __str__(self):
@@ -250,7 +259,11 @@ class Employment(Tracked):
         OTHER = "other", _("其他")
 
     worker = models.ForeignKey(
-        Worker, verbose_name=_("务工人员"), on_delete=models.CASCADE, related_name="employments"
+        Worker,
+        verbose_name=_("务工人员"),
+        on_delete=models.CASCADE,
+        related_name="employments",
+        db_index=False,  # employment_worker_start serves it
     )
     employer = models.CharField(_("就业单位"), max_length=200)
     job = models.CharField(_("工种（岗位）"), max_length=100, blank=True)
@@ -261,6 +274,7 @@ class Employment(Tracked):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # never filtered on (regions are read-only)
     )
     destination_text = models.CharField(
         _("就业地（区划代码表以外）"),
@@ -357,11 +371,24 @@ class WorkerYear(models.Model):
     - stable: employed_days >= STABLE_EMPLOYMENT_MONTHS × 30.
     - monthly_wage: mean monthly wage of the year's spells that have one."""
 
+    # Derived rows, rewritten with every change of their worker: the partnership and home
+    # town are copies of the worker's own (checked there), so they carry no foreign-key
+    # constraint of their own, and no index beyond those in Meta — each would cost every
+    # import a check or an index entry per row (2–3 rows per worker).
     worker = models.ForeignKey(
-        Worker, verbose_name=_("务工人员"), on_delete=models.CASCADE, related_name="years"
+        Worker,
+        verbose_name=_("务工人员"),
+        on_delete=models.CASCADE,
+        related_name="years",
+        db_index=False,  # workeryear_unique (worker, year) serves it
     )
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="+"
+        Partnership,
+        verbose_name=_("协作关系"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     home_town = models.ForeignKey(
@@ -370,6 +397,8 @@ class WorkerYear(models.Model):
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     household = models.CharField(_("户类型"), max_length=10, choices=Worker.Household.choices)
     transferred = models.BooleanField(_("当年转移就业"), default=False)
