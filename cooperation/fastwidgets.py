@@ -11,11 +11,13 @@ queryset.
 
 from __future__ import annotations
 
+import functools
+import html
+
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import freshness
@@ -25,34 +27,33 @@ class FastSelect(forms.Select):
     """A single-choice <select> written without a template per option."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = self.cached_choices()
-        if choices is None:  # option groups: Django's own rendering
+        options = self.options_html()
+        if options is None:  # option groups: Django's own rendering
             return super().render(name, value, attrs, renderer)
-        selected = {str(v) for v in self.format_value(value)}
+        for v in {str(v) for v in self.format_value(value)}:
+            # Values are whole attribute values ending in '">', so "1" never marks "10".
+            option = f'<option value="{html.escape(v)}"'
+            options = options.replace(f"{option}>", f"{option} selected>")
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
-        options = [
-            f'<option value="{escape(v)}"{" selected" if v in selected else ""}>{escape(label)}</option>'
-            for v, label in choices
-        ]
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")
 
-    def cached_choices(self):
-        """[(value, label), …] as text; a model field's from the cache (one per queryset,
-        language and data version), None when the choices have groups."""
+    def options_html(self):
+        """The <option>s, none selected, escaped; a model field's from the cache (one per
+        queryset, language and data version), None when the choices have groups."""
         if isinstance(self.choices, ModelChoiceIterator):
             queryset = self.choices.queryset
             try:
                 sql, params = queryset.query.sql_with_params()
             except EmptyResultSet:  # e.g. filtered on a key beyond 64 bits: no rows at all
-                return _as_text(self.choices)
+                return _options_html(_as_text(self.choices))
             return freshness.cached(
-                "choices",
+                "options",
                 queryset.model._meta.label_lower,
                 hash((sql, tuple(map(str, params)), self.choices.field.to_field_name)),
-                compute=lambda: _as_text(self.choices),
+                compute=lambda: _options_html(_as_text(self.choices)),
             )
-        return _as_text(self.choices)
+        return _options_html(_as_text(self.choices))
 
 
 def _as_text(choices):
@@ -61,7 +62,18 @@ def _as_text(choices):
         if isinstance(label, list | tuple):
             return None
         out.append(("" if value is None else str(value), str(label)))
-    return out
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _options_html(choices):
+    """The options of [(value, label), …] text pairs (None for option groups) as HTML, each
+    value and label escaped; remembered by the pairs themselves, so never out of date."""
+    if choices is None:
+        return None
+    return "".join(
+        f'<option value="{html.escape(v)}">{html.escape(label)}</option>' for v, label in choices
+    )
 
 
 def speed_up(form):

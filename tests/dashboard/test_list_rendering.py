@@ -1,0 +1,73 @@
+"""How list pages write their rows and filters (cooperation/listing.py, fastwidgets.py):
+every cell's text escaped, flags as 是/否, choices read once per data version."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import Region
+from tests.dashboard.helpers import screen_rows
+from tests.labor.factories import EmploymentFactory
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_spell_outside_the_east_shows_no_and_one_inside_shows_yes(client, clerk, partnership):
+    client.force_login(clerk)
+    EmploymentFactory(employer="东部厂", destination_id="320412", worker__partnership=partnership)
+    EmploymentFactory(employer="本地厂", destination_id="610902", worker__partnership=partnership)
+    response = client.get(reverse("labor:employments"), {"sort": "employer"})
+    rows = {row[2]: row for row in screen_rows(response)}
+    assert rows["东部厂"][6] == "是" and rows["本地厂"][6] == "否"
+    html = response.content.decode()
+    assert "<td>汉滨区</td><td></td><td>否</td>" in html
+
+
+def test_every_cell_of_a_project_row_is_escaped(client, partnership):
+    ProjectFactory(
+        partnership=partnership, name='<script>alert("x")</script>&amp;', aid_funds=1234.5
+    )
+    html = client.get(reverse("projects:projects"), {"partnership": partnership.pk}).content
+    html = html.decode()
+    assert "<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;amp;</td>" in html
+    assert "<script>" not in html
+    assert '<td class="num">1,234.50</td>' in html
+
+
+def test_a_list_without_rows_says_so(client, partnership):
+    html = client.get(reverse("projects:projects"), {"partnership": partnership.pk}).content
+    assert "没有符合条件的记录。" in html.decode()
+
+
+def test_a_new_town_is_offered_at_once(client, partnership):
+    """The town drop-down is cached under the data version (a write shows at once)."""
+    url, params = reverse("projects:projects"), {"partnership": partnership.pk}
+    assert "新设镇" not in client.get(url, params).content.decode()
+    Region.objects.create(
+        code="610902999", name="新设镇", level=Region.Level.TOWN, parent_id="610902"
+    )
+    html = client.get(url, params).content.decode()
+    assert '<option value="610902999">新设镇</option>' in html
+
+
+def test_the_chosen_town_and_status_stay_selected(client, partnership):
+    html = client.get(
+        reverse("projects:projects"),
+        {"partnership": partnership.pk, "town": "610902115", "status": "building"},
+    ).content.decode()
+    assert '<option value="610902115" selected>大河镇</option>' in html
+    assert '<option value="building" selected>' in html
+    selected = re.findall(r'<option value="([^"]*)" selected>', html)
+    assert sorted(selected) == sorted(
+        [str(partnership.pk), "610902115", "building", "", "", ""]
+    )  # the partnership, town and status; the other selects stay on 全部
+
+
+def test_option_labels_are_escaped(client, partnership):
+    town = Region.objects.get(code="610902115")
+    town.name = "大河<镇>&"
+    town.save()
+    html = client.get(reverse("projects:projects"), {"partnership": partnership.pk}).content
+    assert '<option value="610902115">大河&lt;镇&gt;&amp;</option>' in html.decode()
