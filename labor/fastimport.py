@@ -197,42 +197,51 @@ class _FastImport:
             raise Declined from None
         return FastResult(len(self.dataset), len(workers), len(spells), years, False)
 
-    def cached(self, name):
-        """A function cleaning a column's cell once per distinct (value, context)."""
+    def cached(self, name, default=None):
+        """A function cleaning a column's cell once per distinct (value, context): the field's
+        own clean(), a blank result meaning `default`; a refusal declines the file."""
         f = self.fields[name]
-        column = f.column_name
-        context = [(self.fields[c].column_name, self.index.get(c)) for c in CONTEXT.get(name, ())]
-        memo = {}
-
-        def clean(values):
-            if context:
-                key = (values[self.index[name]],) + tuple(
-                    values[i] if i is not None else None for _, i in context
-                )
-            else:
-                key = values[self.index[name]]
-            try:
-                found = memo[key]
-            except KeyError:
-                row = {column: values[self.index[name]]}
-                for col, i in context:
-                    row[col] = values[i] if i is not None else None
-                try:
-                    found = f.clean(row)
-                except (ValueError, ValidationError, KeyError) as exc:
-                    found = Declined(exc)
-                memo[key] = found
-            if isinstance(found, Declined):
-                raise found
-            return found
-
-        return clean
-
-    def optional(self, name, default=None):
         if name not in self.index:
             return lambda values: default
-        clean = self.cached(name)
-        return lambda values: _none_if_blank(clean(values), default)
+        i = self.index[name]
+        context = [(self.fields[c].column_name, self.index.get(c)) for c in CONTEXT.get(name, ())]
+        others = [j for _, j in context if j is not None]
+        memo = {}
+
+        def compute(values):
+            row = {f.column_name: values[i]}
+            for column, j in context:
+                row[column] = values[j] if j is not None else None
+            try:
+                found = f.clean(row)
+            except (ValueError, ValidationError, KeyError) as exc:
+                return Declined(exc)
+            return default if found is None or found == "" else found
+
+        if not others:
+
+            def clean(values):
+                try:
+                    found = memo[values[i]]
+                except KeyError:
+                    found = memo[values[i]] = compute(values)
+                if found.__class__ is Declined:
+                    raise found
+                return found
+
+        else:
+
+            def clean(values):
+                key = (values[i], *[values[j] for j in others])
+                try:
+                    found = memo[key]
+                except KeyError:
+                    found = memo[key] = compute(values)
+                if found.__class__ is Declined:
+                    raise found
+                return found
+
+        return clean
 
     def text(self, name, max_length=None, required=False):
         """A per-line text cell, as the TextWidget reads it, with the model field's rules."""
@@ -242,17 +251,17 @@ class _FastImport:
                 raise Declined(name)
             return lambda values: ""
         id_like = name in ("id_number", "phone")
+        limit = max_length if max_length is not None else float("inf")
 
         def clean(values):
             value = values[i]
-            if id_like and isinstance(value, float):
+            if value.__class__ is str and not value.startswith("'"):
+                text = value  # read_file strips every text cell
+            elif id_like and isinstance(value, float):
                 raise Declined(name)  # an ID stored as a number by Excel
-            text = cell_text(value)
-            if required and not text:
-                raise Declined(name)
-            if max_length is not None and len(text) > max_length:
-                raise Declined(name)
-            if "\x00" in text:
+            else:
+                text = cell_text(value)
+            if (required and not text) or len(text) > limit or "\x00" in text:
                 raise Declined(name)
             return text
 
@@ -262,8 +271,8 @@ class _FastImport:
         """Check every line; returns ({id number: worker tuple}, [spell tuples])."""
         partnership_of = self.cached("partnership")
         household_of = self.cached("household")
-        town_of = self.optional("home_town")
-        village_of = self.optional("home_village")
+        town_of = self.cached("home_town")
+        village_of = self.cached("home_village")
         name_of = self.text("name", 50, required=True)
         id_of = self.text("id_number", required=True)
         phone_of = self.text("phone")
@@ -271,12 +280,12 @@ class _FastImport:
         employer_of = self.text("employer", 200)
         job_of = self.text("job", 100)
         destination_text_of = self.text("destination_text", 200)
-        destination_of = self.optional("destination")
-        start_of = self.optional("start_date")
-        end_of = self.optional("end_date")
-        wage_of = self.optional("monthly_wage")
-        channel_of = self.optional("channel", "")
-        fair_of = self.optional("job_fair")
+        destination_of = self.cached("destination")
+        start_of = self.cached("start_date")
+        end_of = self.cached("end_date")
+        wage_of = self.cached("monthly_wage")
+        channel_of = self.cached("channel", "")
+        fair_of = self.cached("job_fair")
         place_ok = {}
         spell_indexes = self.spell_indexes
         validate_id = idcard.validate
@@ -447,24 +456,34 @@ class _FastImport:
                 EMPLOYMENT_COLUMNS + HISTORY_COLUMNS,
                 history_rows,
             )
-            years = self.write_years(workers, pk_of, facts_of)
+            years = self.write_years(cursor, workers, pk_of, facts_of)
         bump_data_version()
         return years
 
-    def write_years(self, workers, pk_of, facts_of):
+    def write_years(self, cursor, workers, pk_of, facts_of):
         """The new workers' WorkerYear rows by the labour service's own rule (`years_of`),
-        from the spells in memory, written with the service's COPY."""
-        from .services import _insert_rows, years_of
+        from the spells in memory, written with COPY."""
+        from .models import WorkerYear
+        from .services import COLUMNS, FACTS, years_of
 
-        rows = []
+        rows = io.StringIO()
+        count = 0
+        flag = {True: "t", False: "f"}
         for number, worker_spells in facts_of.items():
             worker_spells.sort(key=lambda s: s[0])  # by start date, as the service reads
             partnership, _, _, _, town, _, household, _ = workers[number]
-            head = (pk_of[number], partnership.pk)
+            head = f"{pk_of[number]}\t{partnership.pk}\t"
+            tail = f"\t{town or NULL}\t{household}\t"
             for year, facts in years_of(worker_spells, self.today):
-                rows.append((*head, year, town, household, *facts))
-        _insert_rows(rows)
-        return len(rows)
+                transferred, month, east, in_east, days, stable, wage = facts
+                rows.write(
+                    f"{head}{year}{tail}{flag[transferred]}\t"
+                    f"{month if month is not None else NULL}\t{flag[east]}\t{flag[in_east]}\t"
+                    f"{days}\t{flag[stable]}\t{wage if wage is not None else NULL}\n"
+                )
+                count += 1
+        self.copy(cursor, WorkerYear._meta.db_table, COLUMNS + FACTS, rows)
+        return count
 
     @staticmethod
     def copy(cursor, table, columns, buffer):
@@ -478,10 +497,6 @@ class _Dates(dict):
     def __missing__(self, value):
         text = self[value] = value.isoformat() if value is not None else NULL
         return text
-
-
-def _none_if_blank(value, default):
-    return default if value is None or value == "" else value
 
 
 def _place(partnership, town, village):

@@ -9,6 +9,7 @@ county code of the day they were issued, which may be older or newer than the bi
 
 import datetime
 import re
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -22,7 +23,7 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 
 def check_char(first17):
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def normalise_digits(value):
