@@ -29,6 +29,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path, register_converter, reverse
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -323,6 +324,7 @@ class ListSpec:
             "spec": self,
             "title": self.title,
             "filterset": filterset,
+            "filter_fields": filter_fields_html(filterset.form),
             "sort_errors": sort_form.errors.get("sort"),
             "current_sort": sort_form.cleaned_data.get("sort", "")
             if hasattr(sort_form, "cleaned_data")
@@ -483,6 +485,32 @@ def _footer(columns, totals, unit):
         else:
             cells.append(Cell(""))
     return cells
+
+
+def filter_fields_html(form):
+    """The fields of a filter form (all but the unused ordering field `o`), each in its
+    <div> with its label and errors, every text escaped: what a template loop over the
+    fields wrote, at a fraction of its cost (a dozen lookups per field)."""
+    parts = []
+    for field in form:
+        if field.name == "o":
+            continue
+        errors = field.errors
+        classes = "filter-field"
+        if errors:
+            classes += " has-error"
+        if field.widget_type in ("flag", "checkbox"):
+            classes += " checkbox"
+        label = conditional_escape(field.label)
+        messages = "".join(f'<p class="error">{label}：{conditional_escape(e)}</p>' for e in errors)
+        parts.append(
+            f'\n    <div class="{classes}">'
+            f'\n      <label for="{conditional_escape(field.id_for_label)}">{label}</label>'
+            f"\n      {field}"
+            f"\n      {messages}"
+            "\n    </div>\n  "
+        )
+    return mark_safe("".join(parts))
 
 
 def with_place(queryset):

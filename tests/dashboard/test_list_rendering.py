@@ -71,3 +71,29 @@ def test_option_labels_are_escaped(client, partnership):
     town.save()
     html = client.get(reverse("projects:projects"), {"partnership": partnership.pk}).content
     assert '<option value="610902115">大河&lt;镇&gt;&amp;</option>' in html.decode()
+
+
+def test_filter_inputs_and_their_messages_are_escaped(client, partnership):
+    response = client.get(
+        reverse("projects:projects"), {"q": '"><script>x</script>', "status": "<b>"}
+    )
+    assert response.status_code == 400  # the status is not a choice
+    html = response.content.decode()
+    assert '<input type="text" name="q" value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+    assert "<script>" not in html and "<b>" not in html
+    assert '<div class="filter-field has-error">' in html
+    assert '<p class="error">项目状态：' in html and "&lt;b&gt;" in html
+
+
+def test_number_inputs_keep_their_bounds_and_value(client, partnership):
+    html = client.get(reverse("projects:projects"), {"year": "2021"}).content.decode()
+    assert (
+        '<input type="number" name="year" value="2021" min="1996" max="2100" id="id_year">' in html
+    )
+
+
+def test_flags_are_checkboxes_in_their_own_style(client, partnership):
+    html = client.get(reverse("cooperation:postings"), {"year": "2021", "cumulative": "1"})
+    html = html.content.decode()
+    assert '<div class="filter-field checkbox">' in html
+    assert '<input type="checkbox" name="cumulative" id="id_cumulative" checked>' in html
