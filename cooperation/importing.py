@@ -1257,7 +1257,9 @@ class TrackedResource(resources.ModelResource):
             if is_create:
                 instance.created_by = instance.created_by or user
                 instance.created_at = instance.created_at or now
-            else:
+            elif instance.pk is not None and id(instance) not in self.pending:
+                # One more version per import, not per line: a record on several lines (a
+                # worker with several spells) is one change, and a new one stays at 0.
                 instance.version = (instance.version or 0) + 1
             instance.updated_by = user or instance.updated_by
             instance.updated_at = now

@@ -191,11 +191,6 @@ def test_fast_path_writes_what_the_general_path_writes(setting, clerk):
     assert len(by_copy["years"]) == (this_year - 2021 + 1) + 1 + (this_year - 2023 + 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the general path writes version 1 for a new worker listed on two lines "
-    "(his second line counts as an update of the pending record), the fast path 0",
-)
 def test_fast_path_writes_the_same_versions_as_the_general_path(setting, clerk):
     _, by_copy, by_orm = both_paths(FILE, clerk)
 

@@ -123,6 +123,22 @@ def test_second_import_changes_nothing(partnership):
     )
 
 
+def test_a_worker_on_two_lines_is_one_version_per_import(partnership):
+    """A new worker stays at version 0 however many lines (spells) he has; a known one whose
+    two lines change him goes up by one, not by one per line."""
+    import_file(WorkerResource, file_bytes([HEAD, ZHANG_1, ZHANG_2], "utf-8"))
+    zhang = Worker.objects.get(id_number=ZHANG)
+    assert (zhang.version, zhang.history.count()) == (0, 1)
+
+    renamed = [[*line[:1], "张叁", *line[2:]] for line in (ZHANG_1, ZHANG_2)]
+    result = import_file(WorkerResource, file_bytes([HEAD, *renamed], "utf-8"))
+
+    assert result.ok, result.messages
+    zhang.refresh_from_db()
+    assert (zhang.name, zhang.version) == ("张叁", 1)
+    assert list(zhang.history.values_list("history_type", "version")) == [("~", 1), ("+", 0)]
+
+
 def test_a_new_spell_for_a_known_worker_is_a_new_row(partnership):
     import_file(WorkerResource, file_bytes([HEAD, ZHANG_1], "utf-8"))
 
