@@ -15,11 +15,12 @@ import functools
 import html
 
 from django import forms
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django_filters import fields as filter_fields
 
 from . import freshness
 
@@ -43,18 +44,65 @@ class FastSelect(forms.Select):
         """The <option>s, none selected, escaped; a model field's from the cache (one per
         queryset, language and data version), None when the choices have groups."""
         if isinstance(self.choices, ModelChoiceIterator):
-            queryset = self.choices.queryset
-            try:
-                sql, params = queryset.query.sql_with_params()
-            except EmptyResultSet:  # e.g. filtered on a key beyond 64 bits: no rows at all
+            key = queryset_key(self.choices.field, self.choices.queryset)
+            if key is None:  # e.g. filtered on a key beyond 64 bits: no rows at all
                 return _options_html(_as_text(self.choices))
             return freshness.cached(
                 "options",
-                queryset.model._meta.label_lower,
-                hash((sql, tuple(map(str, params)), self.choices.field.to_field_name)),
+                self.choices.queryset.model._meta.label_lower,
+                key,
                 compute=lambda: _options_html(_as_text(self.choices)),
             )
         return _options_html(_as_text(self.choices))
+
+
+def queryset_key(field, queryset=None):
+    """What identifies the rows a model choice field offers: its queryset's SQL and the
+    field it keys on (worked out once per field and queryset); None when the queryset
+    can match nothing."""
+    queryset = field.queryset if queryset is None else queryset
+    memo = field.__dict__.get("_fast_key")
+    if memo is not None and memo[0] is queryset:
+        return memo[1]
+    try:
+        sql, params = queryset.query.sql_with_params()
+        key = hash((sql, tuple(map(str, params)), field.to_field_name))
+    except EmptyResultSet:
+        key = None
+    field._fast_key = (queryset, key)
+    return key
+
+
+NOT_A_CHOICE = ("not a choice",)
+
+
+class CachedChoiceLookup:
+    """A model choice field that finds the chosen record in the cache (one entry per
+    queryset, value and data version) instead of querying for it on every request. A
+    value that is not a choice still gets the field's own error, exactly as before."""
+
+    def to_python(self, value):
+        # Only plain keys (ids, region codes) go into cache keys; anything else as before.
+        if not (isinstance(value, str) and value.isascii() and value.isalnum()):
+            return super().to_python(value)
+        if len(value) > 40 or (key := queryset_key(self)) is None:
+            return super().to_python(value)
+        found = freshness.cached(
+            "choice",
+            self.queryset.model._meta.label_lower,
+            key,
+            value,
+            compute=lambda: self._lookup(value),
+        )
+        if found == NOT_A_CHOICE:
+            return super().to_python(value)  # raises the field's own error
+        return found
+
+    def _lookup(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return NOT_A_CHOICE
 
 
 def _as_text(choices):
@@ -106,18 +154,34 @@ class FastNumberInput(FastInputMixin, forms.NumberInput):
     pass
 
 
+class FastModelChoiceField(CachedChoiceLookup, forms.ModelChoiceField):
+    pass
+
+
+class FastFilterModelChoiceField(CachedChoiceLookup, filter_fields.ModelChoiceField):
+    pass
+
+
 FAST = {
     forms.Select: FastSelect,
     forms.TextInput: FastTextInput,
     forms.NumberInput: FastNumberInput,
 }
+FAST_FIELDS = {
+    forms.ModelChoiceField: FastModelChoiceField,
+    filter_fields.ModelChoiceField: FastFilterModelChoiceField,
+}
 
 
 def speed_up(form):
-    """Give a form's plain <select> boxes and text and number inputs the fast rendering (in
-    place; returns the form)."""
+    """Give a form's plain <select> boxes and text and number inputs the fast rendering, and
+    its model choice fields the cached lookup (in place, before validation; returns the
+    form)."""
     for field in form.fields.values():
         fast = FAST.get(type(field.widget))
         if fast is not None:
             field.widget.__class__ = fast
+        fast = FAST_FIELDS.get(type(field))
+        if fast is not None:
+            field.__class__ = fast
     return form

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import html
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
@@ -467,6 +467,27 @@ def _screen_formatter(convert, kind, places):
     if kind == BOOL:
         # The converter already wrote 是/否 (format_value would read "否" as true).
         return lambda v: "" if v is None else convert(v)
+    if kind in (MONEY, DECIMAL):
+        # formatting.grouped with its constants worked out once per page.
+        step, spec = Decimal(1).scaleb(-places), f",.{places}f"
+
+        def text(v):
+            if convert is not None:
+                v = convert(v)
+            if v is None or v == "":
+                return ""
+            d = v if isinstance(v, Decimal) else Decimal(str(v))
+            return format(d.quantize(step, rounding=ROUND_HALF_UP), spec)
+
+        return text
+    if kind == INT:
+
+        def text(v):
+            if convert is not None:
+                v = convert(v)
+            return f"{v:,}" if type(v) is int else format_value(v, kind, places)
+
+        return text
     if convert is None:
         return lambda v: format_value(v, kind, places)
     return lambda v: format_value(convert(v), kind, places)

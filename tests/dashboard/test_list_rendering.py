@@ -4,6 +4,8 @@ every cell's text escaped, flags as 是/否, choices read once per data version.
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation.models import Region
@@ -97,3 +99,43 @@ def test_flags_are_checkboxes_in_their_own_style(client, partnership):
     html = html.content.decode()
     assert '<div class="filter-field checkbox">' in html
     assert '<input type="checkbox" name="cumulative" id="id_cumulative" checked>' in html
+
+
+def _sql(client, url, params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_chosen_partnership_is_read_once_per_data_version(client, partnership):
+    ProjectFactory(partnership=partnership, fund_year=2021)
+    url, params = reverse("projects:projects"), {"partnership": partnership.pk, "year": 2021}
+    first, first_sql = _sql(client, url, params)
+    second, second_sql = _sql(client, url, params)
+    assert first.status_code == second.status_code == 200
+    assert any("cooperation_partnership" in q for q in first_sql)
+    # Then only the data version, the footer aggregate and the page of rows.
+    assert not any("cooperation_partnership" in q for q in second_sql)
+    assert len(second_sql) == 3
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert token.sub("", second.content.decode()) == token.sub("", first.content.decode())
+
+
+def test_a_deleted_partnership_is_refused_at_once(client, partnership):
+    from tests.cooperation.factories import PartnershipFactory, region
+
+    other = PartnershipFactory(east_region=region("320411"), west_region=region("610921"))
+    url = reverse("projects:projects")
+    assert client.get(url, {"partnership": other.pk}).status_code == 200
+    pk = other.pk
+    other.delete()
+    response = client.get(url, {"partnership": pk})
+    assert response.status_code == 400
+    assert "协作关系：" in response.content.decode()  # the field's own message
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "1 OR 1=1", "-1", "9" * 50])
+def test_a_partnership_that_is_not_a_choice_gets_the_fields_message(client, partnership, value):
+    response = client.get(reverse("projects:projects"), {"partnership": value})
+    assert response.status_code == 400
+    assert '<div class="filter-field has-error">' in response.content.decode()
