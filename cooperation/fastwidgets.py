@@ -194,3 +194,17 @@ def speed_up(form):
         if fast is not None:
             field.__class__ = fast
     return form
+
+
+class OneFormClass:
+    """For a FilterSet whose filters are the same on every request (no per-request querysets
+    or fields): its form class is built once per FilterSet class instead of per request
+    (django-filter makes a new class, and a new field per filter, every time). Labels are
+    lazy, so translated when shown; each form still gets its own deep copies of the fields."""
+
+    def get_form_class(self):
+        form_class = type(self).__dict__.get("_one_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._one_form_class = form_class
+        return form_class

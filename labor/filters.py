@@ -15,6 +15,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.fastwidgets import OneFormClass
 from cooperation.models import Partnership
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
@@ -68,7 +69,7 @@ def _yes_no(label, method):
     return filters.ChoiceFilter(label=label, choices=YES_NO, method=method)
 
 
-class LaborFilterSet(filters.FilterSet):
+class LaborFilterSet(OneFormClass, filters.FilterSet):
     partnership = filters.ModelChoiceFilter(
         label=_("协作关系"), queryset=Partnership.objects.with_regions()
     )

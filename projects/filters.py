@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.fastwidgets import OneFormClass
 from cooperation.models import Partnership
 
 from .models import ConsumptionSale, Donation, Investment, Project
@@ -70,7 +71,7 @@ def search_filter(*fields, label):
     return django_filters.CharFilter(label=label, method=search)
 
 
-class ListFilterSet(django_filters.FilterSet):
+class ListFilterSet(OneFormClass, django_filters.FilterSet):
     """What the four lists share: partnership, town, place written as text, and
     "no rows" (not "all rows") when a parameter is invalid."""
 

@@ -139,3 +139,22 @@ def test_a_partnership_that_is_not_a_choice_gets_the_fields_message(client, part
     response = client.get(reverse("projects:projects"), {"partnership": value})
     assert response.status_code == 400
     assert '<div class="filter-field has-error">' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["projects:projects", "labor:job_fairs"])
+def test_filter_labels_follow_each_requests_language(client, partnership, name):
+    """The form class of a list's filters is built once (cooperation/fastwidgets.OneFormClass):
+    its labels and messages must still be those of each request's language."""
+    url, params = reverse(name), {"year": "abc"}  # bad year: the field's message shows
+    english = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, params, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english_again = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<label for="id_partnership">Partnership</label>' in english
+    assert '<label for="id_partnership">协作关系</label>' in chinese
+    assert _without_csrf(english_again) == _without_csrf(english)
+    assert "协作关系" not in english and "Partnership" not in chinese
+    assert "年度应为四位数字" in chinese and "年度应为四位数字" not in english
+
+
+def _without_csrf(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
