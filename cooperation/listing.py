@@ -320,6 +320,7 @@ class ListSpec:
         if denied is not None:
             return denied
         filterset, sort_form, qs = self.bind(request)
+        headers = self.headers(request, sort_form)
         context = {
             "spec": self,
             "title": self.title,
@@ -329,7 +330,8 @@ class ListSpec:
             "current_sort": sort_form.cleaned_data.get("sort", "")
             if hasattr(sort_form, "cleaned_data")
             else "",
-            "headers": self.headers(request, sort_form),
+            "headers": headers,
+            "headers_html": _headers_html(headers),
             "query": _query_without(request, "page"),
             "csv_url": self.export_url("csv"),
             "xlsx_url": self.export_url("xlsx"),
@@ -349,7 +351,23 @@ class ListSpec:
         context.update(rows=rows, totals=totals, page=page, bad_input=False)
         # One string for the whole <tbody> (each row escapes its own cells).
         context["rows_html"] = mark_safe("".join(row.__html__() + "\n    " for row in rows))
-        context["footer"] = _footer(self.columns, totals, self.unit)
+        context["footer"] = footer = _footer(self.columns, totals, self.unit)
+        # Written here rather than by template loops (a few dozen lookups each); escaped.
+        context["footer_html"] = mark_safe(
+            "".join(
+                f'<td class="num">{conditional_escape(c.text)}</td>'
+                if c.numeric
+                else f"<td>{conditional_escape(c.text)}</td>"
+                for c in footer
+            )
+        )
+        context["totals_html"] = mark_safe(
+            "".join(
+                f'<div class="total total-{conditional_escape(t.key)}"><dt>'
+                f"{conditional_escape(t.label)}</dt><dd>{conditional_escape(t.display)}</dd></div>"
+                for t in totals
+            )
+        )
         return render(request, self.template_name, context)
 
     def export_view(self, request, fmt):
@@ -491,6 +509,20 @@ def _screen_formatter(convert, kind, places):
     if convert is None:
         return lambda v: format_value(v, kind, places)
     return lambda v: format_value(convert(v), kind, places)
+
+
+def _headers_html(headers):
+    """The <th>s of the column headers (sort links, arrows), every text escaped."""
+    out = []
+    for h in headers:
+        label = conditional_escape(h["label"])
+        th = '<th scope="col" class="num">' if h["numeric"] else '<th scope="col">'
+        if h["url"]:
+            arrow = f" {conditional_escape(h['arrow'])}" if h["arrow"] else ""
+            out.append(f'{th}<a href="{conditional_escape(h["url"])}">{label}{arrow}</a></th>')
+        else:
+            out.append(f"{th}{label}</th>")
+    return mark_safe("".join(out))
 
 
 def _footer(columns, totals, unit):

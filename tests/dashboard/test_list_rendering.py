@@ -158,3 +158,23 @@ def test_filter_labels_follow_each_requests_language(client, partnership, name):
 
 def _without_csrf(html):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_headers_totals_and_footer_are_written_escaped(client, partnership):
+    ProjectFactory(partnership=partnership, fund_year=2021, aid_funds=1000, beneficiaries=12345)
+    html = client.get(
+        reverse("projects:projects"), {"partnership": partnership.pk, "sort": "-aid_funds"}
+    ).content.decode()
+    # The sort link keeps the filters (& escaped in the attribute) and flips the order.
+    assert (
+        f'<th scope="col" class="num"><a href="?partnership={partnership.pk}&amp;sort=aid_funds">'
+        "协作资金（万元） ▼</a></th>"
+    ) in html
+    assert '<th scope="col"><a href="?partnership=' in html
+    assert '<div class="total total-rows"><dt>记录数（个）</dt><dd>1</dd></div>' in html
+    assert (
+        '<div class="total total-beneficiaries"><dt>受益人数（人）</dt><dd>12,345</dd></div>'
+        in html
+    )
+    assert "<tfoot><tr><td>合计（1 个）</td>" in html
+    assert '<td class="num">1,000.00</td>' in html
