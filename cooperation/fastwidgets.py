@@ -47,10 +47,14 @@ class FastSelect(forms.Select):
             key = queryset_key(self.choices.field, self.choices.queryset)
             if key is None:  # e.g. filtered on a key beyond 64 bits: no rows at all
                 return _options_html(_as_text(self.choices))
+            # The empty choice's label is the field's own ("全部", "---------"): two fields
+            # over the same rows must not share it.
+            empty = self.choices.field.empty_label
             return freshness.cached(
                 "options",
                 self.choices.queryset.model._meta.label_lower,
                 key,
+                "-" if empty is None else hash(str(empty)),
                 compute=lambda: _options_html(_as_text(self.choices)),
             )
         return _options_html(_as_text(self.choices))

@@ -23,8 +23,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
-from django.db.models import Case, CharField, Count, Sum, Value, When
+from django.db.models import Case, CharField, Count, ForeignObject, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
+from django.db.models.sql.constants import LOUTER
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path, register_converter, reverse
@@ -232,12 +233,15 @@ class ListSpec:
         """The footer: row count and the sum of every `total` column, in one aggregate."""
         # Aliases differ from the column keys: an alias equal to an annotation's name (say
         # "total") would shadow the annotation inside its own Sum().
-        sums = {
-            f"sum__{c.key}": Coalesce(Sum(c.key), Decimal(0) if c.kind != INT else 0)
-            for c in self.columns
-            if c.total
-        }
-        row = qs.order_by().aggregate(count__rows=Count("pk"), **sums)
+        # Sum alone, NULL (no rows) read as zero here: COALESCE in SQL doubles what Django
+        # resolves, copies and hashes while building the aggregate, for the same figures.
+        sums = {f"sum__{c.key}": Sum(c.key) for c in self.columns if c.total}
+        row = _without_unused_annotations(
+            qs.order_by(), keep={c.key for c in self.columns if c.total}
+        ).aggregate(count__rows=Count("pk"), **sums)
+        for c in self.columns:
+            if c.total and row[f"sum__{c.key}"] is None:
+                row[f"sum__{c.key}"] = 0 if c.kind == INT else Decimal(0)
         label = gettext("记录数（%(unit)s）") % {"unit": self.unit}
         totals = [Total("rows", label, row["count__rows"])]
         totals += [
@@ -564,6 +568,42 @@ def filter_fields_html(form):
             "\n    </div>\n  "
         )
     return mark_safe("".join(parts))
+
+
+def _without_unused_annotations(qs, keep):
+    """`qs` for an aggregate: without the annotations the aggregate does not use (the
+    `place` written out by `with_place`: Django would copy and hash it while compiling) and
+    without the LEFT OUTER joins to a single related row that only they used (dropping such
+    a join cannot change the rows counted or summed)."""
+    query = qs.query
+    drop = [
+        name
+        for name, annotation in query.annotations.items()
+        if name not in keep and not getattr(annotation, "contains_aggregate", True)
+    ]
+    if not drop or query.combinator or query.distinct or query.is_sliced:
+        return qs
+    qs = qs.all()
+    query = qs.query
+    for name in drop:
+        del query.annotations[name]
+    if query.annotation_select_mask is not None:
+        query.set_annotation_mask(set(query.annotation_select_mask) - set(drop))
+    used = {col.alias for col in query._gen_cols([query.where, *query.annotations.values()])}
+    used.update(
+        join.parent_alias for join in query.alias_map.values() if hasattr(join, "parent_alias")
+    )
+    for alias, join in query.alias_map.items():
+        field = getattr(join, "join_field", None)
+        if (
+            alias not in used
+            and query.alias_refcount.get(alias)
+            and join.join_type == LOUTER
+            and isinstance(field, ForeignObject)  # a forward FK or one-to-one: at most one row
+            and not field.many_to_many
+        ):
+            query.alias_refcount[alias] = 0
+    return qs
 
 
 def with_place(queryset):

@@ -1,0 +1,117 @@
+"""The second round of list speed-ups (issue 9): the site navigation rendered once per
+language and permission, the footer aggregate without the joins of the `place` column, and
+cached <option>s that keep each field's own empty label."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+WORKERS_LINK = 'class="staff"'
+
+
+def _nav(html):
+    return html.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_cached_navigation_follows_the_permission(client, clerk, official):
+    """A clerk (personal data) sees the workers' lists; an official, next, in the same
+    language and process, must not get the clerk's navigation; nor a visitor."""
+    url = reverse("projects:projects")
+    client.force_login(clerk)
+    clerk_nav = _nav(client.get(url).content.decode())
+    assert reverse("labor:workers") in clerk_nav and WORKERS_LINK in clerk_nav
+    client.force_login(official)
+    official_nav = _nav(client.get(url).content.decode())
+    assert reverse("labor:workers") not in official_nav and WORKERS_LINK not in official_nav
+    client.logout()
+    visitor_nav = _nav(client.get(url).content.decode())
+    assert visitor_nav == official_nav
+    client.force_login(clerk)
+    assert _nav(client.get(url).content.decode()) == clerk_nav
+
+
+def test_the_cached_navigation_follows_the_language(client):
+    url = reverse("projects:projects")
+    zh = _nav(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    en = _nav(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert "协作资金项目" in zh and "协作资金项目" not in en
+    assert _nav(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()) == zh
+
+
+def test_the_navigation_is_the_templates_own(client, clerk):
+    """Byte for byte what the template wrote without the tag (the tag only remembers)."""
+    from django.template import engines
+
+    from cooperation.templatetags.coop import OncePerPermissionsNode
+
+    client.force_login(clerk)
+    html = client.get(reverse("projects:projects")).content.decode()
+    template = engines["django"].engine.get_template("base.html")
+    nodes = template.nodelist.get_nodes_by_type(OncePerPermissionsNode)
+    assert len(nodes) == 1 and nodes[0].rendered  # remembered
+    nodes[0].rendered.clear()
+    assert client.get(reverse("projects:projects")).content.decode().count(_nav(html)) == 1
+
+
+def test_the_tag_refuses_unquoted_permissions():
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load coop %}{% once_per_permissions labor.x %}{% endonce_per_permissions %}")
+
+
+def _footer_sql(client, params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("projects:projects"), params)
+    assert response.status_code == 200
+    (sql,) = [q["sql"] for q in ctx.captured_queries if 'COUNT("projects_project"' in q["sql"]]
+    return response.content.decode(), sql
+
+
+def test_the_footer_aggregate_leaves_out_the_joins_of_the_place(client, partnership):
+    ProjectFactory(
+        partnership=partnership,
+        fund_year=2021,
+        aid_funds=12.5,
+        beneficiaries=3,
+        beneficiaries_poverty_exited=0,
+    )
+    ProjectFactory(
+        partnership=partnership,
+        fund_year=2021,
+        aid_funds=7.5,
+        beneficiaries=4,
+        beneficiaries_poverty_exited=0,
+    )
+    html, sql = _footer_sql(client, {"partnership": partnership.pk, "year": 2021})
+    assert "cooperation_region" not in sql and "JOIN" not in sql
+    assert '<td class="num">20.00</td>' in html and '<td class="num">7</td>' in html
+
+
+def test_a_search_keeps_the_joins_it_needs(client, partnership):
+    ProjectFactory(partnership=partnership, fund_year=2021, aid_funds=12.5, place_text="石梯")
+    ProjectFactory(partnership=partnership, fund_year=2021, aid_funds=7.5, place_text="别处")
+    html, sql = _footer_sql(client, {"partnership": partnership.pk, "q": "石梯"})
+    assert "cooperation_region" in sql  # the search looks at town and village names
+    assert '<td class="num">12.50</td>' in html and '<td class="num">7.50</td>' not in html
+
+
+def test_totals_of_no_rows_are_zeros(client, partnership):
+    html, _ = _footer_sql(client, {"partnership": partnership.pk, "year": 2030})
+    assert '<div class="total total-aid_funds"><dt>协作资金（万元）</dt><dd>0.00</dd></div>' in html
+    assert '<div class="total total-beneficiaries"><dt>受益人数（人）</dt><dd>0</dd></div>' in html
+
+
+def test_two_partnership_boxes_over_the_same_rows_keep_their_own_empty_label(client, partnership):
+    """The projects list offers "---------", the pairings list "全部", over the same
+    partnerships: the cached options must not carry one's empty label into the other."""
+    for _ in range(2):
+        projects = client.get(reverse("projects:projects")).content.decode()
+        pairings = client.get(reverse("cooperation:pairings")).content.decode()
+        assert '<option value="" selected>---------</option>' in projects
+        assert '<option value="" selected>全部</option>' in pairings
