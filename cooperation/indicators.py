@@ -25,13 +25,14 @@ that cannot be narrowed by town or month says so with `by_town=False` / `by_mont
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -131,6 +132,13 @@ registry = IndicatorRegistry()
 register = registry.register
 
 
+@functools.cache
+def _path(url_name, prefix):
+    """reverse() of a list without arguments, once per name and script prefix (a dashboard
+    links 49 cards)."""
+    return reverse(url_name)
+
+
 def list_link(url_name, **fixed):
     """A `list_url` for an indicator: the named list, filtered to the partnership and year
     (and town and month when given), plus fixed filter values."""
@@ -142,7 +150,7 @@ def list_link(url_name, **fixed):
         if month is not None:
             params["month"] = month
         params.update(fixed)
-        return f"{reverse(url_name)}?{urlencode(params)}"
+        return f"{_path(url_name, get_script_prefix())}?{urlencode(params)}"
 
     return build
 
