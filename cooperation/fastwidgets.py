@@ -18,8 +18,10 @@ from django import forms
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django_filters import fields as filter_fields
 
 from . import freshness
@@ -57,7 +59,7 @@ class FastSelect(forms.Select):
                 "-" if empty is None else hash(str(empty)),
                 compute=lambda: _options_html(_as_text(self.choices)),
             )
-        return _options_html(_as_text(self.choices))
+        return _static_options_html(self.choices)
 
 
 def queryset_key(field, queryset=None):
@@ -127,6 +129,34 @@ def _as_text(choices):
     return tuple(out)
 
 
+_STATIC_OPTIONS = {}
+_NO_OPTIONS = object()
+
+
+def _static_options_html(choices):
+    """`_options_html(_as_text(choices))`, remembered per language for choices whose labels
+    are all translatable constants (gettext_lazy: statuses, categories, 是): each label is
+    translated once per language and process instead of on every request. The memo holds
+    the label objects themselves and checks them by identity, so it never mixes up two
+    lists; labels read from the database (towns) are written as before."""
+    choices = list(choices)
+    labels = [label for _, label in choices]
+    if not labels or not all(isinstance(label, Promise) for label in labels):
+        return _options_html(_as_text(choices))
+    try:
+        key = (get_language(), tuple((value, id(label)) for value, label in choices))
+        hit = _STATIC_OPTIONS.get(key)
+    except TypeError:  # a value that cannot be hashed
+        return _options_html(_as_text(choices))
+    if hit is not None and all(a is b for a, b in zip(hit[0], labels, strict=True)):
+        return None if hit[1] is _NO_OPTIONS else hit[1]
+    html = _options_html(_as_text(choices))
+    if len(_STATIC_OPTIONS) >= 256:
+        _STATIC_OPTIONS.clear()
+    _STATIC_OPTIONS[key] = (labels, _NO_OPTIONS if html is None else html)
+    return html
+
+
 @functools.lru_cache(maxsize=1024)
 def _options_html(choices):
     """The options of [(value, label), …] text pairs (None for option groups) as HTML, each
@@ -190,7 +220,14 @@ def speed_up(form):
     """Give a form's plain <select> boxes and text and number inputs the fast rendering, and
     its model choice fields the cached lookup (in place, before validation; returns the
     form)."""
-    for field in form.fields.values():
+    built_once = getattr(type(form), "_built_once", False)
+    for name, field in form.fields.items():
+        if built_once and isinstance(field, forms.ModelChoiceField):
+            # The field is a copy of the class's own, its queryset a clone of that one's:
+            # the same key, worked out once per process instead of compiled per request.
+            base = form.base_fields.get(name)
+            if base is not None and base is not field and base.queryset is not None:
+                field._fast_key = (field.queryset, queryset_key(base))
         fast = FAST.get(type(field.widget))
         if fast is not None:
             field.widget.__class__ = fast
@@ -210,5 +247,6 @@ class OneFormClass:
         form_class = type(self).__dict__.get("_one_form_class")
         if form_class is None:
             form_class = super().get_form_class()
+            form_class._built_once = True  # see speed_up
             type(self)._one_form_class = form_class
         return form_class

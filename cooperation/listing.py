@@ -32,7 +32,7 @@ from django.urls import path, register_converter, reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formatting, freshness
@@ -264,13 +264,25 @@ class ListSpec:
                 labels[col.key] = dict(field.flatchoices)
         return labels
 
+    def _label_texts(self, key):
+        """A choice column's labels as text in the current language (translated once per
+        language and process: the labels are constants of the model)."""
+        labels = self.choice_labels.get(key)
+        if labels is None:
+            return None
+        memo = self.__dict__.setdefault("_label_text_memo", {})
+        language = get_language()
+        texts = memo.get((key, language))
+        if texts is None:
+            texts = memo[(key, language)] = {k: str(v) for k, v in labels.items()}
+        return texts
+
     def converters(self, *, unmasked=False):
         """Per column, raw database value → value shown (choice label, masked, 是/否)."""
         convs = []
         for col in self.columns:
-            labels = self.choice_labels.get(col.key)
+            labels = self._label_texts(col.key)
             if labels is not None:
-                labels = {k: str(v) for k, v in labels.items()}
                 convs.append(lambda v, labels=labels: labels.get(v, v) if v is not None else "")
             elif col.mask is not None and not unmasked:
                 convs.append(col.mask)

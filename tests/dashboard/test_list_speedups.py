@@ -115,3 +115,48 @@ def test_two_partnership_boxes_over_the_same_rows_keep_their_own_empty_label(cli
         pairings = client.get(reverse("cooperation:pairings")).content.decode()
         assert '<option value="" selected>---------</option>' in projects
         assert '<option value="" selected>全部</option>' in pairings
+
+
+def test_fixed_options_and_choice_cells_follow_each_requests_language(client, partnership):
+    """Status options and the status column are translated once per language and process,
+    never carried from one language into the other."""
+    ProjectFactory(partnership=partnership, status="building")
+    url, params = reverse("projects:projects"), {"partnership": partnership.pk}
+    for _ in range(2):
+        zh = client.get(url, params, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        en = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert '<option value="building">在建</option>' in zh and "<td>在建</td>" in zh
+        assert '<option value="building">Under construction</option>' in en
+        assert "<td>Under construction</td>" in en and "在建" not in en
+
+
+def test_a_fixed_option_label_is_escaped():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from cooperation.fastwidgets import _static_options_html
+
+    choices = [("a", gettext_lazy('<b>"x"</b>')), ("b&c", gettext_lazy("是"))]
+    with translation.override("zh-hans"):
+        for _ in range(2):
+            assert _static_options_html(choices) == (
+                '<option value="a">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</option>'
+                '<option value="b&amp;c">是</option>'
+            )
+
+
+def test_the_chosen_partnership_key_is_not_compiled_per_request(client, partnership):
+    """The key of the partnership choices comes from the form class's own field."""
+    from unittest import mock
+
+    from cooperation import fastwidgets
+
+    url, params = reverse("projects:projects"), {"partnership": partnership.pk}
+    client.get(url, params)
+    with (
+        mock.patch.object(fastwidgets, "queryset_key", wraps=fastwidgets.queryset_key) as key,
+        mock.patch("django.db.models.sql.query.Query.sql_with_params") as compile_,
+    ):
+        compile_.side_effect = AssertionError("compiled")
+        response = client.get(url, params)
+    assert response.status_code == 200 and key.called
