@@ -341,7 +341,7 @@ class ListSpec:
             "spec": self,
             "title": self.title,
             "filterset": filterset,
-            "filter_fields": filter_fields_html(filterset.form),
+            "filter_fields": filter_fields_html(filterset.form),  # see filter_form_html
             "sort_errors": sort_form.errors.get("sort"),
             "current_sort": sort_form.cleaned_data.get("sort", "")
             if hasattr(sort_form, "cleaned_data")
@@ -352,6 +352,9 @@ class ListSpec:
             "csv_url": self.export_url("csv"),
             "xlsx_url": self.export_url("xlsx"),
         }
+        context["filter_form_html"] = filter_form_html(
+            filterset.form, context["filter_fields"], context["current_sort"]
+        )
         if qs is None:
             context.update(rows=[], totals=[], page=None, bad_input=True)
             return render(request, self.template_name, context, status=400)
@@ -365,6 +368,7 @@ class ListSpec:
         rows = self.screen_rows(page.object_list)
         page.object_list = rows  # already read: len(page) must not query again
         context.update(rows=rows, totals=totals, page=page, bad_input=False)
+        context["pager_html"] = pager_html(request, page)
         # One string for the whole <tbody> (each row escapes its own cells).
         context["rows_html"] = mark_safe("".join(row.__html__() + "\n    " for row in rows))
         context["footer"] = footer = _footer(self.columns, totals, self.unit)
@@ -554,6 +558,64 @@ def _footer(columns, totals, unit):
         else:
             cells.append(Cell(""))
     return cells
+
+
+def filter_form_html(form, fields_html, current_sort):
+    """What the former templates/includes/filter_form.html wrote (byte for byte), in Python:
+    the <form> around the fields, the kept sort and the buttons. Escaped as the template
+    escaped: errors and the sort value; the site's own translations of fixed texts are
+    written as they are, as {% translate "…" %} writes them."""
+    errors = form.non_field_errors()
+    errors = f'<div class="form-errors">{conditional_escape(errors)}</div>' if errors else ""
+    sort = (
+        f'<input type="hidden" name="sort" value="{conditional_escape(current_sort)}">'
+        if current_sort
+        else ""
+    )
+    return mark_safe(
+        '<form method="get" class="filters no-print" action="">\n'
+        f"  {errors}\n"
+        '  <div class="filter-fields">\n'
+        f"  {fields_html}\n"
+        "  </div>\n"
+        f"  {sort}\n"
+        '  <div class="filter-actions">\n'
+        f'    <button type="submit">{gettext("筛选")}</button>\n'
+        f'    <a href="?">{gettext("清除筛选")}</a>\n'
+        "  </div>\n"
+        "</form>\n"
+    )
+
+
+def pager_html(request, page):
+    """What the former templates/includes/pager.html wrote (byte for byte; queries escaped as
+    {% query_with %} had them): first, previous, "page n of m", next and last, keeping the
+    other parameters."""
+    total = page.paginator.num_pages
+    if total <= 1:
+        return mark_safe("\n")
+
+    def link(number, text):
+        data = request.GET.copy()
+        data.pop("page", None)
+        data["page"] = number
+        return f'<a href="?{conditional_escape(data.urlencode())}">{text}</a>'
+
+    before = after = ""
+    if page.has_previous():
+        before = (
+            f"{link(1, gettext('首页'))} {link(page.previous_page_number(), gettext('上一页'))}"
+        )
+    if page.has_next():
+        after = f"{link(page.next_page_number(), gettext('下一页'))} {link(total, gettext('末页'))}"
+    where = gettext("第 %(n)s / %(total)s 页") % {"n": page.number, "total": total}
+    return mark_safe(
+        f'\n<nav class="pager no-print" aria-label="{gettext("分页")}">\n'
+        f"  {before}\n"
+        f"  <span>{where}</span>\n"
+        f"  {after}\n"
+        "</nav>\n\n"
+    )
 
 
 def filter_fields_html(form):

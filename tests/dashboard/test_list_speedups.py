@@ -160,3 +160,37 @@ def test_the_chosen_partnership_key_is_not_compiled_per_request(client, partners
         compile_.side_effect = AssertionError("compiled")
         response = client.get(url, params)
     assert response.status_code == 200 and key.called
+
+
+def test_the_pager_keeps_the_filters_escaped_and_translated(client, partnership, settings):
+    settings.LIST_PAGE_SIZE = 1
+    for name in ("甲", "乙", "丙"):
+        ProjectFactory(partnership=partnership, name=name, place_text="<x>&")
+    params = {"partnership": partnership.pk, "q": "<x>&", "page": 2}
+    html = client.get(reverse("projects:projects"), params).content.decode()
+    query = f"partnership={partnership.pk}&amp;q=%3Cx%3E%26"
+    assert (
+        f'<a href="?{query}&amp;page=1">首页</a> <a href="?{query}&amp;page=1">上一页</a>' in html
+    )
+    assert "<span>第 2 / 3 页</span>" in html
+    assert (
+        f'<a href="?{query}&amp;page=3">下一页</a> <a href="?{query}&amp;page=3">末页</a>' in html
+    )
+    en = client.get(reverse("projects:projects"), params, HTTP_ACCEPT_LANGUAGE="en")
+    assert "<span>Page 2 of 3</span>" in en.content.decode()
+
+
+def test_one_page_has_no_pager(client, partnership):
+    ProjectFactory(partnership=partnership)
+    html = client.get(reverse("projects:projects"), {"partnership": partnership.pk})
+    assert 'class="pager' not in html.content.decode()
+
+
+def test_the_filter_form_keeps_the_sort_and_its_buttons(client, partnership):
+    html = client.get(
+        reverse("projects:projects"), {"partnership": partnership.pk, "sort": "-aid_funds"}
+    ).content.decode()
+    assert '<input type="hidden" name="sort" value="-aid_funds">' in html
+    assert '<button type="submit">筛选</button>\n    <a href="?">清除筛选</a>' in html
+    html = client.get(reverse("projects:projects"), {"sort": '"><b>'}).content.decode()
+    assert "<b>" not in html and "&quot;&gt;&lt;b&gt;" in html  # the sort error, escaped
