@@ -24,6 +24,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.db.models import Case, CharField, Count, ForeignObject, Sum, Value, When
+from django.db.models.expressions import Col, Expression
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.sql.constants import LOUTER
 from django.http import Http404, HttpResponseBadRequest
@@ -680,17 +681,60 @@ def _without_unused_annotations(qs, keep):
     return qs
 
 
+class CompiledOnce(Expression):
+    """An expression whose SQL is worked out once and then reused: for a long expression of
+    constants and columns (the `place` below: eight REPLACEs, a CASE and three
+    concatenations, half the cost of compiling a list's page query). The SQL is remembered
+    per database kind and per (quoted) table alias of each column, so a relabelled copy (in
+    a subquery) or another join order gets SQL of its own."""
+
+    def __init__(self, expression, output_field):
+        super().__init__(output_field=output_field)
+        self.expression = expression
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def resolve_expression(self, *args, **kwargs):
+        resolved = super().resolve_expression(*args, **kwargs)
+        resolved._compiled = {}  # per resolved expression (shared by the query's clones)
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        qn = compiler.quote_name_unless_alias
+        key = (
+            connection.vendor,
+            tuple(
+                (qn(col.alias), col.target.column)
+                for col in self.expression.flatten()
+                if isinstance(col, Col)
+            ),
+        )
+        compiled = self.__dict__.setdefault("_compiled", {})
+        found = compiled.get(key)
+        if found is None:
+            sql, params = compiler.compile(self.expression)
+            found = compiled[key] = (sql, tuple(params))
+        return found[0], list(found[1])
+
+
 def with_place(queryset):
     """Annotate `place`: town and village names, then a place written as text (非标准地名)."""
+    return queryset.annotate(place=CompiledOnce(place_expression(), CharField()))
+
+
+def place_expression():
+    """Town and village names, then a place written as text (see `with_place`)."""
     from .querysets import short_region_name_sql
 
-    return queryset.annotate(
-        place=Concat(
-            Coalesce("town__name", Value("")),
-            Coalesce(short_region_name_sql("village__name"), Value("")),
-            Case(When(place_text="", then=Value("")), default=Concat(Value(" "), "place_text")),
-            output_field=CharField(),
-        )
+    return Concat(
+        Coalesce("town__name", Value("")),
+        Coalesce(short_region_name_sql("village__name"), Value("")),
+        Case(When(place_text="", then=Value("")), default=Concat(Value(" "), "place_text")),
+        output_field=CharField(),
     )
 
 

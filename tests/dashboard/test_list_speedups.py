@@ -194,3 +194,24 @@ def test_the_filter_form_keeps_the_sort_and_its_buttons(client, partnership):
     assert '<button type="submit">筛选</button>\n    <a href="?">清除筛选</a>' in html
     html = client.get(reverse("projects:projects"), {"sort": '"><b>'}).content.decode()
     assert "<b>" not in html and "&quot;&gt;&lt;b&gt;" in html  # the sort error, escaped
+
+
+def test_the_place_compiled_once_is_the_same_sql_and_follows_relabelling(partnership):
+    """`place` is compiled once per database and table aliases: the same SQL as the plain
+    expression, right again in a subquery (relabelled aliases) and after joins change."""
+    from cooperation.listing import place_expression, with_place
+    from projects.models import Project
+
+    ProjectFactory(partnership=partnership, place_text="石梯")
+    ProjectFactory(partnership=partnership, place_text="别处")
+    cached = with_place(Project.objects.all())
+    plain = Project.objects.annotate(place=place_expression())
+    for _ in range(2):
+        assert str(cached.values_list("place").query) == str(plain.values_list("place").query)
+    both = sorted(cached.values_list("place", flat=True))
+    assert both == sorted(plain.values_list("place", flat=True))
+    inner = cached.filter(place__contains="石梯").values("pk")
+    outer = with_place(Project.objects.filter(pk__in=inner))
+    assert [p.endswith("石梯") for p in outer.values_list("place", flat=True)] == [True]
+    searched = cached.filter(town__name__contains="").filter(place__contains="别处")
+    assert [p.endswith("别处") for p in searched.values_list("place", flat=True)] == [True]
