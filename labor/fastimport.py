@@ -39,18 +39,16 @@ from cooperation.importing import _is_blank, cell_text, reserve_ids
 
 from . import idcard
 from .models import MOBILE_RE, Employment, Worker, normalise_phone
+from .resources import EMPLOYMENT_FIELDS, WorkerResource
 
 #: files below this many lines go through the general import (its per-line cost is small
 #: there, and a second path would only be one more way to behave differently)
 MIN_ROWS = 1000
 
+# The columns of every Tracked record, then each model's own.
+TRACKED_COLUMNS = ("id", "created_at", "created_by_id", "updated_at", "updated_by_id", "version")
 WORKER_COLUMNS = (
-    "id",
-    "created_at",
-    "created_by_id",
-    "updated_at",
-    "updated_by_id",
-    "version",
+    *TRACKED_COLUMNS,
     "partnership_id",
     "name",
     "id_number",
@@ -63,12 +61,7 @@ WORKER_COLUMNS = (
     "note",
 )
 EMPLOYMENT_COLUMNS = (
-    "id",
-    "created_at",
-    "created_by_id",
-    "updated_at",
-    "updated_by_id",
-    "version",
+    *TRACKED_COLUMNS,
     "worker_id",
     "employer",
     "job",
@@ -83,25 +76,14 @@ EMPLOYMENT_COLUMNS = (
 )
 HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
-# Per-line cells: cleaned on every line. The other cells are cleaned once per distinct value
-# (and per partnership / town when their meaning depends on it).
-PER_LINE = ("name", "id_number", "phone", "note", "employer", "job", "destination_text")
+# Name, ID number, phone, note, employer, job and place text are checked on every line; the
+# other cells once per distinct value, and per partnership / town where their meaning
+# depends on it:
 CONTEXT = {  # field → the other fields its widget reads from the row
     "home_town": ("partnership",),
     "home_village": ("partnership", "home_town"),
     "job_fair": ("partnership",),
 }
-SPELL_FIELDS = (
-    "employer",
-    "job",
-    "destination",
-    "destination_text",
-    "start_date",
-    "end_date",
-    "monthly_wage",
-    "channel",
-    "job_fair",
-)
 NULL = "\\N"
 
 
@@ -157,8 +139,6 @@ def import_workers(dataset, *, user=None, dry_run=False, progress=None):
 
 class _FastImport:
     def __init__(self, dataset, user, progress):
-        from .resources import WorkerResource
-
         _check_columns(Worker, WORKER_COLUMNS)
         _check_columns(Employment, EMPLOYMENT_COLUMNS)
         self.dataset = dataset
@@ -181,7 +161,7 @@ class _FastImport:
             for name, f in self.fields.items()
             if f.column_name in headers
         }
-        self.spell_indexes = [self.index[n] for n in SPELL_FIELDS if n in self.index]
+        self.spell_indexes = [self.index[n] for n in EMPLOYMENT_FIELDS if n in self.index]
         if "job_fair" in self.index:
             self.resource.load_job_fairs(self.resource.column_values(self.dataset, "job_fair"))
         workers, spells = self.read()
