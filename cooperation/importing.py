@@ -618,11 +618,22 @@ class ChoiceWidget(widgets.Widget):
         self.choices = list(choices)
 
     def _lookup(self):
+        """Label (in every language of the site, the default one first) or stored value →
+        stored value. Built once per widget, whatever language the request that first needs
+        it speaks: a table built in English refused the Chinese labels of every later file."""
         if getattr(self, "_table", None) is None:
-            self._table = {}
-            for value, label in self.choices:
-                self._table[_key(label)] = value
-                self._table[_key(value)] = value
+            from django.conf import settings
+            from django.utils import translation
+
+            table = {}
+            codes = [settings.LANGUAGE_CODE] + [c for c, _n in settings.LANGUAGES]
+            for code in dict.fromkeys(codes):
+                with translation.override(code):
+                    for value, label in self.choices:
+                        table.setdefault(_key(label), value)
+            for value, _label in self.choices:
+                table[_key(value)] = value
+            self._table = table
         return self._table
 
     def clean(self, value, row=None, **kwargs):

@@ -15,6 +15,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_regions()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's default language (a request in English through the
+    test client leaves English active in its thread: the next test must not inherit it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def partnership(db):
     from tests.cooperation.factories import PartnershipFactory

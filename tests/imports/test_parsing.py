@@ -175,3 +175,19 @@ class TestRegions:
         index = RegionIndex()
         assert index.find("江苏省常州市武进区", what="地区").code == "320412"
         assert index.find("320412000000", what="地区").code == "320412"  # 12-digit form
+
+
+@pytest.mark.parametrize("first_language", ["en", "zh-hans"])
+def test_choice_labels_are_read_in_every_language_whichever_built_the_table(first_language):
+    """The widget's table is built once, on first use: built during an English request it
+    must still read the Chinese labels of every later file (and the other way round)."""
+    from django.utils import translation
+
+    widget = ChoiceWidget(Project.Category.choices)
+    with translation.override(first_language):
+        widget.clean("其他")  # builds the table
+    assert widget.clean("基础设施") == "infrastructure"
+    assert widget.clean("Infrastructure") == "infrastructure"
+    assert widget.clean("infrastructure") == "infrastructure"
+    with translation.override("en"):
+        assert widget.clean("产业发展") == "industry"
