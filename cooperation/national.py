@@ -19,7 +19,6 @@ rule; `tests/scale/test_national.py` compares the two on generated workers.
 from __future__ import annotations
 
 import datetime
-import io
 import random
 import time
 from collections import defaultdict
@@ -31,6 +30,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from labor import idcard
+
+from .pgcopy import copy_rows, copy_text
 
 # Row counts at scale 1.0 (the issue's national figures).
 FULL = {
@@ -69,20 +70,6 @@ GENERATED_MODELS = [
     "cooperation.Organisation",
     "cooperation.Partnership",
 ]
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value):
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPE)
-    return str(value)
 
 
 class Copier:
@@ -108,7 +95,7 @@ class Copier:
             if f.attname in ("created_at", "updated_at"):
                 tail.append((f.column, now))
             else:
-                tail.append((f.column, _text(f.get_default())))
+                tail.append((f.column, copy_text(f.get_default())))
         self.columns = [by_attname[a].column for a in fields] + [c for c, _ in tail]
         self.suffix = "".join("\t" + v for _, v in tail) + "\n"
         self.count = 0
@@ -116,7 +103,7 @@ class Copier:
     def write(self, rows):
         buf, n = [], 0
         for row in rows:
-            buf.append("\t".join(map(_text, row)) + self.suffix)
+            buf.append("\t".join(map(copy_text, row)) + self.suffix)
             n += 1
             if len(buf) >= self.CHUNK:
                 self._flush(buf)
@@ -128,17 +115,6 @@ class Copier:
 
     def _flush(self, lines):
         copy_rows(self.cursor, self.table, self.columns, "".join(lines))
-
-
-def copy_rows(cursor, table, columns, text):
-    """COPY a block of text-format lines into a table (psycopg2 or psycopg 3)."""
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    raw = getattr(cursor, "cursor", cursor)
-    if hasattr(raw, "copy_expert"):  # psycopg2
-        raw.copy_expert(sql, io.StringIO(text))
-    else:  # psycopg 3
-        with raw.copy(sql) as copy:
-            copy.write(text)
 
 
 # --- the data set -----------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from the start, reports every error with its line and column exactly as always, 
 file itself. So this path never accepts what the general one would refuse, and never reports
 an error of its own."""
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,6 +35,8 @@ from django.utils.translation import gettext
 
 from cooperation.freshness import bump_data_version
 from cooperation.importing import _is_blank, cell_text, reserve_ids
+from cooperation.pgcopy import NULL, copy_rows
+from cooperation.pgcopy import copy_text as _copy_text
 
 from . import idcard
 from .models import MOBILE_RE, Employment, Worker, normalise_phone
@@ -84,7 +85,6 @@ CONTEXT = {  # field → the other fields its widget reads from the row
     "home_village": ("partnership", "home_town"),
     "job_fair": ("partnership",),
 }
-NULL = "\\N"
 
 
 class Declined(Exception):
@@ -102,18 +102,6 @@ class FastResult:
     @property
     def counts(self):
         return {"new": self.rows, "update": 0, "skip": 0, "invalid": 0, "error": 0}
-
-
-def _copy_text(value):
-    """A text value in COPY's text format (backslash, tab and line breaks escaped)."""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return value
 
 
 def _check_columns(model, columns):
@@ -223,14 +211,17 @@ class _FastImport:
 
         return clean
 
-    def text(self, name, max_length=None, required=False):
-        """A per-line text cell, as the TextWidget reads it, with the model field's rules."""
+    def text(self, name, required=False):
+        """A per-line text cell, as the TextWidget reads it, with the model field's length
+        (ID numbers and phones are checked by their own rules after normalising)."""
         i = self.index.get(name)
         if i is None:
             if required:
                 raise Declined(name)
             return lambda values: ""
         id_like = name in ("id_number", "phone")
+        model = Employment if name in EMPLOYMENT_FIELDS else Worker
+        max_length = None if id_like else model._meta.get_field(name).max_length
         limit = max_length if max_length is not None else float("inf")
 
         def clean(values):
@@ -253,13 +244,13 @@ class _FastImport:
         household_of = self.cached("household")
         town_of = self.cached("home_town")
         village_of = self.cached("home_village")
-        name_of = self.text("name", 50, required=True)
+        name_of = self.text("name", required=True)
         id_of = self.text("id_number", required=True)
         phone_of = self.text("phone")
         note_of = self.text("note")
-        employer_of = self.text("employer", 200)
-        job_of = self.text("job", 100)
-        destination_text_of = self.text("destination_text", 200)
+        employer_of = self.text("employer")
+        job_of = self.text("job")
+        destination_text_of = self.text("destination_text")
         destination_of = self.cached("destination")
         start_of = self.cached("start_date")
         end_of = self.cached("end_date")
@@ -270,9 +261,10 @@ class _FastImport:
         spell_indexes = self.spell_indexes
         validate_id = idcard.validate
         mobile = MOBILE_RE.match
-        max_wage = Decimal(10) ** 8  # max_digits 10, decimal_places 2
+        wage_field = Employment._meta.get_field("monthly_wage")
+        max_wage = Decimal(10) ** (wage_field.max_digits - wage_field.decimal_places)
 
-        workers = {}  # id number → (line, worker values, has a spell-less line)
+        workers = {}  # id number → (worker values, whether that line had no spell)
         spells = []
         seen_spells = set()
         for line, values in enumerate(self.dataset, 1):
@@ -312,8 +304,8 @@ class _FastImport:
             has_spell = any(not _is_blank(values[i]) for i in spell_indexes)
             first = workers.get(number)
             if first is None:
-                workers[number] = (line, worker, not has_spell)
-            elif first[1] != worker or first[2] or not has_spell:
+                workers[number] = (worker, not has_spell)
+            elif first[0] != worker or first[1] or not has_spell:
                 raise Declined("repeated worker")
             if not has_spell:
                 continue
@@ -349,7 +341,7 @@ class _FastImport:
                 )
             )
         self.progress(len(self.dataset) % 5000)
-        return {number: w[1] for number, w in workers.items()}, spells
+        return {number: w[0] for number, w in workers.items()}, spells
 
     def refuse_known(self, workers):
         """Updating workers is the general import's work: decline when any is known."""
@@ -363,6 +355,8 @@ class _FastImport:
     # -- writing ---------------------------------------------------------------------------
 
     def write(self, workers, spells):
+        from .services import _insert_rows, years_of
+
         now = timezone.now().isoformat()
         user = str(self.user.pk) if self.user is not None else NULL
         stamp = f"{now}\t{user}\t{now}\t{user}\t0"
@@ -371,8 +365,7 @@ class _FastImport:
             worker_ids = reserve_ids(Worker, len(workers), connection)
             spell_ids = reserve_ids(Employment, len(spells), connection)
             pk_of, east_of = {}, {}
-            rows = io.StringIO()
-            history_rows = io.StringIO()
+            rows, history_rows = [], []
             for pk, (number, w) in zip(worker_ids, workers.items(), strict=True):
                 partnership, name, _, phone, town, village, household, note = w
                 pk_of[number] = pk
@@ -394,15 +387,17 @@ class _FastImport:
                         _copy_text(note),
                     )
                 )
-                rows.write(line + "\n")
-                history_rows.write(line + history)
-            self.copy(cursor, "labor_worker", WORKER_COLUMNS, rows)
-            self.copy(
-                cursor, "labor_historicalworker", WORKER_COLUMNS + HISTORY_COLUMNS, history_rows
+                rows.append(line + "\n")
+                history_rows.append(line + history)
+            copy_rows(cursor, "labor_worker", WORKER_COLUMNS, "".join(rows))
+            copy_rows(
+                cursor,
+                "labor_historicalworker",
+                WORKER_COLUMNS + HISTORY_COLUMNS,
+                "".join(history_rows),
             )
 
-            rows = io.StringIO()
-            history_rows = io.StringIO()
+            rows, history_rows = [], []
             dates = _Dates()
             facts_of = {}  # id number → [(start, end, wage, in_east)] for the worker-years
             for pk, s in zip(spell_ids, spells, strict=True):
@@ -427,48 +422,26 @@ class _FastImport:
                         str(fair) if fair is not None else NULL,
                     )
                 )
-                rows.write(line + "\n")
-                history_rows.write(line + history)
-            self.copy(cursor, "labor_employment", EMPLOYMENT_COLUMNS, rows)
-            self.copy(
+                rows.append(line + "\n")
+                history_rows.append(line + history)
+            copy_rows(cursor, "labor_employment", EMPLOYMENT_COLUMNS, "".join(rows))
+            copy_rows(
                 cursor,
                 "labor_historicalemployment",
                 EMPLOYMENT_COLUMNS + HISTORY_COLUMNS,
-                history_rows,
+                "".join(history_rows),
             )
-            years = self.write_years(cursor, workers, pk_of, facts_of)
-        bump_data_version()
-        return years
-
-    def write_years(self, cursor, workers, pk_of, facts_of):
-        """The new workers' WorkerYear rows by the labour service's own rule (`years_of`),
-        from the spells in memory, written with COPY."""
-        from .models import WorkerYear
-        from .services import COLUMNS, FACTS, years_of
-
-        rows = io.StringIO()
-        count = 0
-        flag = {True: "t", False: "f"}
+        # The new workers' WorkerYear rows by the labour service's own rule and writer.
+        years = []
         for number, worker_spells in facts_of.items():
             worker_spells.sort(key=lambda s: s[0])  # by start date, as the service reads
             partnership, _, _, _, town, _, household, _ = workers[number]
-            head = f"{pk_of[number]}\t{partnership.pk}\t"
-            tail = f"\t{town or NULL}\t{household}\t"
+            head = (pk_of[number], partnership.pk)
             for year, facts in years_of(worker_spells, self.today):
-                transferred, month, east, in_east, days, stable, wage = facts
-                rows.write(
-                    f"{head}{year}{tail}{flag[transferred]}\t"
-                    f"{month if month is not None else NULL}\t{flag[east]}\t{flag[in_east]}\t"
-                    f"{days}\t{flag[stable]}\t{wage if wage is not None else NULL}\n"
-                )
-                count += 1
-        self.copy(cursor, WorkerYear._meta.db_table, COLUMNS + FACTS, rows)
-        return count
-
-    @staticmethod
-    def copy(cursor, table, columns, buffer):
-        buffer.seek(0)
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+                years.append((*head, year, town, household, *facts))
+        _insert_rows(years)
+        bump_data_version()
+        return len(years)
 
 
 class _Dates(dict):

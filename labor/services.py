@@ -14,7 +14,6 @@ collect the workers and rebuild once at the end:
 """
 
 import datetime
-import io
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -173,29 +172,16 @@ def _insert_rows(rows):
     if not rows:
         return
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(_copy_text(v) for v in row))
-            buffer.write("\n")
-        buffer.seek(0)
-        table = WorkerYear._meta.db_table
+        from cooperation.pgcopy import copy_rows, copy_text
+
+        text = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
         with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {table} ({', '.join(COLUMNS + FACTS)}) FROM STDIN", buffer)
+            copy_rows(cursor, WorkerYear._meta.db_table, COLUMNS + FACTS, text)
         return
     names = COLUMNS + FACTS
     WorkerYear.objects.bulk_create(
         (WorkerYear(**dict(zip(names, row, strict=True))) for row in rows), batch_size=5000
     )
-
-
-def _copy_text(value):
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
 
 
 def _covered_days(intervals):

@@ -513,15 +513,15 @@ def test_without_a_user_nobody_is_recorded(setting, tmp_path):
 
 def test_a_failure_after_the_workers_were_copied_leaves_nothing(setting, clerk, monkeypatch):
     copied = []
-    original = fastimport._FastImport.copy
+    original = fastimport.copy_rows
 
-    def copy(cursor, table, columns, buffer):
+    def copy(cursor, table, columns, text):
         if table == "labor_employment":
             raise RuntimeError("disk full")
-        original(cursor, table, columns, buffer)
+        original(cursor, table, columns, text)
         copied.append(table)
 
-    monkeypatch.setattr(fastimport._FastImport, "copy", staticmethod(copy))
+    monkeypatch.setattr(fastimport, "copy_rows", copy)
     token = freshness.data_version()
 
     with pytest.raises(RuntimeError, match="disk full"):
