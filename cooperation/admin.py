@@ -17,10 +17,6 @@ from .models import (
     Visit,
 )
 
-admin.site.site_header = _("东西部协作台账管理")
-admin.site.site_title = _("东西部协作台账")
-admin.site.index_title = _("数据录入与审核")
-
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):

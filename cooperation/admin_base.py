@@ -5,9 +5,11 @@ with the list of what changed since, so two clerks never silently overwrite each
 
 import json
 
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
@@ -198,6 +200,23 @@ def safe_autocomplete(form_class):
     return form_class
 
 
+def _existing_key(model, raw):
+    """404 for a URL's record key that cannot be a key of the model ("abc", 10**30, NUL),
+    which simple-history would pass to the database as it comes (ValueError: a 500)."""
+    pk = model._meta.pk
+    try:
+        key = pk.to_python(raw)
+    except ValidationError:
+        raise Http404 from None
+    if isinstance(key, int):
+        ops = connections[router.db_for_read(model)].ops
+        low, high = ops.integer_field_ranges.get(pk.get_internal_type(), (None, None))
+        if low is not None and not low <= key <= high:
+            raise Http404
+    elif "\x00" in str(key):
+        raise Http404
+
+
 def _has_version(model):
     return any(f.name == "version" for f in model._meta.concrete_fields)
 
@@ -261,11 +280,14 @@ class TrackedAdmin(SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         if not self.has_history_permission(request):
             raise PermissionDenied
+        _existing_key(self.model, unquote(object_id))
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not self.has_history_permission(request):
             raise PermissionDenied
+        _existing_key(self.model, unquote(object_id))
+        _existing_key(self.model.history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):

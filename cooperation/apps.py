@@ -1,10 +1,19 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
+class CooperationAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the project's site (cooperation/admin_site.py)."""
+
+    default = False
+    default_site = "cooperation.admin_site.CooperationAdminSite"
+
+
 class CooperationConfig(AppConfig):
+    default = True
     name = "cooperation"
     verbose_name = _("东西部协作")
 

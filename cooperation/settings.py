@@ -29,7 +29,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cooperation.apps.CooperationAdminConfig",  # django.contrib.admin on the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "cooperation.middleware.CurrentUserMiddleware",
+    # Sets the known-device cookie after a login (cooperation/login_throttle.py).
+    "cooperation.login_throttle.KnownDeviceMiddleware",
     # Axes must come last: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -174,15 +176,17 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling (django-axes): lock the account after AXES_FAILURE_LIMIT wrong passwords.
+# Login throttling (django-axes, decided by cooperation/login_throttle.py; README "Security"):
+# 5 wrong passwords for one account from one address lock that pair; 20 from one address
+# over any accounts lock the address; 30 for one account from everywhere lock it for every
+# browser it never signed in from. A success clears only its own account at its own address.
+AXES_HANDLER = "cooperation.login_throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-# Failures count per account and per client address; either reaching the limit locks
-# (AXES_LOCKOUT_PARAMETERS=username,ip_address; "username+ip_address" counts the pair).
-AXES_LOCKOUT_PARAMETERS = [
-    item.split("+") if "+" in item else item
-    for item in env.list("AXES_LOCKOUT_PARAMETERS", default=["username", "ip_address"])
-]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=30)
+LOGIN_DEVICE_DAYS = env.int("LOGIN_DEVICE_DAYS", default=180)
 # Behind a reverse proxy every request comes from the proxy's address, and one clerk's
 # typos would lock the whole office out: with PROXY_COUNT trusted proxies in front, the
 # client is the address the outermost of them saw (X-Forwarded-For, counted from the end;
@@ -201,6 +205,7 @@ def client_ip_address(request):
 
 AXES_CLIENT_IP_CALLABLE = client_ip_address
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A success clears the failures of the lockout pair only: its own username at its address.
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

@@ -32,7 +32,7 @@ def page(client, user, url):
 
 def assert_masked(html):
     assert "韩**" in html
-    assert "610902********123X" in html
+    assert "610902************" in html
     assert "138****5678" in html
     for raw in ("韩廷勤", ID_NUMBER, "13812345678", "1975-04-05", "1975年4月5日"):
         assert raw not in html, raw
@@ -139,7 +139,7 @@ def test_changelist_runs_the_same_queries_for_5_and_40_workers(
     client, reviewer, partnership, django_assert_num_queries, django_assert_max_num_queries
 ):
     client.force_login(reviewer)
-    url = reverse(CHANGELIST) + f"?partnership={partnership.pk}&household=exited"
+    url = reverse(CHANGELIST) + f"?partnership={partnership.pk}&household__exact=exited"
     WorkerFactory.create_batch(5, partnership=partnership)
     client.get(url)  # warm up (sessions, content types)
     with django_assert_max_num_queries(30) as few:

@@ -229,6 +229,19 @@ def enumerable_paths(route):
 
 # Query parameters every admin changelist reads (search, ordering, page, show all, …).
 ADMIN_LIST_PARAMETERS = ["q", "o", "p", "all", "e", "_popup", "_to_field", "_changelist_filters"]
+# Lookups Django's admin would apply to any field of the model if let through (issue 13):
+# each on every concrete field, with values that broke them (an unclosed regex group, a
+# range of one value).
+FIELD_LOOKUPS = {
+    "regex": {"(", "*"},
+    "iregex": {"["},
+    "range": {"1", "1,2,3", "a,b"},
+    "in": {"", "1,,2"},
+    "startswith": {"6109"},
+    "gte": {"a", "2021-13-01"},
+    "isnull": {"maybe"},
+    "year__gt": {"x"},
+}
 
 
 def admin_list_parameters(html):
@@ -241,6 +254,26 @@ def admin_list_parameters(html):
         for name, value in parse_qsl(query.replace("&amp;", "&")):
             found.setdefault(name, set()).add(value)
     return merge(ADMIN_LIST_PARAMETERS, found)
+
+
+def field_lookups(model):
+    """{`field__lookup`: {values}} for every concrete field of the model: parameters that
+    an admin change list does not offer and must refuse (400), never apply."""
+    return {
+        f"{field.name}__{lookup}": set(values)
+        for field in model._meta.concrete_fields
+        for lookup, values in FIELD_LOOKUPS.items()
+    }
+
+
+def field_lookup_queries(model):
+    """(name, query) of each field lookup alone, with each of its values."""
+    for name, values in sorted(field_lookups(model).items()):
+        for value in sorted(values):
+            yield (
+                name,
+                f"{quote_from_bytes(_encoded(name), safe='')}={quote_from_bytes(_encoded(value), safe='')}",
+            )
 
 
 class _PageReader(HTMLParser):
