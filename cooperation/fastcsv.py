@@ -48,7 +48,7 @@ def _mask_sql():
 
     return {
         idcard.mask: "(CASE WHEN coalesce({v}, '') = '' THEN '' ELSE left({v}, 6) || "
-        "repeat('*', greatest(length({v}) - 10, 0)) || right({v}, 4) END)",
+        "repeat('*', greatest(length({v}) - 6, 0)) END)",
         mask_phone: "(CASE WHEN length(coalesce({v}, '')) >= 7 THEN left({v}, 3) || '****' || "
         "right({v}, 4) ELSE repeat('*', length(coalesce({v}, ''))) END)",
         mask_name: "(CASE WHEN coalesce({v}, '') = '' THEN '' ELSE left({v}, 1) || "

@@ -77,10 +77,12 @@ def validate(value, today=None):
 
 
 def mask(number):
-    """610902********123X: the area code and the last four characters stay."""
+    """610902************: only the area code stays. The birth date, sequence (whose last
+    digit is the gender) and check digit are hidden: with the check digit shown, a masked
+    number plus a guessed birth date narrows the rest to a few candidates."""
     if not number:
         return ""
-    return number[:6] + "*" * max(len(number) - 10, 0) + number[-4:]
+    return number[:6] + "*" * max(len(number) - 6, 0)
 
 
 def make(area, born, sequence):

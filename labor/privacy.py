@@ -9,7 +9,7 @@ For every page, admin screen and export that shows labour records:
         name = display_value(request.user, worker, "name")                      # pages: 韩**
 
 Without the permission `labor.view_personal_data`: names show as 韩**, ID numbers as
-610902********123X, phones as 138****5678; birth date and the free-text note are not
+610902************, phones as 138****5678; birth date and the free-text note are not
 shown at all (they identify a person too); exports leave all of them out."""
 
 from . import idcard

@@ -73,7 +73,7 @@ def test_staff_with_the_permission_see_masked_id_numbers(client, data, clerk, ur
     client.force_login(clerk)  # 录入员 hold labor.view_personal_data
     html = client.get(url).content.decode()
     assert WORKER_NAMES[0] in html
-    assert ID_NUMBERS[0] not in html and ID_NUMBERS[0][:6] + "********" + ID_NUMBERS[0][-4:] in html
+    assert ID_NUMBERS[0] not in html and ID_NUMBERS[0][:6] + "*" * 12 in html
     assert PHONES[0] not in html
 
 

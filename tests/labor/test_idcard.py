@@ -77,5 +77,8 @@ def test_gender_and_birth_date_come_from_the_number():
     assert idcard.birth_date_of(HANBIN) == datetime.date(1975, 4, 5)
 
 
-def test_mask_keeps_area_code_and_last_four():
-    assert idcard.mask(HANBIN) == "610902********123X"
+def test_mask_keeps_only_the_area_code():
+    """Nothing of the birth date, sequence, gender digit or check digit shows."""
+    assert idcard.mask(HANBIN) == "610902************"
+    assert idcard.mask(STANDARD_EXAMPLE) == STANDARD_EXAMPLE[:6] + "*" * 12
+    assert idcard.mask("") == ""
