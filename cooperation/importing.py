@@ -45,6 +45,7 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
 
+from .exports import FORMULA_STARTS, neutralise
 from .freshness import bump_data_version
 from .models import Partnership, Region, Tracked
 
@@ -183,15 +184,6 @@ def read_file(data, name):
 # Formula neutralising (exports) and its undoing (imports)
 # --------------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def unneutralise(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
@@ -245,11 +237,8 @@ class XLSX(base_formats.XLSX):
             cells = []
             for value in row:
                 if isinstance(value, str):
-                    cell = openpyxl.cell.WriteOnlyCell(sheet)
-                    # Assigning a str starting with "=" would make it a formula; set it as text.
-                    cell._value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-                    cell.data_type = "s"
-                    cells.append(cell)
+                    # Text stays text (ID numbers too); "=…" gets its apostrophe, as in CSV.
+                    cells.append(ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value)))
                 else:
                     cells.append(value)
             sheet.append(cells)
@@ -1592,8 +1581,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return file_format.export_data(data)
 
     def audit_export(self, request, file_format, rows):
-        """An export of personal data leaves an ExportAudit entry (who, when, which filter
-        — the changelist's query string —, how many rows), as the lists' exports do."""
+        """Every admin export leaves an ExportAudit entry (who, when, which filter — the
+        changelist's query string —, how many rows, whether personal data was in it), as
+        the lists' exports do."""
         from labor.privacy import can_view_personal_data
 
         from .models import ExportAudit
@@ -1601,7 +1591,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         personal = any(
             getattr(r, "personal_data", False) for r in self.get_resource_classes(request)
         )
-        if personal and can_view_personal_data(request.user):
+        if request.user.is_authenticated:  # the admin has no anonymous visitors; be sure
             ExportAudit.objects.create(
                 user=request.user,
                 username=request.user.get_username(),
@@ -1609,7 +1599,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 query_string=request.META.get("QUERY_STRING", ""),
                 format=file_format.get_extension()[:4],
                 rows=rows,
-                personal_data=True,
+                personal_data=personal and can_view_personal_data(request.user),
             )
 
     def process_result(self, result, request):
