@@ -37,6 +37,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import formatting, freshness
+from .export_limit import limit_exports
 from .exports import exact_money
 from .fastwidgets import speed_up
 
@@ -182,7 +183,11 @@ class ListSpec:
     def urls(self, route):
         return [
             path(route, self.page_view, name=self.name),
-            path(f"{route}export.<exportformat:fmt>", self.export_view, name=f"{self.name}_export"),
+            path(
+                f"{route}export.<exportformat:fmt>",
+                limit_exports(self.export_view),
+                name=f"{self.name}_export",
+            ),
         ]
 
     @property
