@@ -36,6 +36,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db.models import NOT_PROVIDED, Model
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,7 @@ from import_export.formats import base_formats
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
 
+from .export_limit import limit_exports
 from .exports import FORMULA_STARTS, neutralise
 from .freshness import bump_data_version
 from .models import Partnership, Region, Tracked
@@ -1548,6 +1550,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     formats = FORMATS
     import_template_name = "admin/import_export/import.html"
+    # Large exports are limited like the lists' (cooperation/export_limit.py).
+    export_action = method_decorator(limit_exports)(ImportExportMixin.export_action)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}

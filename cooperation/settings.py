@@ -27,6 +27,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets the site's page saying what to do (reload, allow cookies).
+CSRF_FAILURE_VIEW = "cooperation.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "cooperation.apps.CooperationAdminConfig",  # django.contrib.admin on the project's site
@@ -96,7 +98,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBU
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cooperation")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://cooperation"),
+    # Slots of the export limit (cooperation/export_limit.py): shared by every process and
+    # app server through a table of the database (made by `migrate`), or a shared Redis.
+    "exports": env.cache("EXPORT_CACHE_URL", default="dbcache://export_slots"),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,6 +224,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Concurrent exports (cooperation/export_limit.py); beyond them 429. 0 turns a limit off.
+EXPORT_MAX_CONCURRENT = env.int("EXPORT_MAX_CONCURRENT", default=2)  # in all, below --workers
+EXPORT_MAX_PER_CLIENT = env.int("EXPORT_MAX_PER_CLIENT", default=2)  # per user / anonymous address
+EXPORT_SLOT_SECONDS = env.int("EXPORT_SLOT_SECONDS", default=600)  # a slot's expiry = --timeout
 
 # Pages of public lists.
 LIST_PAGE_SIZE = 50

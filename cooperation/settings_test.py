@@ -15,3 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Serve static files from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
+# The export limit's slots in memory: its tests hold an export open in a second thread,
+# which a database cache would lock out of the test's transaction. The database cache
+# itself is tested in tests/security/test_export_limit.py.
+CACHES = {**CACHES, "exports": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405

@@ -41,3 +41,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# 400, 403 and 404 use Django's handlers with the site's templates (templates/40x.html);
+# a server error renders its page without the database or the request.
+handler500 = "cooperation.errors.server_error"

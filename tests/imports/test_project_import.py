@@ -230,14 +230,14 @@ def test_csv_export_has_a_bom_the_headers_and_neutralised_formulas(partnership):
     assert "88.00" in text  # amounts with two decimals
 
 
-def test_xlsx_export_types_formula_text_as_text(partnership):
+def test_xlsx_export_neutralises_formula_text_as_the_csv_does(partnership):
     import_file(ProjectResource, file_bytes([HEAD, ROAD], "utf-8"))
     Project.objects.update(description="=1+1")
 
     sheet = openpyxl.load_workbook(io.BytesIO(export(XLSX))).active
     description = sheet.cell(row=2, column=sheet.max_column)
 
-    assert (description.value, description.data_type) == ("=1+1", "s")
+    assert (description.value, description.data_type) == ("'=1+1", "s")
     assert sheet.cell(row=2, column=2).value == 2021  # numbers stay numbers
 
 
