@@ -578,6 +578,8 @@ def filter_form_html(form, fields_html, current_sort):
         if current_sort
         else ""
     )
+    # Outside the f-string, where makemessages finds them.
+    submit, clear = gettext("筛选"), gettext("清除筛选")
     return mark_safe(
         '<form method="get" class="filters no-print" action="">\n'
         f"  {errors}\n"
@@ -586,8 +588,8 @@ def filter_form_html(form, fields_html, current_sort):
         "  </div>\n"
         f"  {sort}\n"
         '  <div class="filter-actions">\n'
-        f'    <button type="submit">{gettext("筛选")}</button>\n'
-        f'    <a href="?">{gettext("清除筛选")}</a>\n'
+        f'    <button type="submit">{submit}</button>\n'
+        f'    <a href="?">{clear}</a>\n'
         "  </div>\n"
         "</form>\n"
     )
