@@ -181,3 +181,36 @@ def test_the_date_hierarchy_still_narrows_the_list(sample_records, admin_client)
     assert same.status_code == other.status_code == 200
     assert fair.name in same.content.decode()
     assert fair.name not in other.content.decode()
+
+
+def test_no_column_a_official_can_sort_by_follows_a_hidden_name(partnership, official):
+    """Sorting by any column (`?o=N`, ascending and descending) as 领导 gives an order that
+    does not change when the workers' names are swapped: masked columns cannot be sorted."""
+    first = WorkerFactory(partnership=partnership, name="阿一")
+    second = WorkerFactory(partnership=partnership, name="赵二")
+    client = _client(official)
+    url = reverse("admin:labor_worker_changelist")
+    columns = len(admin.site.get_model_admin(Worker).get_list_display(_request_as(official)))
+
+    def orders():
+        seen = []
+        for n in range(columns):
+            for sign in ("", "-"):
+                html = client.get(url, {"o": f"{sign}{n}"}).content.decode()
+                seen.append(
+                    html.index(f"/{first.pk}/change/") < html.index(f"/{second.pk}/change/")
+                )
+        return seen
+
+    before = orders()
+    Worker.objects.filter(pk=first.pk).update(name="赵二")
+    Worker.objects.filter(pk=second.pk).update(name="阿一")
+    assert orders() == before
+
+
+def _request_as(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
