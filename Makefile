@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?= -n auto
+PORT   ?= 8000
 
 .PHONY: run test install setup lint format migrations-check ci smoke bench clean messages
 
-## make run: install, set up a SQLite database with regions, demo data and a demo admin, serve on 127.0.0.1:8000
+## make run: install, set up a SQLite database with regions, demo data and a demo admin, serve on 127.0.0.1:8000 (make run PORT=8001: another port)
 run: setup
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole test suite (browser tests skip when no chromium is installed)
 test: $(VENV)/.installed

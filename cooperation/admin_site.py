@@ -1,5 +1,6 @@
 """The project's admin site: Django's, with one rule added to every model registered on it
-(the project's own, and third-party ones such as users and login logs).
+(the project's own, and third-party ones such as users and login logs), the login logs kept
+for superusers, and the index in the order of the work: data entry first, login logs last.
 
 **A change list answers only the filters it offers.** Django's admin applies any lookup on a
 model's own fields that arrives in the query string (`?id_number__startswith=6109`), so a
@@ -83,17 +84,63 @@ class OfferedFiltersOnly:
         return TemplateResponse(request, "admin/filter_not_offered.html", context, status=400)
 
 
+class SuperusersOnly:
+    """Mixed into the ModelAdmins of SUPERUSER_APPS: hidden from the index and refused (403)
+    to everyone else, whatever permissions they were given."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return request.user.is_superuser and super().has_add_permission(request, *args, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+# The index lists data entry first, then users and groups; other apps after those, and the
+# login logs of django-axes last (they hold who tried which account from where).
+APP_ORDER = ("cooperation", "projects", "labor", "auth")
+LAST_APPS = ("axes",)
+SUPERUSER_APPS = {"axes"}
+
+
+def app_position(app):
+    label = app["app_label"]
+    if label in APP_ORDER:
+        return APP_ORDER.index(label)
+    return len(APP_ORDER) + (label in LAST_APPS)
+
+
 class CooperationAdminSite(admin.AdminSite):
     site_header = _("东西部协作台账管理")
     site_title = _("东西部协作台账")
     index_title = _("数据录入与审核")
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, OfferedFiltersOnly):
-            admin_class = type(
-                admin_class.__name__,
-                (OfferedFiltersOnly, admin_class),
-                {"__module__": admin_class.__module__},
-            )
-        return super().register(model_or_iterable, admin_class, **options)
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            super().register(model, with_site_rules(model, admin_class), **options)
+
+    def get_app_list(self, request, app_label=None):
+        # sorted() keeps Django's alphabetical order within each position.
+        return sorted(super().get_app_list(request, app_label), key=app_position)
+
+
+def with_site_rules(model, admin_class):
+    """`admin_class` with the site's rules mixed in: offered filters only, and superusers
+    only for the models of SUPERUSER_APPS."""
+    admin_class = admin_class or admin.ModelAdmin
+    rules = [OfferedFiltersOnly]
+    if model._meta.app_label in SUPERUSER_APPS:
+        rules.insert(0, SuperusersOnly)
+    rules = tuple(rule for rule in rules if not issubclass(admin_class, rule))
+    if not rules:
+        return admin_class
+    return type(admin_class.__name__, (*rules, admin_class), {"__module__": admin_class.__module__})

@@ -1,5 +1,7 @@
-"""Template filters for figures: money in 万元 (亿元 where apt), counts, percentages, and
-query strings that keep the current filters."""
+"""Template filters for figures: money in 万元 (亿元 where apt; millions and billions of
+yuan in English), counts, percentages, and query strings that keep the current filters."""
+
+from decimal import Decimal
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf
@@ -12,6 +14,7 @@ register = template.Library()
 
 WAN = _("万元")
 YI_FROM = 10000  # 1 亿元 = 10,000 万元
+BILLION_FROM = Decimal("999.5")  # millions of yuan that round to 1,000 million
 
 
 @register.filter
@@ -42,10 +45,23 @@ def figure(value, indicator):
 
 @register.filter
 def in_yi(value, indicator):
-    """'4.60 亿元' for an amount in 万元 of at least one 亿元, else ''."""
+    """'4.60 亿元' for an amount in 万元 of at least one 亿元, else ''. English has no word
+    for 亿 (10⁸): there the same amounts read '460 million yuan', '1.127 billion yuan'."""
     if value is None or str(indicator.unit) != str(WAN) or value < YI_FROM:
         return ""
-    return gettext("%(v)s 亿元") % {"v": formatting.yi(value)}
+    if (get_language() or "").startswith("zh"):
+        return gettext("%(v)s 亿元") % {"v": formatting.yi(value)}
+    return in_millions_or_billions(value)
+
+
+def in_millions_or_billions(value):
+    """An amount in 万元 in millions of yuan, or in billions from a billion on, to the same
+    million yuan as 亿元 with two decimals: 46000 → '460 million yuan', 112700 → '1.127
+    billion yuan'."""
+    millions = Decimal(str(value)) / 100
+    if millions < BILLION_FROM:
+        return gettext("%(v)s 百万元") % {"v": formatting.grouped(millions, 0)}
+    return gettext("%(v)s 十亿元") % {"v": formatting.grouped(millions / 1000, 3)}
 
 
 @register.filter

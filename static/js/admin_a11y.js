@@ -1,0 +1,82 @@
+// Accessible names the admin's own widgets lack (axe-core: aria-input-field-name, label):
+// - the searchable drop-downs (select2) are a <span role="combobox"> named only by the
+//   chosen value, so an empty one has no name: name it by the field's label as well;
+// - fields of a tabular inline have no <label>, only their column header: name them by it.
+// Runs once the admin's scripts have set up their widgets, and again for each inline row
+// added later ("formset:added").
+(function () {
+  "use strict";
+
+  function labelId(field) {
+    const label = document.querySelector(`label[for="${field.id}"]`);
+    if (!label) {
+      return null;
+    }
+    if (!label.id) {
+      label.id = `${field.id}_label`;
+    }
+    return label.id;
+  }
+
+  function columnHeader(field) {
+    const cell = field.closest("td");
+    const table = field.closest("table");
+    if (!cell || !table) {
+      return null;
+    }
+    const name = [...cell.classList].find((c) => c.startsWith("field-"));
+    if (!name) {
+      return null;
+    }
+    const header = table.querySelector(`thead th.column-${name.slice("field-".length)}`);
+    return header ? header.textContent.trim() : null;
+  }
+
+  function nameComboboxes(root) {
+    root.querySelectorAll("select.admin-autocomplete").forEach((select) => {
+      const box = select.parentElement.querySelector(
+        `.select2-selection[role="combobox"][aria-labelledby]`,
+      );
+      if (!box) {
+        return;
+      }
+      const own = labelId(select);
+      if (own) {
+        const shown = box.getAttribute("aria-labelledby").split(" ");
+        if (!shown.includes(own)) {
+          box.setAttribute("aria-labelledby", [own, ...shown].join(" "));
+        }
+      } else {
+        const header = columnHeader(select);
+        if (header) {
+          box.setAttribute("aria-label", header);
+        }
+      }
+    });
+  }
+
+  function nameInlineFields(root) {
+    root.querySelectorAll(".tabular td input, .tabular td select, .tabular td textarea").forEach(
+      (field) => {
+        if (field.type === "hidden" || field.getAttribute("aria-label") || labelId(field)) {
+          return;
+        }
+        const header = columnHeader(field);
+        if (header) {
+          field.setAttribute("aria-label", header);
+        }
+      },
+    );
+  }
+
+  function nameAll(root) {
+    nameComboboxes(root);
+    nameInlineFields(root);
+  }
+
+  window.addEventListener("load", () => nameAll(document));
+  document.addEventListener("formset:added", (event) => {
+    // select2 is set up on the new row by the admin's own handler of the same event.
+    window.setTimeout(() => nameAll(event.target), 0);
+  });
+})();
