@@ -7,15 +7,12 @@ cumulative=1, on_post_at_year_end=1, on_post_in_year=1, active_at_year_end=1, le
 signed_in_year=1. Bad values give the form's own message, never a 500.
 """
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Direction, Pairing, Partnership, Posting, Region, Visit
-from .querysets import year_end
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _YEAR_RANGE = _("年度应在1990至2100之间。")
@@ -191,9 +188,10 @@ class PairingFilter(YearScopedFilterSet):
 class PostingFilter(YearScopedFilterSet):
     """Postings. With a year: arrived in that year, unless `cumulative=1` (arrived by
     31 December), `on_post_at_year_end=1` (on post on 31 December) or `on_post_in_year=1`
-    (on post on some day of the year). A month narrows to arrivals in that month."""
+    (on post on some day of the year). A month narrows to arrivals in that month. A town is
+    the posting's western end (`PostingQuerySet.in_town`), as in the indicators."""
 
-    town = TownChoiceFilter(help_text=_("按接收单位所在镇"))
+    town = TownChoiceFilter(help_text=_("按西部一端（西部派出单位或西部接收单位）所在镇"))
     direction = django_filters.ChoiceFilter(
         label=_("派出方向"), choices=Direction.choices, empty_label=_("全部")
     )
@@ -228,15 +226,13 @@ class PostingFilter(YearScopedFilterSet):
     def filter_scope(self, queryset, data):
         year, month, town = data.get("year"), data.get("month"), data.get("town")
         if town is not None:
-            queryset = queryset.filter(host_org__region__code__startswith=town.code)
+            queryset = queryset.in_town(town)
         if year is None:
             return queryset
         if data.get("on_post_at_year_end"):
             queryset = queryset.on_post_at_end_of(year)
         elif data.get("on_post_in_year"):
-            queryset = queryset.filter(start_date__lte=year_end(year)).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
-            )
+            queryset = queryset.on_post_during(year)
         elif data.get("cumulative"):
             queryset = queryset.started_by_end_of(year)
         else:

@@ -169,9 +169,10 @@ from .models import Direction, Pairing, Posting, Visit  # noqa: E402
 
 
 def _postings(partnership, year, town=None, month=None, **filters):
+    """Postings arrived by the end of the year; a town is the posting's western end."""
     qs = Posting.objects.for_partnership(partnership).started_by_end_of(year).filter(**filters)
     if town is not None:
-        qs = qs.filter(host_org__region__code__startswith=town.code)
+        qs = qs.in_town(town)
     if month is not None:
         qs = qs.filter(start_date__year=year, start_date__month=month)
     return qs
@@ -186,7 +187,7 @@ def _posting_indicator(key, label, direction, categories, order):
 
     compute.__doc__ = (
         f"截至年底累计选派人数（{Direction(direction).label}）：同一人（姓名与派出单位相同）多次选派只计一人；"
-        "按镇筛选时按接收单位所在镇，按月筛选时为当月到岗人数。"
+        "按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇；按月筛选时为当月到岗人数。"
     )
     kind = "cadre" if categories == ["cadre"] else "professional"
     register(
@@ -239,7 +240,8 @@ _posting_indicator(
     list_url=list_link("cooperation:postings"),
 )
 def postings_person_times(partnership, year, town=None, month=None):
-    """本年度到岗的选派人次（双向，干部与专业技术人才合计）；一人两次计两人次。"""
+    """本年度到岗的选派人次（双向，干部与专业技术人才合计）；一人两次计两人次。
+    按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。"""
     qs = _postings(partnership, year, town, month).started_in(year)
     return qs.person_times()
 
@@ -254,7 +256,8 @@ def postings_person_times(partnership, year, town=None, month=None):
     list_url=list_link("cooperation:postings", on_post_at_year_end=1),
 )
 def postings_on_post_at_year_end(partnership, year, town=None, month=None):
-    """12月31日仍在岗（已到岗、未离岗）的选派人员人数（双向合计）。"""
+    """12月31日仍在岗（已到岗、未离岗）的选派人员人数（双向合计）。
+    按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。"""
     qs = _postings(partnership, year, town).on_post_at_end_of(year)
     return qs.person_count()
 
@@ -270,10 +273,11 @@ def postings_on_post_at_year_end(partnership, year, town=None, month=None):
     list_url=list_link("cooperation:postings", on_post_in_year=1),
 )
 def postings_average_months(partnership, year, town=None, month=None):
-    """本年度内在岗的每人次在本年度内的在岗天数之平均，按每月30天折算为月。"""
+    """本年度内在岗的每人次在本年度内的在岗天数之平均，按每月30天折算为月。
+    按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。"""
     qs = Posting.objects.for_partnership(partnership)
     if town is not None:
-        qs = qs.filter(host_org__region__code__startswith=town.code)
+        qs = qs.in_town(town)
     avg = qs.average_months_in(year)
     return Decimal(str(avg)) if avg is not None else Decimal("0")
 

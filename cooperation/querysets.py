@@ -102,9 +102,25 @@ class PairingQuerySet(models.QuerySet):
         return dict(self.order_by().values_list("level").annotate(n=Count("id")))
 
 
+def posting_in_town_q(town):
+    """Postings whose western end lies in a town (a Region or a 9-digit code), villages of it
+    included: the sending unit for a posting west→east, the receiving unit for one east→west.
+    The other end is in the eastern county, never in a town of the western one."""
+    from .models import Direction
+
+    code = getattr(town, "code", town)
+    return Q(direction=Direction.WEST_TO_EAST, home_org__region__code__startswith=code) | Q(
+        direction=Direction.EAST_TO_WEST, host_org__region__code__startswith=code
+    )
+
+
 class PostingQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
+
+    def in_town(self, town):
+        """Postings of a western town: see `posting_in_town_q`."""
+        return self.filter(posting_in_town_q(town))
 
     def started_in(self, year):
         return self.filter(start_date__year=year)
@@ -119,6 +135,12 @@ class PostingQuerySet(models.QuerySet):
 
     def on_post_at_end_of(self, year):
         return self.on_post_on(year_end(year))
+
+    def on_post_during(self, year):
+        """On post on at least one day of the year."""
+        return self.filter(start_date__lte=year_end(year)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
+        )
 
     def cadres(self):
         return self.filter(category="cadre")
@@ -145,9 +167,7 @@ class PostingQuerySet(models.QuerySet):
         Each posting counts the days between max(start, 1 Jan) and min(end or 31 Dec, 31 Dec),
         a month being 30 days. Computed in the database as a sum of day spans."""
         start, end = datetime.date(year, 1, 1), year_end(year)
-        qs = self.filter(start_date__lte=end).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=start)
-        )
+        qs = self.on_post_during(year)
         span = models.ExpressionWrapper(
             Least(Coalesce(F("end_date"), Value(end)), Value(end))
             - _greatest_date(F("start_date"), start),

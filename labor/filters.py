@@ -135,6 +135,16 @@ class WorkerFilter(LaborFilterSet):
         return queryset.with_facts(**facts) if facts else queryset
 
 
+class WorkerYearWageFilter(WorkerFilter):
+    """WorkerFilter for the worker list with a year: each worker also carries `year_wage`,
+    his monthly wage of that year (WorkerQuerySet.with_year_wage), to show and sort by."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        year = self.form.cleaned_data.get("year")
+        return queryset if year is None else queryset.with_year_wage(year)
+
+
 class EmploymentFilter(LaborFilterSet):
     """Job spells. `year` alone: spells active during the year; `month`: spells that started in
     that month (of `year` when given); `started_in_year=1`: spells that started in `year`."""

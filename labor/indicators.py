@@ -5,7 +5,7 @@ labor/services.py), never spells. `town` is the worker's home town (户籍镇) f
 figures and the town where a fair, course or factory is for the others. Each figure is one
 aggregate query; its `list_url` opens the list whose rows add up to it (labor/filters.py)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -100,11 +100,10 @@ def stable(partnership, year, town=None, month=None):
 )
 def average_wage(partnership, year, town=None, month=None):
     """本年度转移就业人员的月工资平均数：先取每人本年度各段就业月工资的平均，再对人平均；
-    未填工资的人不计入。单位：元，保留两位小数。"""
+    未填工资的人不计入。单位：元，保留两位小数。所链接的务工人员名单列出每人本年度的月工资，
+    名单的本年度月均工资即本数。"""
     wage = _worker_years(partnership, year, town, month).transferred().average_wage()
-    return (
-        Decimal("0.00") if wage is None else Decimal(wage).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    )
+    return Decimal("0.00") if wage is None else wage
 
 
 # --- Job fairs (招聘会) -----------------------------------------------------------------------

@@ -4,10 +4,13 @@ Every labour figure of the dashboard comes from here (through labor/indicators.p
 FilterSets of labor/filters.py use the same phrases, so a figure and its list agree."""
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, F, FilteredRelation, Q, Sum
 from django.db.models.functions import Coalesce
+
+CENT = Decimal("0.01")
 
 
 def year_end(year):
@@ -35,6 +38,17 @@ class WorkerQuerySet(_ForPartnership):
         from .models import WorkerYear
 
         return self.exclude(pk__in=WorkerYear.objects.filter(**conditions).values("worker_id"))
+
+    def with_year_wage(self, year):
+        """Annotate `year_wage`: the worker's monthly wage in the year, that of his year row
+        (WorkerYear.monthly_wage, his mean over the year's spells that have a wage); NULL
+        without one. A LEFT JOIN on the (worker, year) unique index: one row at most, so the
+        workers are neither repeated nor lost, and the value keeps its column's two places
+        on every database."""
+        return self.annotate(
+            year_row=FilteredRelation("years", condition=Q(years__year=year)),
+            year_wage=F("year_row__monthly_wage"),
+        )
 
     def with_personal_search(self, term):
         """Exact match on a normalised ID number, else a name containing the term."""
@@ -89,9 +103,11 @@ class WorkerYearQuerySet(_ForPartnership):
         return self.aggregate(n=Count("worker_id", distinct=True))["n"]
 
     def average_wage(self):
-        """Mean of the rows' monthly wages (each row: a worker's mean over the year's spells);
-        rows without a wage are left out. None when no row has one."""
-        return self.aggregate(wage=Avg("monthly_wage"))["wage"]
+        """Mean of the rows' monthly wages (each row: a worker's mean over the year's spells),
+        in 元 to the fen (half up); rows without a wage are left out. None when no row has
+        one. The average-wage card and the worker list's footer both read it."""
+        wage = self.aggregate(wage=Avg("monthly_wage"))["wage"]
+        return None if wage is None else Decimal(str(wage)).quantize(CENT, ROUND_HALF_UP)
 
 
 class JobFairQuerySet(_ForPartnership):

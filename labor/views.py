@@ -31,6 +31,7 @@ from .filters import (
     JobFairFilter,
     TrainingCourseFilter,
     WorkerFilter,
+    WorkerYearWageFilter,
 )
 from .models import (
     CommunityFactory,
@@ -45,17 +46,48 @@ from .privacy import PERMISSION
 
 
 def _worker_extras(qs, data):
-    """For a year: the mean monthly wage of the listed workers' year rows (each row is a
-    worker's mean over the year's spells) — the dashboard's 月均工资 when transferred=1."""
+    """For a year: the mean of the listed workers' monthly wages of that year (the wage
+    column; workers without one left out), by the card's own rule
+    (WorkerYearQuerySet.average_wage) — the dashboard's 月均工资 when transferred=1."""
     year = data.get("year")
     if year is None:
         return []
-    rows = WorkerYear.objects.filter(year=year, worker__in=qs.order_by().values("pk"))
+    rows = WorkerYear.objects.in_year(year).filter(worker__in=qs.order_by().values("pk"))
     wage = rows.average_wage()
     return [Total("average_wage", gettext("本年度月均工资（元）"), wage or 0, DECIMAL, 2)]
 
 
-worker_list = ListSpec(
+class WorkerListSpec(ListSpec):
+    """The worker list; with a year chosen (?year=2021), the same list with the year's
+    columns added (each worker's monthly wage of that year), on the page and in the
+    exports: `of_year`, a list of its own at the same address."""
+
+    def __init__(self, *, year_columns, year_filterset_class, **options):
+        super().__init__(**options)
+        self.of_year = ListSpec(
+            **{
+                **options,
+                "columns": [*options["columns"], *year_columns],
+                "filterset_class": year_filterset_class,
+            }
+        )
+
+    @staticmethod
+    def year_chosen(request):
+        return bool(request.GET.get("year", "").strip())
+
+    def page_view(self, request):
+        if self.year_chosen(request):
+            return self.of_year.page_view(request)
+        return super().page_view(request)
+
+    def export_view(self, request, fmt):
+        if self.year_chosen(request):
+            return self.of_year.export_view(request, fmt)
+        return super().export_view(request, fmt)
+
+
+worker_list = WorkerListSpec(
     name="workers",
     title=_("务工人员"),
     queryset=lambda: Worker.objects.annotate(
@@ -74,6 +106,9 @@ worker_list = ListSpec(
         Column("home_village_short", _("户籍村（社区）")),
         Column("household", _("户类型"), CHOICE),
     ],
+    # Annotated by WorkerYearWageFilter (WorkerQuerySet.with_year_wage).
+    year_columns=[Column("year_wage", _("本年度月均工资（元）"), DECIMAL)],
+    year_filterset_class=WorkerYearWageFilter,
     default_sort=["pk"],
     description=_("个人信息，仅限有权限的工作人员查看；身份证号码和手机号码在列表中部分隐藏。"),
     extras=_worker_extras,
@@ -167,5 +202,12 @@ factory_list = ListSpec(
     description=_("易地搬迁安置社区的新社区工厂（帮扶车间）。选择年度时列出年底在产的工厂。"),
 )
 
-for _spec in (worker_list, employment_list, job_fair_list, course_list, factory_list):
+for _spec in (
+    worker_list,
+    worker_list.of_year,
+    employment_list,
+    job_fair_list,
+    course_list,
+    factory_list,
+):
     _spec.namespace = "labor"
