@@ -4,7 +4,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import TrackedAdmin
+from .admin_base import NoRegionLinks, TrackedAdmin
 from .importing import spreadsheet
 from .models import (
     ExportAudit,
@@ -19,7 +19,7 @@ from .models import (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(NoRegionLinks, admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")

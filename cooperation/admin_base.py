@@ -6,7 +6,11 @@ with the list of what changed since, so two clerks never silently overwrite each
 import json
 
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
 from django.http import Http404
@@ -16,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Partnership, Region
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 # Hidden inputs of the change form (templates/admin/change_form.html): the version of the
@@ -221,7 +227,27 @@ def _has_version(model):
     return any(f.name == "version" for f in model._meta.concrete_fields)
 
 
-class TrackedAdmin(SimpleHistoryAdmin):
+class NoRegionLinks:
+    """Mixed into every admin and inline whose form has a region field: the official regions
+    are reference data, read-only for every role, so the field offers no add, change, delete
+    or view link beside it (a clerk would only open a popup that refuses, or the code list)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (
+            formfield is not None
+            and db_field.is_relation
+            and db_field.related_model is Region
+            and isinstance(formfield.widget, RelatedFieldWidgetWrapper)
+        ):
+            formfield.widget.can_add_related = False
+            formfield.widget.can_change_related = False
+            formfield.widget.can_delete_related = False
+            formfield.widget.can_view_related = False
+        return formfield
+
+
+class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
     """Base admin of every record that inherits `cooperation.models.Tracked`."""
 
     list_per_page = 50
@@ -259,6 +285,31 @@ class TrackedAdmin(SimpleHistoryAdmin):
                 }
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def partnerships_for(self, request):
+        """The partnerships whose records this user enters: today every one (a user's own
+        area, when there is one, narrows it here)."""
+        return Partnership.objects.all()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Partnership and "queryset" not in kwargs:
+            # Its name is its two regions': joined, not two queries per partnership shown.
+            kwargs["queryset"] = self.partnerships_for(request).with_regions()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        """An add form's partnership is preselected when the user has only one to choose."""
+        initial = super().get_changeform_initial_data(request)
+        fields = [
+            f.name
+            for f in self.model._meta.concrete_fields
+            if f.is_relation and f.related_model is Partnership and f.name not in initial
+        ]
+        if fields:
+            only = list(self.partnerships_for(request).values_list("pk", flat=True)[:2])
+            if len(only) == 1:
+                initial.update(dict.fromkeys(fields, only[0]))
+        return initial
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import pygal
 from django.db.models import Count
@@ -20,7 +21,10 @@ from pygal.etree import etree
 from pygal.style import Style
 
 from .exports import exact_money
+from .indicators import list_link
+from .indicators import registry as indicators
 from .listing import INT, MONEY, TEXT, format_value
+from .models import Region
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
 STYLE = Style(
@@ -46,6 +50,11 @@ STYLE = Style(
 )
 
 
+class Cell(NamedTuple):
+    text: str
+    url: str | None  # the list whose rows add up to the cell
+
+
 @dataclass
 class Table:
     headers: list
@@ -53,11 +62,21 @@ class Table:
     kinds: list
     label_column: int = 0
     series_columns: list = field(default_factory=lambda: [1])
+    links: list | None = None  # a URL or None for each cell, row by row
 
     @property
     def display_rows(self):
         return [
             [format_value(v, k) for v, k in zip(row, self.kinds, strict=True)] for row in self.rows
+        ]
+
+    @property
+    def cells(self):
+        """Rows of Cell: the value as shown, and the list it opens (None: no link)."""
+        links = self.links or [[None] * len(self.kinds) for _ in self.rows]
+        return [
+            [Cell(text, url) for text, url in zip(row, urls, strict=True)]
+            for row, urls in zip(self.display_rows, links, strict=True)
         ]
 
     def export_rows(self):
@@ -72,23 +91,38 @@ class Table:
         return [k in (INT, MONEY) for k in self.kinds]
 
 
+def scope(partnership, town=None):
+    """The scope of a chart in words: the partnership, or the partnership and the town."""
+    return partnership.name if town is None else f"{partnership.name} {town.name}"
+
+
 class Chart:
-    def __init__(self, key, title, table, kind="bar"):
+    """A chart and its table. `by_town`: whether the chart can be narrowed to one town (a
+    chart by town cannot: narrowed to one town it would have one bar)."""
+
+    def __init__(self, key, title, table, kind="bar", by_town=True):
         self.key = key
         self.title = title
         self._table = table
         self.kind = kind
+        self.by_town = by_town
 
-    def table(self, partnership, year):
-        return self._table(partnership, year)
+    def table(self, partnership, year, town=None):
+        return self._table(partnership, year, town if self.by_town else None)
 
-    def svg(self, table):
-        """The chart as SVG bytes (pygal, no JavaScript)."""
+    def scoped_title(self, partnership, town=None):
+        """The title with the scope the chart shows (the town is ignored by a chart that
+        cannot be narrowed to it)."""
+        return f"{self.title} · {scope(partnership, town if self.by_town else None)}"
+
+    def svg(self, table, title=None):
+        """The chart as SVG bytes (pygal, no JavaScript), under `title` (the chart's own
+        title when not given)."""
         cls = pygal.HorizontalBar if self.kind == "hbar" else pygal.Bar
         chart = cls(
             js=[],
             style=STYLE,
-            title=str(self.title),
+            title=str(title or self.title),
             width=800,
             height=420,
             show_legend=len(table.series_columns) > 1,
@@ -139,27 +173,45 @@ registry = ChartRegistry()
 
 
 # --- the four charts -----------------------------------------------------------------------
+# Each cell links to the list whose rows add up to it: the list of the indicator the column
+# shows (its `list_url`, the contract tested for every card), for the row's year, month,
+# town or category.
 
 
-def funds_by_year(partnership, year):
-    """Aid funds and projects by fund year, up to the chosen year."""
+def _indicator_url(key, partnership, year, town=None, month=None):
+    return indicators[key].url(partnership, year, town=town, month=month)
+
+
+def funds_by_year(partnership, year, town=None):
+    """Aid funds and projects by fund year, up to the chosen year (of one town's projects
+    when a town is given)."""
     from projects.models import Project
 
     rows = Project.objects.for_partnership(partnership).filter(fund_year__lte=year)
+    if town is not None:
+        rows = rows.in_town(town)
     rows = rows.aid_funds_by_year()
+    links = []
+    for r in rows:
+        url = _indicator_url("funds.aid", partnership, r["year"], town)
+        links.append([None, url, url])  # the projects list sums the funds and counts the rows
     return Table(
         headers=[gettext("资金年度"), gettext("协作资金（万元）"), gettext("项目数（个）")],
         rows=[[r["year"], r["aid_funds"], r["projects"]] for r in rows],
         kinds=[TEXT, MONEY, INT],
+        links=links,
     )
 
 
-def _transferred(partnership, year):
+def _transferred(partnership, year, town=None):
     """The year rows of the workers transferred in the year — the same phrases as the
     indicator labor.transferred, so the chart's rows add up to its card."""
     from labor.models import WorkerYear
 
-    return WorkerYear.objects.for_partnership(partnership).in_year(year).transferred()
+    qs = WorkerYear.objects.for_partnership(partnership).in_year(year)
+    if town is not None:
+        qs = qs.in_town(town)
+    return qs.transferred()
 
 
 def _persons_grouped_by(qs, *fields):
@@ -168,18 +220,24 @@ def _persons_grouped_by(qs, *fields):
     return {row[:-1]: row[-1] for row in rows}
 
 
-def workers_by_month(partnership, year):
-    """Workers transferred to employment, by the month of their first new job of the year."""
-    counts = _persons_grouped_by(_transferred(partnership, year), "transferred_month")
+def workers_by_month(partnership, year, town=None):
+    """Workers transferred to employment, by the month of their first new job of the year
+    (of one home town when a town is given)."""
+    counts = _persons_grouped_by(_transferred(partnership, year, town), "transferred_month")
+    months = range(1, 13)
     return Table(
         headers=[gettext("月份"), gettext("转移就业人数（人）")],
-        rows=[[gettext("%(m)s月") % {"m": m}, counts.get((m,), 0)] for m in range(1, 13)],
+        rows=[[gettext("%(m)s月") % {"m": m}, counts.get((m,), 0)] for m in months],
         kinds=[TEXT, INT],
+        links=[
+            [None, _indicator_url("labor.transferred", partnership, year, town, m)] for m in months
+        ],
     )
 
 
-def figures_by_town(partnership, year):
-    """Projects, aid funds and transferred workers by town of the western county."""
+def figures_by_town(partnership, year, town=None):
+    """Projects, aid funds and transferred workers by town of the western county (always
+    the whole county: narrowed to one town it would be a single bar)."""
     from projects.models import Project
 
     funds = Project.objects.for_partnership(partnership).aid_funds_by_town(year)
@@ -190,10 +248,16 @@ def figures_by_town(partnership, year):
     for (code, name), n in workers.items():
         towns.setdefault(code, [name, Decimal("0"), 0, 0])[3] = n
     unplaced = gettext("未注明镇（街道）")
-    rows = [
-        [v[0] or unplaced, v[1], v[2], v[3]]
-        for code, v in sorted(towns.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
-    ]
+    rows, links = [], []
+    for code, v in sorted(towns.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
+        rows.append([v[0] or unplaced, v[1], v[2], v[3]])
+        if code is None:  # no list selects the records without a town
+            links.append([None] * 4)
+            continue
+        place = Region(code=code, name=v[0])
+        funds_url = _indicator_url("funds.aid", partnership, year, place)
+        workers_url = _indicator_url("labor.transferred", partnership, year, place)
+        links.append([None, funds_url, funds_url, workers_url])
     return Table(
         headers=[
             gettext("镇（街道）"),
@@ -204,23 +268,37 @@ def figures_by_town(partnership, year):
         rows=rows,
         kinds=[TEXT, MONEY, INT, INT],
         series_columns=[1],
+        links=links,
     )
 
 
-def funds_by_category(partnership, year):
+def funds_by_category(partnership, year, town=None):
+    """This year's aid funds and projects by project category (of one town's projects when a
+    town is given)."""
     from projects.models import Project
 
-    rows = Project.objects.for_partnership(partnership).aid_funds_by_category(year)
+    rows = Project.objects.for_partnership(partnership)
+    if town is not None:
+        rows = rows.in_town(town)
+    rows = rows.aid_funds_by_category(year)
+    links = []
+    for r in rows:
+        link = list_link("projects:projects", exclude_cancelled=1, category=r["category"])
+        url = link(partnership, year, town=town)
+        links.append([None, url, url])
     return Table(
         headers=[gettext("项目类别"), gettext("协作资金（万元）"), gettext("项目数（个）")],
         rows=[[r["label"], r["aid_funds"], r["projects"]] for r in rows],
         kinds=[TEXT, MONEY, INT],
+        links=links,
     )
 
 
 registry.add(Chart("funds-by-year", _("历年协作资金"), funds_by_year))
 registry.add(Chart("workers-by-month", _("本年度各月转移就业人数"), workers_by_month))
-registry.add(Chart("by-town", _("各镇（街道）协作资金"), figures_by_town, kind="hbar"))
+registry.add(
+    Chart("by-town", _("各镇（街道）协作资金"), figures_by_town, kind="hbar", by_town=False)
+)
 registry.add(
     Chart("funds-by-category", _("本年度协作资金按项目类别"), funds_by_category, kind="hbar")
 )

@@ -31,6 +31,7 @@ from collections import OrderedDict, defaultdict
 from decimal import Decimal
 
 import tablib
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import NOT_PROVIDED, Model
@@ -43,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
 
@@ -1544,11 +1546,62 @@ IMPORT_TYPE_LABELS = {
 # --------------------------------------------------------------------------------------
 
 
+ZIP_SIGNATURE = b"PK\x03\x04"  # an XLSX file is a ZIP archive
+EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+def extension_of(upload):
+    """The kind of an uploaded file, "csv" or "xlsx" (None for neither): by its content when
+    it is a ZIP archive (an .xlsx file, whatever its name), else by its name's extension."""
+    upload.seek(0)
+    head = upload.read(len(ZIP_SIGNATURE))
+    upload.seek(0)
+    if head == ZIP_SIGNATURE:
+        return "xlsx"
+    name = (upload.name or "").lower()
+    return next((kind for ext, kind in EXTENSIONS.items() if name.endswith(ext)), None)
+
+
+class SpreadsheetImportForm(ImportForm):
+    """The admin's import form with no format to choose: CSV or XLSX is told from the file
+    (extension_of). A format still posted (by a script, or a page loaded before) is used."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("import_file")
+        if upload is None or cleaned_data.get("format"):
+            return cleaned_data
+        kind = extension_of(upload)
+        found = [str(i) for i, f in enumerate(self.formats) if f().get_extension() == kind]
+        if not found:
+            self.add_error(
+                "import_file",
+                ValidationError(
+                    _(
+                        "无法判断“%(name)s”是 CSV 还是 XLSX 文件。请上传 .csv 或 .xlsx 文件"
+                        "（旧版 .xls 请先在 Excel 中另存为 .xlsx）。"
+                    ),
+                    code="unknown_format",
+                    params={"name": upload.name},
+                ),
+            )
+        else:
+            cleaned_data["format"] = found[0]
+        return cleaned_data
+
+
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Import (CSV/XLSX, preview, all-or-nothing) and export for an admin class:
     `class ProjectAdmin(SpreadsheetAdminMixin, TrackedAdmin): resource_classes = [...]`."""
 
     formats = FORMATS
+    import_form_class = SpreadsheetImportForm
     import_template_name = "admin/import_export/import.html"
     # Large exports are limited like the lists' (cooperation/export_limit.py).
     export_action = method_decorator(limit_exports)(ImportExportMixin.export_action)
@@ -1562,6 +1615,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         # A row that fails on confirmation (data changed since the preview) undoes them all.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):  # its text says what is wrong, in words of ours
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def has_import_permission(self, request):
         if not super().has_import_permission(request):

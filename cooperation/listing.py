@@ -354,9 +354,10 @@ class ListSpec:
             else "",
             "headers": headers,
             "headers_html": _headers_html(headers),
-            "query": _query_without(request, "page"),
+            "query": _query_without(request, "page", "full"),
             "csv_url": self.export_url("csv"),
             "xlsx_url": self.export_url("xlsx"),
+            "full_query": self.full_export_query(request),
         }
         context["filter_form_html"] = filter_form_html(
             filterset.form, context["filter_fields"], context["current_sort"]
@@ -416,6 +417,10 @@ class ListSpec:
                 "\n".join(errors), content_type="text/plain; charset=utf-8"
             )
         unmasked = bool(self.personal and request.GET.get("full") == "1")
+        cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+        # The page's footer (one aggregate in the database) is the XLSX file's last row.
+        has_totals = fmt == "xlsx" and any(c.total for c in self.columns)
+        totals = self.totals(qs, cleaned) if has_totals else None
         if self.personal or request.user.is_authenticated:
             # Written before streaming starts, so a broken download still leaves its trace.
             ExportAudit.objects.create(
@@ -424,12 +429,11 @@ class ListSpec:
                 list_name=self.url_name,
                 query_string=_query_without(request, "page"),
                 format=fmt,
-                rows=qs.order_by().count(),
+                rows=totals[0].value if totals else qs.order_by().count(),
                 personal_data=self.personal,
             )
         headers = [str(c.label) for c in self.columns]
-        text_columns = {i for i, c in enumerate(self.columns) if c.kind == CODE}
-        filename = f"{self.title}"
+        filename = export_filename(self.title, filterset.form, cleaned, personal=self.personal)
         if fmt == "csv":
             # On PostgreSQL the same CSV, several times faster (cooperation/fastcsv.py).
             from .fastcsv import stream_csv
@@ -440,7 +444,37 @@ class ListSpec:
         rows = self.stream_rows(qs, unmasked=unmasked)
         if fmt == "csv":
             return exports.csv_response(filename, headers, rows)
-        return exports.xlsx_response(filename, str(self.title), headers, rows, text_columns)
+        return exports.xlsx_response(
+            filename,
+            str(self.title),
+            headers,
+            rows,
+            layout=[exports.xlsx_column(c.kind, c.places) for c in self.columns],
+            totals=self.totals_row(totals),
+        )
+
+    def totals_row(self, totals):
+        """The footer as an export's last row: its label (合计 and the row count) in the
+        first cell, each column's total under it (amounts to their 4 stored places); None
+        without totals."""
+        if totals is None:
+            return None
+        by_key = {t.key: t for t in totals}
+        row = [
+            (exact_money(by_key[c.key].value) if c.kind == MONEY else by_key[c.key].value)
+            if c.total
+            else None
+            for c in self.columns
+        ]
+        row[0] = _footer(self.columns, totals, self.unit)[0].text
+        return row
+
+    def full_export_query(self, request):
+        """The query of the export links with full ID numbers (`full=1`), for those allowed
+        to see them; "" for everyone else and for lists without personal data."""
+        if not (self.personal and self.permission and request.user.has_perm(self.permission)):
+            return ""
+        return "&".join(p for p in (_query_without(request, "page", "full"), "full=1") if p)
 
     def headers(self, request, sort_form):
         """Column headers with sort links (click again to reverse)."""
@@ -457,6 +491,68 @@ class ListSpec:
                 )
             out.append(header)
         return out
+
+
+SCOPE_FILTERS = ("partnership", "year", "month", "town")
+
+
+def export_filename(title, form, cleaned, *, personal=False):
+    """An export's file name: the list, then the partnership, year, month and town chosen,
+    then the other filters as their labels (协作资金项目_武进区—汉滨区_2021年_恒口镇_在建).
+    Text searched for is left out of lists of personal data: it may be a name or an ID
+    number, which a masked export must not carry in its name."""
+    from .exports import safe_filename
+
+    parts = [title]
+    if cleaned.get("partnership"):
+        parts.append(str(cleaned["partnership"]))
+    if cleaned.get("year") is not None:
+        parts.append(gettext("%(year)s年") % {"year": cleaned["year"]})
+    if cleaned.get("month") is not None:
+        parts.append(gettext("%(month)s月") % {"month": cleaned["month"]})
+    if cleaned.get("town"):
+        parts.append(_town_name(form.fields["town"], cleaned["town"]))
+    for name, field in form.fields.items():
+        if name not in SCOPE_FILTERS and name != "o":  # o: the ordering, not a filter
+            parts.append(_filter_text(field, cleaned.get(name), personal))
+    return safe_filename(parts)
+
+
+def _town_name(field, value):
+    """The name of the town filtered on: a Region, or a 9-digit code read from the town
+    drop-down when there is one (no query), else from the database."""
+    if not isinstance(value, str):
+        return str(value)
+    name = dict(getattr(field.widget, "choices", ())).get(value)
+    if name is None:
+        from .models import Region
+
+        name = Region.objects.filter(code=value).values_list("name", flat=True).first()
+    return name or value
+
+
+def _filter_text(field, value, personal):
+    """A filter's value as a file-name part ("" when not used): a choice's label (a yes/no
+    question by its own label), a flag's label, text searched for in quotes."""
+    if value is None or value is False or value in ("", [], ()):
+        return ""
+    label = str(field.label)
+    if isinstance(field, forms.BooleanField):
+        return label
+    if isinstance(field, forms.ModelChoiceField):
+        values = value if isinstance(field, forms.ModelMultipleChoiceField) else [value]
+        return "、".join(str(v) for v in values)
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(k): str(v) for k, v in field.choices if k not in ("", None)}
+        values = value if isinstance(value, list | tuple) else [value]
+        texts = [labels.get(str(v), str(v)) for v in values]
+        yes, no = gettext("是"), gettext("否")
+        if set(labels.values()) <= {yes, no}:  # 稳定就业, or 稳定就业：否
+            return label if texts == [yes] else f"{label}：{'、'.join(texts)}"
+        return "、".join(texts)
+    if isinstance(field, forms.CharField):
+        return "" if personal else f"{label}“{value}”"
+    return f"{label}{value}"
 
 
 @dataclass

@@ -1,13 +1,14 @@
 """Dashboard, annual summary, charts, and the public lists of the core records."""
 
-import functools
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
-from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.apps import apps
+from django.db.models import ExpressionWrapper, F, IntegerField, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,6 +36,8 @@ class Choice:
     years: list = field(default_factory=list)
     town: Region | None = None
     towns: list = field(default_factory=list)
+    as_of: datetime.date | None = None  # the latest record date within the year
+    part_year: bool = False  # the year is not over, or its records stop before December
 
     def query(self, **extra):
         params = {"partnership": self.partnership.pk, "year": self.year}
@@ -43,63 +46,138 @@ class Choice:
         params.update(extra)
         return urlencode(params)
 
-
-def _latest_dated(model, date_field, partnership_path="partnership", conditions=None):
-    """Subquery: the latest `date_field` of a model's records of the outer partnership."""
-    return Subquery(
-        model.objects.filter(**{partnership_path: OuterRef("pk")}, **(conditions or {}))
-        .order_by(f"-{date_field}")
-        .values(date_field)[:1]
-    )
+    def county_query(self):
+        """The same partnership and year for the whole county (no town)."""
+        return urlencode({"partnership": self.partnership.pk, "year": self.year})
 
 
-def latest_year_with_data(partnership):
-    """The latest year in which the partnership has any record — one query (a subquery per
-    kind of record, each answered by an index on partnership and date). Its SQL is the same
-    for every partnership but the key: compiled once per process (eleven subqueries cost a
-    cold dashboard 5 ms of Django's compiler on every request)."""
-    sql = _latest_year_sql(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [partnership.pk])
-        row = cursor.fetchone()
-    years = [v if isinstance(v, int) else v.year for v in (row or ()) if v is not None]
-    return max(years) if years else None
+def today():
+    """Today in the site's time zone (a function of its own, so that tests can set the day)."""
+    return timezone.localdate()
 
 
-@functools.cache
-def _latest_year_sql(vendor):
-    from labor.models import CommunityFactory, JobFair, TrainingCourse, WorkerYear
-    from projects.models import ConsumptionSale, Donation, Investment, Project
+def _month_end(year, month, on):
+    """The day a monthly figure runs to: its month's last day, or today (`on`) in the
+    current month."""
+    if (year, month) == (on.year, on.month):
+        return on
+    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
 
-    sources = {
-        "projects": (Project, "fund_year", "partnership"),
-        "sales": (ConsumptionSale, "year", "partnership"),
-        # Years in which a spell started (not every year row, which runs on to today while
-        # a job lasts). WorkerYear.transferred says exactly that and is answered by the
-        # (partnership, year) index; the latest Employment.start_date of the partnership's
-        # workers walked the national start-date index (150 ms at a million spells).
-        "employments": (WorkerYear, "year", "partnership", {"transferred": True}),
-        "pairings": (Pairing, "signed_on", "partnership"),
-        "postings": (Posting, "start_date", "partnership"),
-        "visits": (Visit, "date", "partnership"),
-        "investments": (Investment, "signed_on", "partnership"),
-        "donations": (Donation, "date", "partnership"),
-        "fairs": (JobFair, "date", "partnership"),
-        "courses": (TrainingCourse, "start_date", "partnership"),
-        "factories": (CommunityFactory, "opened_on", "partnership"),
-    }
-    marker = 987654321  # any key: the partnership's key is the query's one parameter
-    query = (
-        Partnership.objects.filter(pk=marker)
-        .annotate(**{f"latest_{k}": _latest_dated(*source) for k, source in sources.items()})
-        .values(*(f"latest_{k}" for k in sources))
-        .order_by("pk")[:1]
-        .query
-    )
-    sql, params = query.sql_with_params()
-    if tuple(params) != (marker,):
-        raise RuntimeError(f"latest_year_with_data: unexpected parameters {params!r}")
-    return sql
+
+@dataclass(frozen=True)
+class RecordSource:
+    """A kind of record of a partnership and what dates it: a day (`day`); or a year and a
+    month (`year`, `month`: a monthly figure, which runs to the month's end); or a year only
+    (`year`: it places a year, not a day)."""
+
+    model: str
+    day: str = ""
+    year: str = ""
+    month: str = ""
+    only: tuple = ()  # fixed conditions, as (lookup, value) pairs
+
+    @property
+    def dated(self):
+        return bool(self.day or self.month)
+
+    def in_year(self, year):
+        return {f"{self.day}__year": year} if self.day else {self.year: year}
+
+    def before(self, year):
+        if self.day:
+            return {f"{self.day}__lt": datetime.date(year, 1, 1)}
+        return {f"{self.year}__lt": year}
+
+    def in_december(self):
+        return {f"{self.day}__month": 12} if self.day else {self.month: 12}
+
+    def latest(self, **lookups):
+        """Subquery: the latest date (a year and month as year × 100 + month; a year) of the
+        outer partnership's records that match `lookups`, answered by the source's index
+        on partnership and date."""
+        if self.day:
+            order, value = [f"-{self.day}"], F(self.day)
+        elif self.month:
+            order = [f"-{self.year}", f"-{self.month}"]
+            value = ExpressionWrapper(F(self.year) * 100 + F(self.month), IntegerField())
+        else:
+            order, value = [f"-{self.year}"], F(self.year)
+        records = apps.get_model(self.model).objects.filter(
+            partnership=OuterRef("pk"), **dict(self.only), **lookups
+        )
+        return Subquery(records.order_by(*order).annotate(latest=value).values("latest")[:1])
+
+    def read(self, value, on):
+        """A subquery's answer as a day (a year-only source's as its year, an int)."""
+        if value is None or not self.month:
+            return value
+        return _month_end(value // 100, value % 100, on)
+
+
+RECORD_SOURCES = [
+    RecordSource("projects.Project", year="fund_year"),
+    RecordSource("projects.ConsumptionSale", year="year", month="month"),
+    # The month a worker's first spell of the year started: WorkerYear answers it from the
+    # (partnership, year, month) index; Employment.start_date would walk the national
+    # start-date index (150 ms at a million spells).
+    RecordSource(
+        "labor.WorkerYear", year="year", month="transferred_month", only=(("transferred", True),)
+    ),
+    RecordSource("cooperation.Pairing", day="signed_on"),
+    RecordSource("cooperation.Posting", day="start_date"),
+    RecordSource("cooperation.Visit", day="date"),
+    RecordSource("projects.Investment", day="signed_on"),
+    RecordSource("projects.Donation", day="date"),
+    RecordSource("labor.JobFair", day="date"),
+    RecordSource("labor.TrainingCourse", day="start_date"),
+    RecordSource("labor.CommunityFactory", day="opened_on"),
+]
+
+
+def _year_of(value):
+    return value if isinstance(value, int) else value.year
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    year: int
+    latest: int | None  # the latest year with any record
+    as_of: datetime.date | None  # the latest record date within `year`
+
+
+def choose_year(partnership, year, on):
+    """The year to show (`year`, or by default the latest complete year), the latest year
+    with any record, and the latest record date within the year shown — one query.
+
+    The default is the latest year whose records reach December, or last year (`on` is
+    today) when it has records, whichever is later; failing both, the latest year with any
+    record. Each kind of record is asked for its latest date overall, and either within
+    `year` or (without one) in a December and before this year: the latest day of the year
+    shown is among those answers whichever year that turns out to be."""
+    subqueries = {}
+    for i, source in enumerate(RECORD_SOURCES):
+        subqueries[f"any_{i}"] = source.latest()
+        if year is not None and source.dated:
+            subqueries[f"in_{i}"] = source.latest(**source.in_year(year))
+        if year is None:
+            subqueries[f"before_{i}"] = source.latest(**source.before(on.year))
+            if source.dated:
+                subqueries[f"december_{i}"] = source.latest(**source.in_december())
+    rows = Partnership.objects.filter(pk=partnership.pk).annotate(**subqueries).order_by()
+    answers = defaultdict(list)  # question → the sources' answers (days, or fund years)
+    for key, value in next(iter(rows.values(*subqueries)), {}).items():
+        question, i = key.rsplit("_", 1)
+        if value is not None:
+            answers[question].append(RECORD_SOURCES[int(i)].read(value, on))
+    latest = max(map(_year_of, answers["any"]), default=None)
+    if year is None:
+        complete = [d.year for d in answers["december"]]
+        if any(_year_of(v) == on.year - 1 for v in answers["before"]):
+            complete.append(on.year - 1)
+        year = max(complete, default=None) or latest or on.year
+    days = [v for values in answers.values() for v in values if not isinstance(v, int)]
+    as_of = max((d for d in days if d.year == year), default=None)
+    return YearChoice(year=year, latest=latest, as_of=as_of)
 
 
 def _int_param(request, name, low, high):
@@ -160,8 +238,10 @@ def partnership_choices():
 def choose_partnership_and_year(request, with_town=True):
     """Read ?partnership=&year=(&town=). Unknown or malformed values give a 404.
 
-    Defaults: the first partnership; the latest year with any record (this year when
-    there is none). Fixed number of queries: partnerships, latest year, towns."""
+    Defaults: the first partnership; the latest complete year (see `choose_year`; this year
+    when there are no records). `with_town`: offer the towns (the choice form lists them);
+    without it a page still honours a `town` it is given. Fixed number of queries:
+    partnerships, years, and towns when offered or given."""
     partnerships = partnership_choices()
     choice = Choice(partnerships=partnerships)
     if not partnerships:
@@ -174,18 +254,23 @@ def choose_partnership_and_year(request, with_town=True):
         if choice.partnership is None:
             raise Http404(gettext("没有这个协作关系。"))
     choice.partnership = choice.partnership.instance()
-    year = _int_param(request, "year", MIN_YEAR, MAX_YEAR)
-    latest = latest_year_with_data(choice.partnership)
-    this_year = timezone.localdate().year
-    choice.year = year or latest or this_year
+    on = today()
+    chosen = choose_year(choice.partnership, _int_param(request, "year", MIN_YEAR, MAX_YEAR), on)
+    choice.year, choice.as_of = chosen.year, chosen.as_of
+    # A part year: not over yet, or its records stop before December (the month the default
+    # year's records must reach: monthly figures say no more than their month).
+    choice.part_year = choice.year >= on.year or (
+        chosen.as_of is not None and chosen.as_of.month < 12
+    )
     first = min(choice.partnership.since_year, choice.year)
-    last = max(latest or this_year, choice.year)
+    last = max(chosen.latest or on.year, choice.year)
     choice.years = list(range(last, first - 1, -1))
-    if with_town:
-        choice.towns = list(western_towns(choice.partnership.pk))
-        code = request.GET.get("town", "").strip()
+    code = request.GET.get("town", "").strip()
+    if with_town or code:
+        towns = list(western_towns(choice.partnership.pk))
+        choice.towns = towns if with_town else []
         if code:
-            choice.town = next((t for t in choice.towns if t.code == code), None)
+            choice.town = next((t for t in towns if t.code == code), None)
             if choice.town is None:
                 raise Http404(gettext("没有这个镇（街道）。"))
     return choice
@@ -202,18 +287,30 @@ class Figure:
     percent: object
     url: str | None
     restricted: bool = False  # its list needs a permission the visitor lacks
+    unscoped: bool = False  # a town is chosen and this figure cannot be narrowed to it
 
 
-def mark_restricted(groups, user):
-    """Flag the figures whose list is a staff list the user may not open (their link leads to
-    the login page), so the card can say so."""
+def staff_only(user):
+    """A test of a URL: does it open a staff list the user may not open (so that its link
+    leads to the login page, and the page should say so)?"""
     from labor.views import employment_list, worker_list
 
     staff_lists = {spec.url_path(): spec for spec in (worker_list, employment_list)}
+
+    def test(url):
+        spec = staff_lists.get((url or "").split("?")[0])
+        return spec is not None and not user.has_perm(spec.permission)
+
+    return test
+
+
+def mark_restricted(groups, user):
+    """Flag the figures whose list is a staff list the user may not open, so the card can
+    say so."""
+    restricted = staff_only(user)
     for _group, figures in groups:
         for f in figures:
-            spec = staff_lists.get((f.url or "").split("?")[0])
-            f.restricted = spec is not None and not user.has_perm(spec.permission)
+            f.restricted = restricted(f.url)
     return groups
 
 
@@ -235,14 +332,17 @@ def indicator_rows(partnership, year, town=None):
                     target=target,
                     percent=percent(actual, target) if actual is not None else None,
                     url=ind.url(partnership, year, town=town) if actual is not None else None,
+                    unscoped=town is not None and not ind.by_town,
                 )
             )
         groups.append((group, figures))
     return groups
 
 
-def summary_table(partnership, year):
-    """Headers and rows of the annual summary (the same figures as the dashboard)."""
+def summary_table(choice):
+    """Headers and rows of the annual summary (the same figures as the dashboard) of the
+    choice's partnership, year and town; a note says which figures could not be narrowed
+    to the town and which percentages are of a part year."""
     headers = [
         gettext("类别"),
         gettext("指标"),
@@ -250,11 +350,22 @@ def summary_table(partnership, year):
         gettext("目标值"),
         gettext("完成值"),
         gettext("完成率（%）"),
+        gettext("说明"),
     ]
+    part_year = ""
+    if choice.part_year:
+        part_year = gettext("部分年度")
+        if choice.as_of is not None:
+            part_year = gettext("部分年度，数据截至 %(date)s") % {"date": choice.as_of.isoformat()}
     rows = []
-    for group, figures in indicator_rows(partnership, year):
+    for group, figures in indicator_rows(choice.partnership, choice.year, choice.town):
         for f in figures:
             in_wan = str(f.indicator.unit) == str(WAN)
+            note = None
+            if f.unscoped:
+                note = gettext("不能按镇统计")
+            elif f.percent is not None:
+                note = part_year or None
             rows.append(
                 [
                     str(group.label),
@@ -263,6 +374,7 @@ def summary_table(partnership, year):
                     exports.exact_money(f.target) if in_wan else f.target,
                     exports.exact_money(f.actual) if in_wan else f.actual,
                     f.percent,
+                    note,
                 ]
             )
     return headers, rows
@@ -344,6 +456,30 @@ for _spec in (pairing_list, posting_list, visit_list):
     _spec.namespace = "cooperation"
 
 
+def chart_items(choice, user):
+    """The dashboard's charts, each narrowed to the chosen town where it can be: its table,
+    its title naming the scope it shows, the query string of its SVG and exports, whether
+    it shows the whole county although a town is chosen, and whether its cells link to a
+    list the user may not open."""
+    restricted = staff_only(user)
+    items = []
+    for chart in charts.registry:
+        town = choice.town if chart.by_town else None
+        county_only = choice.town is not None and town is None
+        table = chart.table(choice.partnership, choice.year, town=town)
+        items.append(
+            {
+                "chart": chart,
+                "table": table,
+                "title": chart.scoped_title(choice.partnership, town),
+                "query": choice.county_query() if county_only else choice.query(),
+                "county_only": county_only,
+                "restricted": any(restricted(url) for row in table.links or [] for url in row),
+            }
+        )
+    return items
+
+
 def dashboard(request):
     choice = choose_partnership_and_year(request)
     if choice.partnership is None:
@@ -354,29 +490,24 @@ def dashboard(request):
     context = {
         "choice": choice,
         "groups": groups,
-        # Cards, tables and the choice form written in Python (cooperation/dashboard_html.py):
-        # the same HTML as their templates, a fraction of the time of a cold dashboard.
-        "group_cards": [(group, dashboard_html.cards_html(figures)) for group, figures in groups],
-        "charts": [
-            {"chart": chart, "table": table, "table_html": dashboard_html.table_html(table)}
-            for chart in charts.registry
-            for table in [chart.table(choice.partnership, choice.year)]
-        ],
+        "charts": chart_items(choice, request.user),
         "query": choice.query(),
+        # The choice form is written in Python (cooperation/dashboard_html.py): a thousand
+        # options through the template engine cost more than some of the page's queries.
         "choice_form": dashboard_html.choice_form_html(choice),
     }
     return render(request, "cooperation/dashboard.html", context)
 
 
 def summary(request):
-    """The annual summary: every indicator of a partnership and year, as the yearly
-    assessment table lays it out; fit to print."""
-    choice = choose_partnership_and_year(request, with_town=False)
+    """The annual summary: every indicator of a partnership and year (or of one town), as
+    the yearly assessment table lays it out; fit to print."""
+    choice = choose_partnership_and_year(request)
     if choice.partnership is None:
         raise Http404(gettext("还没有协作关系。"))
     context = {
         "choice": choice,
-        "groups": indicator_rows(choice.partnership, choice.year),
+        "groups": indicator_rows(choice.partnership, choice.year, choice.town),
         "query": choice.query(),
         "choice_form": dashboard_html.choice_form_html(choice),
     }
@@ -387,35 +518,44 @@ def summary_export(request, fmt):
     choice = choose_partnership_and_year(request, with_town=False)
     if choice.partnership is None:
         raise Http404(gettext("还没有协作关系。"))
-    headers, rows = summary_table(choice.partnership, choice.year)
-    name = gettext("%(p)s %(y)s年度东西部协作指标完成情况") % {
-        "p": choice.partnership.name,
-        "y": choice.year,
-    }
+    headers, rows = summary_table(choice)
+    if choice.town is None:
+        name = gettext("%(p)s %(y)s年度东西部协作指标完成情况") % {
+            "p": choice.partnership.name,
+            "y": choice.year,
+        }
+    else:
+        name = gettext("%(p)s %(town)s %(y)s年度东西部协作指标完成情况") % {
+            "p": choice.partnership.name,
+            "town": choice.town.name,
+            "y": choice.year,
+        }
     return exports.table_response(fmt, name, headers, rows)
 
 
-def _chart_and_choice(request, key):
+def _chart_table(request, key):
+    """The chart, its table (narrowed to ?town= when the chart can be), the partnership and
+    the town the table is narrowed to (None: the whole county)."""
     chart = charts.registry.get(key)
     if chart is None:
         raise Http404(gettext("没有这个图表。"))
     choice = choose_partnership_and_year(request, with_town=False)
     if choice.partnership is None:
         raise Http404(gettext("还没有协作关系。"))
-    return chart, choice
+    town = choice.town if chart.by_town else None
+    return chart, chart.table(choice.partnership, choice.year, town=town), choice.partnership, town
 
 
 # pygal puts its styles inside the SVG; the SVG is only ever shown as an <img> (which runs
 # no script), so its own inline styles are allowed and scripts stay forbidden.
 @csp_replace({"style-src": [SELF, UNSAFE_INLINE], "script-src": [NONE]})
 def chart_svg(request, key):
-    chart, choice = _chart_and_choice(request, key)
-    svg = chart.svg(chart.table(choice.partnership, choice.year))
+    chart, table, partnership, town = _chart_table(request, key)
+    svg = chart.svg(table, chart.scoped_title(partnership, town))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 def chart_export(request, key, fmt):
-    chart, choice = _chart_and_choice(request, key)
-    table = chart.table(choice.partnership, choice.year)
-    name = f"{choice.partnership.name} {chart.title}"
+    chart, table, partnership, town = _chart_table(request, key)
+    name = f"{charts.scope(partnership, town)} {chart.title}"
     return exports.table_response(fmt, name, table.headers, table.export_rows())

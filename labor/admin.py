@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.admin_base import AUDIT_FIELDS, TrackedAdmin
+from cooperation.admin_base import AUDIT_FIELDS, NoRegionLinks, TrackedAdmin
 from cooperation.importing import spreadsheet
 from cooperation.models import Partnership, Region
 
@@ -73,9 +73,10 @@ class HomeTownFilter(TownFilter):
     field = "home_town_id"
 
 
-def _year_choices():
-    this_year = timezone.localdate().year
-    return [(str(y), f"{y}年") for y in range(this_year, 2016, -1)]
+def years_with_data(queryset, date_field):
+    """A year filter's choices: the years in which the queryset has a `date_field`, newest
+    first, in one query (the index on the date field serves it)."""
+    return [(str(d.year), str(d.year)) for d in queryset.dates(date_field, "year", order="DESC")]
 
 
 class TransferredYearFilter(admin.SimpleListFilter):
@@ -83,7 +84,8 @@ class TransferredYearFilter(admin.SimpleListFilter):
     parameter_name = "transferred_year"
 
     def lookups(self, request, model_admin):
-        return _year_choices()
+        # Transferred in a year = an employment starts in it (WorkerYear.transferred).
+        return years_with_data(Employment.objects.all(), "start_date")
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdecimal():
@@ -108,7 +110,7 @@ class StableFilter(admin.SimpleListFilter):
         return queryset.with_facts(year=year, stable=self.value() == "1")
 
 
-class EmploymentInline(admin.TabularInline):
+class EmploymentInline(NoRegionLinks, admin.TabularInline):
     model = Employment
     extra = 0
     # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
@@ -177,8 +179,10 @@ class WorkerAdmin(spreadsheet("labor.resources.WorkerResource"), LaborAdmin):
     list_select_related = ("home_town", *PARTNERSHIP_RELATED)
     autocomplete_fields = ("home_town", "home_village")
 
-    PERSONAL_LIST = ("id", "name", "id_number", "gender", "birth_date", "phone")
-    MASKED_LIST = ("id", "masked_name", "masked_id_number", "gender", "masked_phone")
+    # The list fits a 1366 px screen beside the menu and the filters: no birth date (the ID
+    # number beside it holds it) and no record number (name and ID number are the links).
+    PERSONAL_LIST = ("name", "id_number", "gender", "phone")
+    MASKED_LIST = ("masked_name", "masked_id_number", "gender", "masked_phone")
     REST_LIST = ("household", "home_town", "partnership")
     PERSONAL_FORM = ("name", "id_number", "gender", "birth_date", "phone")
     MASKED_FORM = ("masked_name", "masked_id_number", "gender", "masked_phone")
@@ -241,7 +245,7 @@ class StartYearFilter(admin.SimpleListFilter):
     parameter_name = "start_year"
 
     def lookups(self, request, model_admin):
-        return _year_choices()
+        return years_with_data(model_admin.get_queryset(request), "start_date")
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdecimal():

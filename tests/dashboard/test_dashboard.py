@@ -1,6 +1,7 @@
 """The dashboard: a card per indicator with the figure worked out by hand, its target and
 percent reached; the partnership and year chosen from the query string."""
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -61,11 +62,15 @@ def test_every_figure_links_to_its_list(client, data):
         assert figure.url.replace("&", "&amp;") in html, key
 
 
-def test_default_is_the_first_partnership_and_the_latest_year_with_data(client, data):
+def test_default_is_the_first_partnership_and_the_latest_complete_year(client, data, monkeypatch):
+    monkeypatch.setattr("cooperation.views.today", lambda: datetime.date(2026, 6, 1))
     response = client.get(URL)
     choice = response.context["choice"]
     assert choice.partnership == data
-    assert choice.year == 2022  # the investment of 1 Feb 2022 and the pairing of Jan 2022
+    # 2022 holds a pairing (10 Jan) and an investment (1 Feb) only; 2021's records stop at
+    # the visit of 20 November; 2020's reach December (the donation of 31 December 2020).
+    assert choice.year == 2020
+    assert choice.years[0] == 2022  # the part year is still offered
 
 
 def test_a_town_narrows_the_cards(client, data):

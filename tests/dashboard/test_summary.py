@@ -11,7 +11,9 @@ from tests.dashboard.conftest import EXPECTED, TARGETS, YEAR
 from tests.dashboard.helpers import cards, read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
-HEADERS = ["类别", "指标", "单位", "目标值", "完成值", "完成率（%）"]
+HEADERS = ["类别", "指标", "单位", "目标值", "完成值", "完成率（%）", "说明"]
+# The 2021 records of the data set stop at the visit of 20 November: a part year.
+PART_YEAR = "部分年度，数据截至 2021-11-20"
 
 
 def test_summary_page_lists_every_indicator_with_hand_worked_figures(client, data):
@@ -37,7 +39,7 @@ def test_summary_csv_has_a_row_per_indicator(client, data):
     assert rows[0] == HEADERS
     assert len(rows) == 1 + len(registry)
     by_label = {row[1]: row for row in rows[1:]}
-    # funds.aid: target 2500, actual 2000.7534, 80.0 %
+    # funds.aid: target 2500, actual 2000.7534, 80.0 % of a part year
     assert by_label["东西部协作财政援助资金"] == [
         "资金支持",
         "东西部协作财政援助资金",
@@ -45,8 +47,9 @@ def test_summary_csv_has_a_row_per_indicator(client, data):
         "2500.0000",
         "2000.7534",
         "80.0",
+        PART_YEAR,
     ]
-    assert by_label["引导落地企业"][3:] == ["", "2", ""]
+    assert by_label["引导落地企业"][3:] == ["", "2", "", ""]
 
 
 def test_summary_xlsx_keeps_numbers_as_numbers(client, data):
@@ -58,6 +61,7 @@ def test_summary_xlsx_keeps_numbers_as_numbers(client, data):
         float(TARGETS["labor.transferred"]),
         3,
         150.0,  # 3 / 2
+        PART_YEAR,
     ]
     assert transferred[4].data_type == "n"
 
