@@ -6,7 +6,7 @@ by name or ID number is off, and the history of this app is closed."""
 import datetime
 
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,9 +74,15 @@ class HomeTownFilter(TownFilter):
 
 
 def years_with_data(queryset, date_field):
-    """A year filter's choices: the years in which the queryset has a `date_field`, newest
-    first, in one query (the index on the date field serves it)."""
-    return [(str(d.year), str(d.year)) for d in queryset.dates(date_field, "year", order="DESC")]
+    """A year filter's choices: the years from the latest `date_field` of the queryset back
+    to the earliest, newest first. One query of MIN and MAX, which the index on the date
+    field answers from its two ends (a DISTINCT over the years would read all of it: a
+    million employments nationally)."""
+    span = queryset.aggregate(first=Min(date_field), last=Max(date_field))
+    if span["first"] is None:
+        return []
+    years = range(span["last"].year, span["first"].year - 1, -1)
+    return [(str(y), str(y)) for y in years]
 
 
 class TransferredYearFilter(admin.SimpleListFilter):

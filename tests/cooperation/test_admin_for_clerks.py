@@ -151,23 +151,34 @@ def _choices(response, parameter):
 
 
 def test_transferred_year_offers_the_years_an_employment_starts(client, reviewer, partnership):
+    """From the latest start back to the earliest (a year between them without a start is
+    offered too: the index answers MIN and MAX, not every distinct year)."""
     for year in (2019, 2021, 2021):
         EmploymentFactory(worker__partnership=partnership, start_date=D(year, 3, 1))
     client.force_login(reviewer)
 
     response = client.get(reverse("admin:labor_worker_changelist"))
 
-    assert _choices(response, "transferred_year") == [("2021", "2021"), ("2019", "2019")]
+    assert _choices(response, "transferred_year") == [
+        ("2021", "2021"),
+        ("2020", "2020"),
+        ("2019", "2019"),
+    ]
 
 
 def test_start_year_offers_the_years_with_employments(client, reviewer, partnership):
-    EmploymentFactory(worker__partnership=partnership, start_date=D(2018, 12, 31))
+    EmploymentFactory(worker__partnership=partnership, start_date=D(2020, 12, 31))
     EmploymentFactory(worker__partnership=partnership, start_date=D(2022, 1, 1))
     client.force_login(reviewer)
 
     response = client.get(reverse("admin:labor_employment_changelist"))
 
-    assert _choices(response, "start_year") == [("2022", "2022"), ("2018", "2018")]
+    # Nothing after the latest start (2023–2026 were offered before).
+    assert _choices(response, "start_year") == [
+        ("2022", "2022"),
+        ("2021", "2021"),
+        ("2020", "2020"),
+    ]
 
 
 def test_a_year_filter_offers_nothing_without_data(client, reviewer, partnership):
