@@ -41,7 +41,8 @@ STYLE = Style(
     foreground="#1d2733",
     foreground_strong="#1d2733",
     foreground_subtle="#5b6775",
-    colors=("#b0262c", "#1f5fa8", "#2e7d4f", "#c77c02", "#6a4c93"),
+    # Okabe–Ito: told apart with every common colour-vision deficiency.
+    colors=("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"),
     title_font_size=18,
     label_font_size=13,
     major_label_font_size=13,
@@ -117,31 +118,78 @@ class Chart:
 
     def svg(self, table, title=None):
         """The chart as SVG bytes (pygal, no JavaScript), under `title` (the chart's own
-        title when not given)."""
-        cls = pygal.HorizontalBar if self.kind == "hbar" else pygal.Bar
-        chart = cls(
+        title when not given). Readable at any number of bars: a horizontal chart grows
+        one bar height per row and keeps room for its longest label; values are written
+        on the bars; colours are told apart by colour-blind readers (Okabe–Ito)."""
+        rows = len(table.rows)
+        horizontal = self.kind == "hbar"
+        labels = [str(row[table.label_column]) for row in table.rows]
+        chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(
             js=[],
             style=STYLE,
             title=str(title or self.title),
-            width=800,
-            height=420,
+            width=CHART_WIDTH,
+            height=_height(rows, len(table.series_columns), horizontal),
             show_legend=len(table.series_columns) > 1,
             legend_at_bottom=True,
-            print_values=len(table.rows) <= 16,
-            value_formatter=lambda v: (
-                format_value(Decimal(str(v)), MONEY)
-                if isinstance(v, float) and v % 1
-                else format_value(v, INT)
-            ),
+            print_values=True,
+            print_values_position="top",
+            value_formatter=_value_text,
             truncate_label=-1,
+            truncate_title=-1,
             no_data_text=gettext("暂无数据"),
-            x_label_rotation=0 if len(table.rows) <= 12 else 30,
+            # Side by side while the labels fit under their bars, slanted when not.
+            x_label_rotation=0 if horizontal or _fits_under_bars(labels) else 45,
+            # pygal measures labels as Latin text (0.6 em a character); a Chinese character
+            # is a full em: the difference is added to the label side.
+            margin_left=_cjk_room(labels, STYLE.label_font_size) if horizontal else 20,
+            margin_bottom=_cjk_room(labels, STYLE.label_font_size) if not horizontal else 10,
+            margin_right=60 if horizontal else 20,  # values written beyond the longest bar
+            margin_top=16,
         )
-        chart.x_labels = [str(row[table.label_column]) for row in table.rows]
+        # pygal draws a horizontal chart's first row at the bottom: reversed, the table's
+        # first row is on top.
+        order = list(reversed(table.rows)) if horizontal else table.rows
+        chart.x_labels = [str(row[table.label_column]) for row in order]
         for col in table.series_columns:
             # pygal draws floats; the exact Decimal figures are in the table under the chart.
-            chart.add(str(table.headers[col]), [float(row[col] or 0) for row in table.rows])
+            chart.add(str(table.headers[col]), [float(row[col] or 0) for row in order])
         return _without_scripts(chart.render_tree())
+
+
+CHART_WIDTH = 800
+BAR_HEIGHT = 30  # per bar of a horizontal chart, and per series
+
+
+def _height(rows, series, horizontal):
+    if not horizontal:
+        return 440
+    return max(260, 120 + rows * max(series, 1) * BAR_HEIGHT)
+
+
+def _text_width(label, font_size=STYLE.label_font_size):
+    """About how wide a label is drawn: a CJK character a full em, others 0.6 em."""
+    return sum(font_size if ord(ch) > 0x2E7F else font_size * 0.6 for ch in label)
+
+
+def _fits_under_bars(labels):
+    slot = (CHART_WIDTH - 80) / max(len(labels), 1)
+    return all(_text_width(label) + 8 < slot for label in labels)
+
+
+def _cjk_room(labels, font_size):
+    """The width pygal leaves out for labels written in Chinese (it counts 0.6 em a
+    character; a CJK character takes a full em)."""
+    cjk = max((sum(1 for ch in label if ord(ch) > 0x2E7F) for label in labels), default=0)
+    return int(cjk * font_size * 0.45) + 12
+
+
+def _value_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value % 1:
+        return format_value(Decimal(str(value)), MONEY)
+    return format_value(value, INT)
 
 
 def _without_scripts(tree):
@@ -249,7 +297,11 @@ def figures_by_town(partnership, year, town=None):
         towns.setdefault(code, [name, Decimal("0"), 0, 0])[3] = n
     unplaced = gettext("未注明镇（街道）")
     rows, links = [], []
-    for code, v in sorted(towns.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):
+    # Largest funds first (then most workers); the records without a town last.
+    ranked = sorted(
+        towns.items(), key=lambda kv: (kv[0] is None, -kv[1][1], -kv[1][3], kv[0] or "")
+    )
+    for code, v in ranked:
         rows.append([v[0] or unplaced, v[1], v[2], v[3]])
         if code is None:  # no list selects the records without a town
             links.append([None] * 4)
@@ -282,6 +334,7 @@ def funds_by_category(partnership, year, town=None):
         rows = rows.in_town(town)
     rows = rows.aid_funds_by_category(year)
     links = []
+    rows = sorted(rows, key=lambda r: (-(r["aid_funds"] or 0), -r["projects"]))  # largest first
     for r in rows:
         link = list_link("projects:projects", exclude_cancelled=1, category=r["category"])
         url = link(partnership, year, town=town)
