@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.apps import apps
-from django.db.models import ExpressionWrapper, F, IntegerField, OuterRef, Subquery
+from django.db.models import F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -33,7 +34,7 @@ class Choice:
     partnerships: list
     partnership: Partnership | None = None
     year: int | None = None
-    years: list = field(default_factory=list)
+    years: list = field(default_factory=list)  # offered in the choice form
     town: Region | None = None
     towns: list = field(default_factory=list)
     as_of: datetime.date | None = None  # the latest record date within the year
@@ -99,7 +100,8 @@ class RecordSource:
             order, value = [f"-{self.day}"], F(self.day)
         elif self.month:
             order = [f"-{self.year}", f"-{self.month}"]
-            value = ExpressionWrapper(F(self.year) * 100 + F(self.month), IntegerField())
+            # in `integer`: a small-integer year times 100 would overflow on PostgreSQL
+            value = Cast(self.year, IntegerField()) * 100 + Cast(self.month, IntegerField())
         else:
             order, value = [f"-{self.year}"], F(self.year)
         records = apps.get_model(self.model).objects.filter(
@@ -145,19 +147,24 @@ class YearChoice:
     as_of: datetime.date | None  # the latest record date within `year`
 
 
-def choose_year(partnership, year, on):
+def choose_year(partnership, year, on, latest=True, as_of=True):
     """The year to show (`year`, or by default the latest complete year), the latest year
-    with any record, and the latest record date within the year shown — one query.
+    with any record, and the latest record date within the year shown — one query at most.
 
     The default is the latest year whose records reach December, or last year (`on` is
     today) when it has records, whichever is later; failing both, the latest year with any
     record. Each kind of record is asked for its latest date overall, and either within
     `year` or (without one) in a December and before this year: the latest day of the year
-    shown is among those answers whichever year that turns out to be."""
+    shown is among those answers whichever year that turns out to be. With a `year`, a page
+    that needs neither the latest year (`latest`: the years it offers) nor the as-of date
+    (`as_of`) asks nothing (each question is a subquery for Django to compile)."""
+    if year is not None and not (latest or as_of):
+        return YearChoice(year=year, latest=None, as_of=None)
     subqueries = {}
     for i, source in enumerate(RECORD_SOURCES):
-        subqueries[f"any_{i}"] = source.latest()
-        if year is not None and source.dated:
+        if year is None or latest:
+            subqueries[f"any_{i}"] = source.latest()
+        if year is not None and as_of and source.dated:
             subqueries[f"in_{i}"] = source.latest(**source.in_year(year))
         if year is None:
             subqueries[f"before_{i}"] = source.latest(**source.before(on.year))
@@ -169,15 +176,15 @@ def choose_year(partnership, year, on):
         question, i = key.rsplit("_", 1)
         if value is not None:
             answers[question].append(RECORD_SOURCES[int(i)].read(value, on))
-    latest = max(map(_year_of, answers["any"]), default=None)
+    latest_year = max(map(_year_of, answers["any"]), default=None)
     if year is None:
         complete = [d.year for d in answers["december"]]
         if any(_year_of(v) == on.year - 1 for v in answers["before"]):
             complete.append(on.year - 1)
-        year = max(complete, default=None) or latest or on.year
+        year = max(complete, default=None) or latest_year or on.year
     days = [v for values in answers.values() for v in values if not isinstance(v, int)]
-    as_of = max((d for d in days if d.year == year), default=None)
-    return YearChoice(year=year, latest=latest, as_of=as_of)
+    last_day = max((d for d in days if d.year == year), default=None)
+    return YearChoice(year=year, latest=latest_year, as_of=last_day)
 
 
 def _int_param(request, name, low, high):
@@ -235,13 +242,14 @@ def partnership_choices():
     return [PartnershipChoice(tuple(row)) for row in rows]
 
 
-def choose_partnership_and_year(request, with_town=True):
+def choose_partnership_and_year(request, offer=True, as_of=True):
     """Read ?partnership=&year=(&town=). Unknown or malformed values give a 404.
 
     Defaults: the first partnership; the latest complete year (see `choose_year`; this year
-    when there are no records). `with_town`: offer the towns (the choice form lists them);
-    without it a page still honours a `town` it is given. Fixed number of queries:
-    partnerships, years, and towns when offered or given."""
+    when there are no records). `offer`: the page offers years and towns (its choice form
+    lists them); without it a `town` it is given is still honoured. `as_of`: the page says
+    through which day the year's records run. Fixed number of queries: partnerships, years
+    and dates (unless given a year and asked for neither), towns when offered or given."""
     partnerships = partnership_choices()
     choice = Choice(partnerships=partnerships)
     if not partnerships:
@@ -255,20 +263,22 @@ def choose_partnership_and_year(request, with_town=True):
             raise Http404(gettext("没有这个协作关系。"))
     choice.partnership = choice.partnership.instance()
     on = today()
-    chosen = choose_year(choice.partnership, _int_param(request, "year", MIN_YEAR, MAX_YEAR), on)
+    year = _int_param(request, "year", MIN_YEAR, MAX_YEAR)
+    chosen = choose_year(choice.partnership, year, on, latest=offer, as_of=as_of)
     choice.year, choice.as_of = chosen.year, chosen.as_of
     # A part year: not over yet, or its records stop before December (the month the default
     # year's records must reach: monthly figures say no more than their month).
     choice.part_year = choice.year >= on.year or (
         chosen.as_of is not None and chosen.as_of.month < 12
     )
-    first = min(choice.partnership.since_year, choice.year)
-    last = max(chosen.latest or on.year, choice.year)
-    choice.years = list(range(last, first - 1, -1))
+    if offer:
+        first = min(choice.partnership.since_year, choice.year)
+        last = max(chosen.latest or on.year, choice.year)
+        choice.years = list(range(last, first - 1, -1))
     code = request.GET.get("town", "").strip()
-    if with_town or code:
+    if offer or code:
         towns = list(western_towns(choice.partnership.pk))
-        choice.towns = towns if with_town else []
+        choice.towns = towns if offer else []
         if code:
             choice.town = next((t for t in towns if t.code == code), None)
             if choice.town is None:
@@ -515,7 +525,7 @@ def summary(request):
 
 
 def summary_export(request, fmt):
-    choice = choose_partnership_and_year(request, with_town=False)
+    choice = choose_partnership_and_year(request, offer=False)
     if choice.partnership is None:
         raise Http404(gettext("还没有协作关系。"))
     headers, rows = summary_table(choice)
@@ -539,7 +549,7 @@ def _chart_table(request, key):
     chart = charts.registry.get(key)
     if chart is None:
         raise Http404(gettext("没有这个图表。"))
-    choice = choose_partnership_and_year(request, with_town=False)
+    choice = choose_partnership_and_year(request, offer=False, as_of=False)
     if choice.partnership is None:
         raise Http404(gettext("还没有协作关系。"))
     town = choice.town if chart.by_town else None
