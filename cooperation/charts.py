@@ -101,9 +101,10 @@ class Chart:
     """A chart and its table. `by_town`: whether the chart can be narrowed to one town (a
     chart by town cannot: narrowed to one town it would have one bar)."""
 
-    def __init__(self, key, title, table, kind="bar", by_town=True):
+    def __init__(self, key, title, table, unit, kind="bar", by_town=True):
         self.key = key
         self.title = title
+        self.unit = unit
         self._table = table
         self.kind = kind
         self.by_town = by_town
@@ -114,7 +115,8 @@ class Chart:
     def scoped_title(self, partnership, town=None):
         """The title with the scope the chart shows (the town is ignored by a chart that
         cannot be narrowed to it)."""
-        return f"{self.title} · {scope(partnership, town if self.by_town else None)}"
+        titled = gettext("%(title)s（%(unit)s）") % {"title": self.title, "unit": self.unit}
+        return f"{titled} · {scope(partnership, town if self.by_town else None)}"
 
     def svg(self, table, title=None):
         """The chart as SVG bytes (pygal, no JavaScript), under `title` (the chart's own
@@ -347,11 +349,12 @@ def funds_by_category(partnership, year, town=None):
     )
 
 
-registry.add(Chart("funds-by-year", _("历年协作资金"), funds_by_year))
-registry.add(Chart("workers-by-month", _("本年度各月转移就业人数"), workers_by_month))
+WAN = _("万元")
+registry.add(Chart("funds-by-year", _("历年协作资金"), funds_by_year, WAN))
+registry.add(Chart("workers-by-month", _("本年度各月转移就业人数"), workers_by_month, _("人")))
 registry.add(
-    Chart("by-town", _("各镇（街道）协作资金"), figures_by_town, kind="hbar", by_town=False)
+    Chart("by-town", _("各镇（街道）协作资金"), figures_by_town, WAN, kind="hbar", by_town=False)
 )
 registry.add(
-    Chart("funds-by-category", _("本年度协作资金按项目类别"), funds_by_category, kind="hbar")
+    Chart("funds-by-category", _("本年度协作资金按项目类别"), funds_by_category, WAN, kind="hbar")
 )

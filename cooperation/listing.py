@@ -575,7 +575,10 @@ class Row:
         return len(self.texts)
 
     def __iter__(self):
-        return (Cell(t, o != "<td>") for t, o in zip(self.texts, self._openings, strict=True))
+        return (
+            Cell(t, o == '<td class="num">')
+            for t, o in zip(self.texts, self._openings, strict=True)
+        )
 
     def __getitem__(self, index):
         return list(self)[index]
@@ -598,7 +601,10 @@ class Row:
 
 
 def _cell_openings(columns):
-    return ['<td class="num">' if c.numeric else "<td>" for c in columns]
+    return [
+        '<td class="num">' if c.numeric else '<td class="date">' if c.kind == DATE else "<td>"
+        for c in columns
+    ]
 
 
 def _screen_formatter(convert, kind, places):

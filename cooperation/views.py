@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.apps import apps
-from django.db.models import F, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +21,7 @@ from .filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilt
 from .indicators import percent, registry
 from .listing import CHOICE, DATE, DECIMAL, INT, Column, ListSpec, Total
 from .models import Pairing, Partnership, Posting, Region, Target, Visit
+from .querysets import short_region_name_sql
 
 WAN = _("万元")
 
@@ -402,10 +403,26 @@ def _posting_extras(qs, data):
     return extras
 
 
+def everyday_place(region):
+    """A region as the lists write places: a village with its town and without the
+    committee suffix (恒口镇江沟社区, not 江沟社区居委会), anything else by its name."""
+    return Case(
+        When(
+            **{f"{region}__level": Region.Level.VILLAGE},
+            then=Concat(
+                Coalesce(f"{region}__parent__name", Value("")),
+                short_region_name_sql(f"{region}__name"),
+            ),
+        ),
+        default=Coalesce(f"{region}__name", Value("")),
+        output_field=CharField(),
+    )
+
+
 pairing_list = ListSpec(
     name="pairings",
     title=_("结对关系"),
-    queryset=lambda: Pairing.objects.all(),
+    queryset=lambda: Pairing.objects.annotate(west_place=everyday_place("west_org__region")),
     filterset_class=PairingFilter,
     unit=_("对"),
     columns=[
@@ -413,7 +430,7 @@ pairing_list = ListSpec(
         Column("level", _("结对类型"), CHOICE),
         Column("east_org__name", _("东部单位")),
         Column("west_org__name", _("西部单位")),
-        Column("west_org__region__name", _("西部单位所在地")),
+        Column("west_place", _("西部单位所在地")),
         Column("ended_on", _("终止日期"), DATE),
     ],
     default_sort=["-signed_on"],

@@ -70,12 +70,38 @@ def pct(value):
 
 
 @register.filter
-def bar_class(value):
-    """A CSS class for a progress bar of percent reached, in steps of 10 (no inline style)."""
-    if value is None:
-        return "p-none"
-    step = max(0, min(100, int(value) // 10 * 10))
-    return f"p-{step}"
+def completion(percent, choice):
+    """How a figure stands against its target: "met" (100 % or more), "on-track" (at least
+    the share of the year its records cover, less a tenth of the year) or "behind"; None
+    without a target. Shown as a colour and a word, never by colour alone."""
+    if percent is None:
+        return None
+    if percent >= 100:
+        return "met"
+    as_of = getattr(choice, "as_of", None)
+    if getattr(choice, "part_year", False) and as_of is not None:
+        expected = Decimal(as_of.timetuple().tm_yday) / Decimal(365) * 100
+    else:
+        expected = Decimal(100)
+    return "on-track" if percent >= expected - 10 else "behind"
+
+
+COMPLETION_WORDS = {
+    "met": _("已完成"),
+    "on-track": _("进度正常"),
+    "behind": _("落后于进度"),
+}
+
+
+@register.filter
+def completion_word(state):
+    return COMPLETION_WORDS.get(state, "")
+
+
+@register.filter
+def meter_value(percent):
+    """The percent for a <meter> from 0 to 100 (a figure past its target fills it)."""
+    return "0" if percent is None else str(max(Decimal(0), min(Decimal(100), Decimal(percent))))
 
 
 @register.simple_tag(takes_context=True)

@@ -40,16 +40,24 @@
       if (!box) {
         return;
       }
+      // The chosen value is shown in a <span role="textbox"> that needs a name too.
+      const shownValue = box.querySelector('.select2-selection__rendered[role="textbox"]');
       const own = labelId(select);
       if (own) {
-        const shown = box.getAttribute("aria-labelledby").split(" ");
-        if (!shown.includes(own)) {
-          box.setAttribute("aria-labelledby", [own, ...shown].join(" "));
+        const names = box.getAttribute("aria-labelledby").split(" ");
+        if (!names.includes(own)) {
+          box.setAttribute("aria-labelledby", [own, ...names].join(" "));
+        }
+        if (shownValue && shownValue.id) {
+          shownValue.setAttribute("aria-labelledby", `${own} ${shownValue.id}`);
         }
       } else {
         const header = columnHeader(select);
         if (header) {
           box.setAttribute("aria-label", header);
+          if (shownValue) {
+            shownValue.setAttribute("aria-label", header);
+          }
         }
       }
     });
@@ -74,7 +82,8 @@
     nameInlineFields(root);
   }
 
-  window.addEventListener("load", () => nameAll(document));
+  // After the admin's own scripts (jQuery's ready handlers set up select2 late).
+  window.addEventListener("load", () => window.setTimeout(() => nameAll(document), 0));
   document.addEventListener("formset:added", (event) => {
     // select2 is set up on the new row by the admin's own handler of the same event.
     window.setTimeout(() => nameAll(event.target), 0);

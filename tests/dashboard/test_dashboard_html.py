@@ -3,7 +3,10 @@ speed: byte for byte what its template renders, every value escaped, in both lan
 cards and chart tables (templates) escape what they show; and the partnership choices, read
 once per data version, are never stale."""
 
+import datetime
+from decimal import Decimal
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
@@ -48,7 +51,7 @@ def figures():
 
 
 def card(f):
-    return render_to_string("cooperation/_figure_card.html", {"f": f})
+    return render_to_string("cooperation/_figure_card.html", {"f": f, "choice": None})
 
 
 def test_card_text_and_links_are_escaped():
@@ -130,3 +133,25 @@ def test_a_new_partnership_is_offered_at_once(client, data):
 
 def test_a_partnership_that_does_not_exist_is_a_404(client, data):
     assert client.get(URL, {"partnership": 999999}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "percent, as_of, part_year, state, word",
+    [
+        (Decimal("122.0"), None, False, "met", "已完成"),
+        (Decimal("100.0"), None, False, "met", "已完成"),
+        (Decimal("95.0"), None, False, "on-track", "进度正常"),
+        (Decimal("24.0"), None, False, "behind", "落后于进度"),
+        # By 30 April a third of the year is gone: 28 % is on track, 15 % behind.
+        (Decimal("28.0"), datetime.date(2022, 4, 30), True, "on-track", "进度正常"),
+        (Decimal("15.0"), datetime.date(2022, 4, 30), True, "behind", "落后于进度"),
+    ],
+)
+def test_a_card_says_in_a_word_how_a_figure_stands(percent, as_of, part_year, state, word):
+    f = figures()[0]
+    f.target, f.percent = Decimal("100"), percent
+    choice = SimpleNamespace(as_of=as_of, part_year=part_year)
+    html = render_to_string("cooperation/_figure_card.html", {"f": f, "choice": choice})
+    assert f"completion-{state}" in html and word in html
+    # The real share, not a step of 10 %.
+    assert f'value="{max(Decimal(0), min(Decimal(100), percent))}"' in html

@@ -77,23 +77,25 @@ def test_the_dashboard_names_the_scope_of_every_chart(client, data):
         )
         assert not items[key]["county_only"]
     county = items["by-town"]
-    assert county["county_only"] and county["title"] == "各镇（街道）协作资金 · 武进区—汉滨区"
+    assert (
+        county["county_only"] and county["title"] == "各镇（街道）协作资金（万元） · 武进区—汉滨区"
+    )
     assert f'src="/charts/by-town.svg?partnership={data.pk}&amp;year={YEAR}"' in html
     assert html.count(COUNTY_ONLY) == 1
     figure = html[html.index('id="chart-by-town"') :]
     figure = figure[: figure.index("</figure>")]
-    assert COUNTY_ONLY in figure and "各镇（街道）协作资金 · 武进区—汉滨区" in figure
+    assert COUNTY_ONLY in figure and "各镇（街道）协作资金（万元） · 武进区—汉滨区" in figure
 
 
 def test_without_a_town_no_chart_says_it_is_not_narrowed(client, data):
     html = client.get(URL, {"partnership": data.pk, "year": YEAR}).content.decode()
     assert COUNTY_ONLY not in html
-    assert "各镇（街道）协作资金 · 武进区—汉滨区" in html
+    assert "各镇（街道）协作资金（万元） · 武进区—汉滨区" in html
 
 
 def test_the_svg_and_the_export_of_a_chart_honour_the_town(client, data):
     svg = client.get(reverse("cooperation:chart_svg", args=["funds-by-year"]), in_town(data))
-    assert "历年协作资金 · 武进区—汉滨区 老城街道" in svg.content.decode()
+    assert "历年协作资金（万元） · 武进区—汉滨区 老城街道" in svg.content.decode()
     url = reverse("cooperation:chart_export", args=["funds-by-year", "csv"])
     response = client.get(url, in_town(data))
     assert "%E8%80%81%E5%9F%8E%E8%A1%97%E9%81%93" in response["Content-Disposition"]  # 老城街道
@@ -107,7 +109,7 @@ def test_the_svg_and_the_export_of_a_chart_honour_the_town(client, data):
 def test_the_chart_by_town_ignores_a_town_in_its_svg_and_export(client, data):
     svg = client.get(reverse("cooperation:chart_svg", args=["by-town"]), in_town(data))
     text = svg.content.decode()
-    assert "各镇（街道）协作资金 · 武进区—汉滨区" in text and "新城街道" in text
+    assert "各镇（街道）协作资金（万元） · 武进区—汉滨区" in text and "新城街道" in text
     url = reverse("cooperation:chart_export", args=["by-town", "csv"])
     assert len(read_csv(client.get(url, in_town(data)))) == 3  # header, 老城, 新城
 

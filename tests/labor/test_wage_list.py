@@ -90,9 +90,7 @@ def test_the_footer_average_is_the_card(staff_client, workers):
 
 
 def test_the_wage_is_that_of_the_chosen_year(staff_client, workers):
-    response = staff_client.get(
-        reverse("labor:workers"), {"partnership": workers.pk, "year": 2020}
-    )
+    response = staff_client.get(reverse("labor:workers"), {"partnership": workers.pk, "year": 2020})
     assert wages_shown(response) == {"甲": "1,000.00", "戊": "9,000.00"}
     assert footer(response)["average_wage"] == Decimal("5000")  # (1000 + 9000) / 2
 
