@@ -88,9 +88,12 @@ def conflict_message(form, loaded):
     }
     items = format_html_join(
         "",
-        "<li>{}：{} “{}”，{} “{}”</li>",
+        "<li>{}</li>",
         (
-            (label, gettext("您提交的"), mine, gettext("已保存的"), theirs)
+            (
+                gettext("%(field)s：您提交的 “%(mine)s”，已保存的 “%(theirs)s”")
+                % {"field": label, "mine": mine, "theirs": theirs},
+            )
             for label, mine, theirs in rows
         ),
     )

@@ -408,7 +408,11 @@ class ListSpec:
         if qs is None:
             form = filterset.form
             errors = [
-                f"{form.fields[name].label if name in form.fields else name}：{error}"
+                gettext("%(label)s：%(error)s")
+                % {
+                    "label": form.fields[name].label if name in form.fields else name,
+                    "error": error,
+                }
                 for name, errs in filterset.errors.items()
                 for error in errs
             ]
@@ -548,7 +552,9 @@ def _filter_text(field, value, personal):
         texts = [labels.get(str(v), str(v)) for v in values]
         yes, no = gettext("是"), gettext("否")
         if set(labels.values()) <= {yes, no}:  # 稳定就业, or 稳定就业：否
-            return label if texts == [yes] else f"{label}：{'、'.join(texts)}"
+            if texts == [yes]:
+                return label
+            return gettext("%(label)s：%(error)s") % {"label": label, "error": "、".join(texts)}
         return "、".join(texts)
     if isinstance(field, forms.CharField):
         return "" if personal else f"{label}“{value}”"
@@ -743,7 +749,12 @@ def filter_fields_html(form):
         if field.widget_type in ("flag", "checkbox"):
             classes += " checkbox"
         label = conditional_escape(field.label)
-        messages = "".join(f'<p class="error">{label}：{conditional_escape(e)}</p>' for e in errors)
+        messages = "".join(
+            '<p class="error">{}</p>'.format(
+                conditional_escape(gettext("%(label)s：%(error)s") % {"label": label, "error": e})
+            )
+            for e in errors
+        )
         parts.append(
             f'\n    <div class="{classes}">'
             f'\n      <label for="{conditional_escape(field.id_for_label)}">{label}</label>'

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .querysets import (
@@ -127,7 +128,7 @@ class Region(models.Model):
     objects = RegionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("行政区划")
+        verbose_name = pgettext_lazy("one record", "行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
         indexes = [models.Index(fields=["parent", "name"], name="region_parent_name")]
@@ -174,7 +175,7 @@ class Partnership(Tracked):
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("对口协作关系")
+        verbose_name = pgettext_lazy("one record", "对口协作关系")
         verbose_name_plural = _("对口协作关系")
         ordering = ["id"]
         permissions = [("view_history", _("查看修改历史"))]
@@ -252,7 +253,7 @@ class Organisation(Tracked):
     note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("单位")
+        verbose_name = pgettext_lazy("one record", "单位")
         verbose_name_plural = _("单位")
         ordering = ["region_id", "name"]
         constraints = [
@@ -293,7 +294,7 @@ class Pairing(Tracked):
     objects = PairingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("结对关系")
+        verbose_name = pgettext_lazy("one record", "结对关系")
         verbose_name_plural = _("结对关系")
         ordering = ["-signed_on", "id"]
         constraints = [
@@ -389,7 +390,7 @@ class Posting(Tracked):
     objects = PostingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("选派干部人才")
+        verbose_name = pgettext_lazy("one record", "选派干部人才")
         verbose_name_plural = _("选派干部人才")
         ordering = ["-start_date", "id"]
         indexes = [
@@ -450,7 +451,7 @@ class Visit(Tracked):
     objects = VisitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("互访考察")
+        verbose_name = pgettext_lazy("one record", "互访考察")
         verbose_name_plural = _("互访考察")
         ordering = ["-date", "id"]
         indexes = [models.Index(fields=["partnership", "date"], name="visit_p_date")]
@@ -471,7 +472,7 @@ class Target(Tracked):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("协议指标")
+        verbose_name = pgettext_lazy("one record", "协议指标")
         verbose_name_plural = _("协议指标")
         ordering = ["partnership", "year", "indicator"]
         constraints = [
@@ -611,7 +612,7 @@ class ExportAudit(models.Model):
     personal_data = models.BooleanField(_("含个人信息"), default=False)
 
     class Meta:
-        verbose_name = _("导出记录")
+        verbose_name = pgettext_lazy("one record", "导出记录")
         verbose_name_plural = _("导出记录")
         ordering = ["-created_at", "-id"]
 
@@ -628,7 +629,7 @@ class DataVersion(models.Model):
     changed_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
 
     class Meta:
-        verbose_name = _("数据版本")
+        verbose_name = pgettext_lazy("one record", "数据版本")
         verbose_name_plural = _("数据版本")
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cooperation.models import Partnership, Region, Tracked, WesternPlace
 
@@ -123,7 +124,7 @@ class Worker(Tracked):
     objects = WorkerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("务工人员")
+        verbose_name = pgettext_lazy("one record", "务工人员")
         verbose_name_plural = _("务工人员")
         ordering = ["id"]
         permissions = [("view_personal_data", _("查看个人信息（姓名、身份证号、手机号）"))]
@@ -217,7 +218,7 @@ class JobFair(Tracked):
     objects = JobFairQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("招聘会")
+        verbose_name = pgettext_lazy("one record", "招聘会")
         verbose_name_plural = _("招聘会")
         ordering = ["-date", "id"]
         constraints = [
@@ -301,7 +302,7 @@ class Employment(Tracked):
     objects = EmploymentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("就业记录")
+        verbose_name = pgettext_lazy("one record", "就业记录")
         verbose_name_plural = _("就业记录")
         ordering = ["worker", "start_date"]
         constraints = [
@@ -414,7 +415,7 @@ class WorkerYear(models.Model):
     objects = WorkerYearQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("务工人员年度就业情况")
+        verbose_name = pgettext_lazy("one record", "务工人员年度就业情况")
         verbose_name_plural = _("务工人员年度就业情况")
         ordering = ["worker", "year"]
         constraints = [models.UniqueConstraint(fields=["worker", "year"], name="workeryear_unique")]
@@ -462,7 +463,7 @@ class TrainingCourse(Tracked):
     objects = TrainingCourseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("培训班")
+        verbose_name = pgettext_lazy("one record", "培训班")
         verbose_name_plural = _("培训班")
         ordering = ["-start_date", "id"]
         constraints = [
@@ -525,7 +526,7 @@ class CommunityFactory(WesternPlace, Tracked):
     objects = CommunityFactoryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("新社区工厂")
+        verbose_name = pgettext_lazy("one record", "新社区工厂")
         verbose_name_plural = _("新社区工厂")
         ordering = ["-opened_on", "name"]
         constraints = [

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cooperation.models import Organisation, Partnership, Tracked, WesternPlace, money_field
@@ -89,7 +90,7 @@ class Project(PlacedRecord, Tracked):
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("协作资金项目")
+        verbose_name = pgettext_lazy("one record", "协作资金项目")
         verbose_name_plural = _("协作资金项目")
         ordering = ["-fund_year", "name"]
         constraints = [
@@ -150,7 +151,7 @@ class ProjectProgress(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("项目进度")
+        verbose_name = pgettext_lazy("one record", "项目进度")
         verbose_name_plural = _("项目进度")
         ordering = ["project", "date"]
         constraints = [
@@ -192,7 +193,7 @@ class Investment(PlacedRecord, Tracked):
     objects = InvestmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("招商引资")
+        verbose_name = pgettext_lazy("one record", "招商引资")
         verbose_name_plural = _("招商引资")
         ordering = ["-signed_on", "enterprise"]
         constraints = [
@@ -274,7 +275,7 @@ class ConsumptionSale(PlacedRecord, Tracked):
     objects = ConsumptionSaleQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("消费帮扶")
+        verbose_name = pgettext_lazy("one record", "消费帮扶")
         verbose_name_plural = _("消费帮扶")
         ordering = ["-year", "-month", "channel"]
         constraints = [
@@ -329,7 +330,7 @@ class Donation(PlacedRecord, Tracked):
     objects = DonationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("社会帮扶捐赠")
+        verbose_name = pgettext_lazy("one record", "社会帮扶捐赠")
         verbose_name_plural = _("社会帮扶捐赠")
         ordering = ["-date", "donor"]
         constraints = [

@@ -216,3 +216,19 @@ def test_english_translations_have_no_full_width_punctuation():
         if msgid and FULL_WIDTH_PUNCTUATION.search(text)
     }
     assert found == {}
+
+
+def test_english_admin_names_one_record_in_the_singular(admin_client):
+    switch_to_english(admin_client)
+    page = admin_client.get(reverse("admin:projects_project_add")).content.decode()
+    assert "Add Cooperation-funded project<" in page or "Add Cooperation-funded project " in page
+    assert "Add Cooperation-funded projects" not in page
+    listing = admin_client.get(reverse("admin:projects_project_changelist")).content.decode()
+    assert "Cooperation-funded projects" in listing  # the plural stays plural
+
+
+def test_english_list_errors_use_an_ascii_colon(client):
+    switch_to_english(client)
+    page = client.get(reverse("projects:projects"), {"year": "abc"}).content.decode()
+    errors = re.findall(r'<p class="error">(.*?)</p>', page)
+    assert errors and all("：" not in e for e in errors), errors
