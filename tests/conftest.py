@@ -8,6 +8,21 @@ from cooperation.middleware import acting_user
 from cooperation.regions import load_regions
 from cooperation.roles import DATA_ENTRY, OFFICIAL, REVIEWER
 
+# The site's lists by URL name: public ones, and the staff lists of personal data.
+PUBLIC_LISTS = [
+    "cooperation:pairings",
+    "cooperation:postings",
+    "cooperation:visits",
+    "projects:projects",
+    "projects:investments",
+    "projects:sales",
+    "projects:donations",
+    "labor:job_fairs",
+    "labor:courses",
+    "labor:factories",
+]
+STAFF_LISTS = ["labor:workers", "labor:employments"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import PUBLIC_LISTS
 from tests.cooperation.factories import PairingFactory, PostingFactory, VisitFactory
 from tests.dashboard.conftest import YEAR
 from tests.dashboard.helpers import footer, screen_rows
@@ -28,19 +29,6 @@ pytestmark = pytest.mark.django_db
 # cached filter choices (cooperation/fastwidgets.py; the choice lists are then read only
 # when the data changed).
 MAX_LIST_QUERIES = 12
-
-PUBLIC_LISTS = [
-    "cooperation:pairings",
-    "cooperation:postings",
-    "cooperation:visits",
-    "projects:projects",
-    "projects:investments",
-    "projects:sales",
-    "projects:donations",
-    "labor:job_fairs",
-    "labor:courses",
-    "labor:factories",
-]
 
 
 @pytest.mark.parametrize("name", PUBLIC_LISTS)

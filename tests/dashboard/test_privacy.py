@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cooperation import charts
 from cooperation.models import ExportAudit
+from tests.conftest import PUBLIC_LISTS
 from tests.dashboard.conftest import ID_NUMBERS, WORKER_NAMES, YEAR
 from tests.dashboard.helpers import streamed
 
@@ -19,18 +20,6 @@ STAFF_URLS = [
     reverse("labor:workers_export", args=["xlsx"]),
     reverse("labor:employments_export", args=["csv"]),
     reverse("labor:employments_export", args=["xlsx"]),
-]
-PUBLIC_LISTS = [
-    "cooperation:pairings",
-    "cooperation:postings",
-    "cooperation:visits",
-    "projects:projects",
-    "projects:investments",
-    "projects:sales",
-    "projects:donations",
-    "labor:job_fairs",
-    "labor:courses",
-    "labor:factories",
 ]
 PHONES = [f"1380000000{n}" for n in range(4)]
 

@@ -9,24 +9,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from cooperation.indicators import registry
+from tests.conftest import PUBLIC_LISTS
 from tests.i18n.helpers import CJK, chinese_in, ui_texts
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 QUOTED = re.compile(r"“[^”]*”")
 DASHBOARD = reverse("cooperation:dashboard")
-PUBLIC_LISTS = [
-    "cooperation:pairings",
-    "cooperation:postings",
-    "cooperation:visits",
-    "projects:projects",
-    "projects:investments",
-    "projects:sales",
-    "projects:donations",
-    "labor:job_fairs",
-    "labor:courses",
-    "labor:factories",
-]
 
 
 def switch_to(client, language, next_url="/"):

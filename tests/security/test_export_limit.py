@@ -22,23 +22,11 @@ from django.urls import reverse
 import cooperation.settings
 from cooperation.export_limit import client_key, limit_exports
 from cooperation.listing import ListSpec
+from tests.conftest import PUBLIC_LISTS, STAFF_LISTS
 
 pytestmark = pytest.mark.django_db
 
-LISTS = [
-    "cooperation:pairings",
-    "cooperation:postings",
-    "cooperation:visits",
-    "projects:projects",
-    "projects:investments",
-    "projects:sales",
-    "projects:donations",
-    "labor:job_fairs",
-    "labor:courses",
-    "labor:factories",
-    "labor:workers",
-    "labor:employments",
-]
+LISTS = PUBLIC_LISTS + STAFF_LISTS
 CSV = reverse("projects:projects_export", args=["csv"])
 XLSX = reverse("projects:projects_export", args=["xlsx"])
 
