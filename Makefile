@@ -11,9 +11,11 @@ PORT   ?= 8000
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: the whole test suite (browser tests skip when no chromium is installed)
+## make test: the whole test suite: everything but the browser, then the browser tests in a
+## run of their own (they skip when no chromium is installed)
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not browser"
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m browser
 
 install: $(VENV)/.installed
 

@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PASSWORD = "browser-walk-Pw-2024"
+BROWSER_TEST_SECONDS = 600
 
 
 def pytest_collection_modifyitems(items):
@@ -29,6 +30,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # A page that never answers fails its test instead of stalling the run.
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_SECONDS))
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 # Parameters every list and the dashboard read, whatever the page declares.
 COMMON_PARAMETERS = ["partnership", "year", "town", "month", "page", "sort", "format"]
 # Routes that are not pages to fuzz: the admin (its forms are fuzzed separately), POST-only
-# views, Django's JavaScript catalogue.
-SKIPPED_PREFIXES = ("i18n/", "accounts/logout/")
+# views, Django's JavaScript catalogue, the favicon (a redirect to the static file).
+SKIPPED_PREFIXES = ("i18n/", "accounts/logout/", "favicon.ico")
 
 HOSTILE = [
     "",
