@@ -169,19 +169,8 @@ class _ValidChoicesOnly:
 
     def optgroups(self, name, value, attr=None):
         target = self.field.target_field
-        ops = connections[self.db or router.db_for_read(target.model)].ops
-        low, high = ops.integer_field_ranges.get(target.get_internal_type(), (None, None))
-        valid = []
-        for item in value:
-            if "\x00" in str(item):
-                continue  # PostgreSQL refuses NUL in any string
-            try:
-                key = target.to_python(item)
-            except ValidationError:
-                continue
-            if low is not None and not low <= key <= high:
-                continue  # SQLite cannot even compare with it (OverflowError)
-            valid.append(item)
+        using = self.db or router.db_for_read(target.model)
+        valid = [item for item in value if is_valid_key(target, item, using)]
         return super().optgroups(name, valid, attr)
 
 
@@ -209,20 +198,27 @@ def safe_autocomplete(form_class):
     return form_class
 
 
-def _existing_key(model, raw):
-    """404 for a URL's record key that cannot be a key of the model ("abc", 10**30, NUL),
-    which simple-history would pass to the database as it comes (ValueError: a 500)."""
-    pk = model._meta.pk
+def is_valid_key(field, raw, using):
+    """Whether a value from a URL or a form can be a key of `field` on the database `using`:
+    no NUL (PostgreSQL refuses it in any string), of the field's type ("abc" is no integer),
+    and for integers within the column's range (SQLite cannot even compare 10**30)."""
+    if "\x00" in str(raw):
+        return False
     try:
-        key = pk.to_python(raw)
+        key = field.to_python(raw)
     except ValidationError:
-        raise Http404 from None
+        return False
     if isinstance(key, int):
-        ops = connections[router.db_for_read(model)].ops
-        low, high = ops.integer_field_ranges.get(pk.get_internal_type(), (None, None))
-        if low is not None and not low <= key <= high:
-            raise Http404
-    elif "\x00" in str(key):
+        ops = connections[using].ops
+        low, high = ops.integer_field_ranges.get(field.get_internal_type(), (None, None))
+        return low is None or low <= key <= high
+    return True
+
+
+def _existing_key(model, raw):
+    """404 for a URL's record key that cannot be a key of the model, which simple-history
+    would pass to the database as it comes (ValueError: a 500)."""
+    if not is_valid_key(model._meta.pk, raw, router.db_for_read(model)):
         raise Http404
 
 

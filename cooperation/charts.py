@@ -109,14 +109,18 @@ class Chart:
         self.kind = kind
         self.by_town = by_town
 
+    def narrowed(self, town):
+        """The town the chart shows when `town` is chosen: None (the whole county) for a
+        chart that cannot be narrowed to a town."""
+        return town if self.by_town else None
+
     def table(self, partnership, year, town=None):
-        return self._table(partnership, year, town if self.by_town else None)
+        return self._table(partnership, year, self.narrowed(town))
 
     def scoped_title(self, partnership, town=None):
-        """The title with the scope the chart shows (the town is ignored by a chart that
-        cannot be narrowed to it)."""
+        """The title with the scope the chart shows."""
         titled = gettext("%(title)s（%(unit)s）") % {"title": self.title, "unit": self.unit}
-        return f"{titled} · {scope(partnership, town if self.by_town else None)}"
+        return f"{titled} · {scope(partnership, self.narrowed(town))}"
 
     def svg(self, table, title=None):
         """The chart as SVG bytes (pygal, no JavaScript), under `title` (the chart's own

@@ -174,12 +174,27 @@ def read_xlsx(data):
     return dataset_from_rows(rows)
 
 
-def read_file(data, name):
-    """Bytes of a CSV or XLSX file (by its name's extension, or by content) → Dataset."""
+ZIP_SIGNATURE = b"PK\x03\x04"  # an XLSX file is a ZIP archive
+
+
+def file_kind(head, name):
+    """What a file is, from its first bytes and its name: "xlsx" (a ZIP archive, whatever
+    its name, or an .xlsx/.xlsm name), "xls" (old Excel), "csv" (a .csv name), else None."""
     lower = (name or "").lower()
-    if lower.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return read_xlsx(data)
+    if head.startswith(ZIP_SIGNATURE) or lower.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
     if lower.endswith(".xls"):
+        return "xls"
+    return "csv" if lower.endswith(".csv") else None
+
+
+def read_file(data, name):
+    """Bytes of a CSV or XLSX file (by content, or by its name's extension) → Dataset; a
+    file of no known kind is read as CSV."""
+    kind = file_kind(data[: len(ZIP_SIGNATURE)], name)
+    if kind == "xlsx":
+        return read_xlsx(data)
+    if kind == "xls":
         raise ImportFileError(gettext("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV。"))
     return read_csv(data)
 
@@ -1546,20 +1561,14 @@ IMPORT_TYPE_LABELS = {
 # --------------------------------------------------------------------------------------
 
 
-ZIP_SIGNATURE = b"PK\x03\x04"  # an XLSX file is a ZIP archive
-EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
-
-
 def extension_of(upload):
-    """The kind of an uploaded file, "csv" or "xlsx" (None for neither): by its content when
-    it is a ZIP archive (an .xlsx file, whatever its name), else by its name's extension."""
+    """The kind of an uploaded file the admin imports, "csv" or "xlsx" (None for neither):
+    `file_kind` of its first bytes and its name."""
     upload.seek(0)
     head = upload.read(len(ZIP_SIGNATURE))
     upload.seek(0)
-    if head == ZIP_SIGNATURE:
-        return "xlsx"
-    name = (upload.name or "").lower()
-    return next((kind for ext, kind in EXTENSIONS.items() if name.endswith(ext)), None)
+    kind = file_kind(head, upload.name)
+    return kind if kind in ("csv", "xlsx") else None
 
 
 class SpreadsheetImportForm(ImportForm):

@@ -751,7 +751,9 @@ def filter_fields_html(form):
         label = conditional_escape(field.label)
         messages = "".join(
             '<p class="error">{}</p>'.format(
-                conditional_escape(gettext("%(label)s：%(error)s") % {"label": label, "error": e})
+                conditional_escape(
+                    gettext("%(label)s：%(error)s") % {"label": field.label, "error": e}
+                )
             )
             for e in errors
         )

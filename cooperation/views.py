@@ -491,7 +491,7 @@ def chart_items(choice, user):
     restricted = staff_only(user)
     items = []
     for chart in charts.registry:
-        town = choice.town if chart.by_town else None
+        town = chart.narrowed(choice.town)
         county_only = choice.town is not None and town is None
         table = chart.table(choice.partnership, choice.year, town=town)
         items.append(
@@ -569,7 +569,7 @@ def _chart_table(request, key):
     choice = choose_partnership_and_year(request, offer=False, as_of=False)
     if choice.partnership is None:
         raise Http404(gettext("还没有协作关系。"))
-    town = choice.town if chart.by_town else None
+    town = chart.narrowed(choice.town)
     return chart, chart.table(choice.partnership, choice.year, town=town), choice.partnership, town
 
 
