@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import pygal
+from django.apps import apps
 from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +22,11 @@ from pygal.etree import etree
 from pygal.style import Style
 
 from .exports import exact_money
-from .indicators import list_link
+from .indicators import evaluate_by_partnership, list_link
 from .indicators import registry as indicators
 from .listing import INT, MONEY, TEXT, format_value
 from .models import Region
+from .scopes import of_partnership
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
 STYLE = Style(
@@ -92,35 +94,35 @@ class Table:
         return [k in (INT, MONEY) for k in self.kinds]
 
 
-def scope(partnership, town=None):
-    """The scope of a chart in words: the partnership, or the partnership and the town."""
-    return partnership.name if town is None else f"{partnership.name} {town.name}"
-
-
 class Chart:
-    """A chart and its table. `by_town`: whether the chart can be narrowed to one town (a
-    chart by town cannot: narrowed to one town it would have one bar)."""
+    """A chart and its table, computed for a scope (cooperation/scopes.py). `by_town`:
+    whether the chart can be narrowed to one town (a chart by town cannot: narrowed to one
+    town it would have one bar)."""
 
-    def __init__(self, key, title, table, unit, kind="bar", by_town=True):
+    def __init__(self, key, title, table, unit, kind="bar", by_town=True, rollup_title=None):
         self.key = key
         self.title = title
+        self.rollup_title = rollup_title or title  # its title on a page above one partnership
         self.unit = unit
         self._table = table
         self.kind = kind
         self.by_town = by_town
 
-    def narrowed(self, town):
-        """The town the chart shows when `town` is chosen: None (the whole county) for a
-        chart that cannot be narrowed to a town."""
-        return town if self.by_town else None
+    def narrowed(self, scope):
+        """The scope the chart shows when `scope` is chosen: the whole county for a chart
+        that cannot be narrowed to a town."""
+        if scope.town is not None and not self.by_town:
+            return scope.without_town()
+        return scope
 
-    def table(self, partnership, year, town=None):
-        return self._table(partnership, year, self.narrowed(town))
+    def table(self, scope, year):
+        return self._table(self.narrowed(scope), year)
 
-    def scoped_title(self, partnership, town=None):
+    def scoped_title(self, scope):
         """The title with the scope the chart shows."""
-        titled = gettext("%(title)s（%(unit)s）") % {"title": self.title, "unit": self.unit}
-        return f"{titled} · {scope(partnership, self.narrowed(town))}"
+        title = self.rollup_title if scope.is_rollup else self.title
+        titled = gettext("%(title)s（%(unit)s）") % {"title": title, "unit": self.unit}
+        return f"{titled} · {self.narrowed(scope).name}"
 
     def svg(self, table, title=None):
         """The chart as SVG bytes (pygal, no JavaScript), under `title` (the chart's own
@@ -232,22 +234,22 @@ registry = ChartRegistry()
 # town or category.
 
 
-def _indicator_url(key, partnership, year, town=None, month=None):
-    return indicators[key].url(partnership, year, town=town, month=month)
+def _indicator_url(key, scope, year, month=None):
+    return indicators[key].url(scope, year, month)
 
 
-def funds_by_year(partnership, year, town=None):
-    """Aid funds and projects by fund year, up to the chosen year (of one town's projects
-    when a town is given)."""
-    from projects.models import Project
+def _records(model, scope):
+    """The scope's records of a model (of its town, where the model names one)."""
+    rows = apps.get_model(model).objects.filter(scope.records())
+    return rows.in_town(scope.town) if scope.town is not None else rows
 
-    rows = Project.objects.for_partnership(partnership).filter(fund_year__lte=year)
-    if town is not None:
-        rows = rows.in_town(town)
-    rows = rows.aid_funds_by_year()
+
+def funds_by_year(scope, year):
+    """Aid funds and projects by fund year, up to the chosen year."""
+    rows = _records("projects.Project", scope).filter(fund_year__lte=year).aid_funds_by_year()
     links = []
     for r in rows:
-        url = _indicator_url("funds.aid", partnership, r["year"], town)
+        url = _indicator_url("funds.aid", scope, r["year"])
         links.append([None, url, url])  # the projects list sums the funds and counts the rows
     return Table(
         headers=[gettext("资金年度"), gettext("协作资金（万元）"), gettext("项目数（个）")],
@@ -257,45 +259,37 @@ def funds_by_year(partnership, year, town=None):
     )
 
 
-def _transferred(partnership, year, town=None):
-    """The year rows of the workers transferred in the year — the same phrases as the
-    indicator labor.transferred, so the chart's rows add up to its card."""
-    from labor.models import WorkerYear
-
-    qs = WorkerYear.objects.for_partnership(partnership).in_year(year)
-    if town is not None:
-        qs = qs.in_town(town)
-    return qs.transferred()
+def _transferred(scope, year):
+    """The year rows of the workers transferred in the year — the rows the indicator
+    labor.transferred counts, so the chart's rows add up to its card."""
+    return _records("labor.WorkerYear", scope).in_year(year).transferred()
 
 
 def _persons_grouped_by(qs, *fields):
-    """{group values: persons} — one grouped query, persons counted as person_count() does."""
+    """{group values: persons} — one grouped query, persons counted as the figures do."""
     rows = qs.order_by().values_list(*fields).annotate(n=Count("worker_id", distinct=True))
     return {row[:-1]: row[-1] for row in rows}
 
 
-def workers_by_month(partnership, year, town=None):
-    """Workers transferred to employment, by the month of their first new job of the year
-    (of one home town when a town is given)."""
-    counts = _persons_grouped_by(_transferred(partnership, year, town), "transferred_month")
+def workers_by_month(scope, year):
+    """Workers transferred to employment, by the month of their first new job of the year."""
+    counts = _persons_grouped_by(_transferred(scope, year), "transferred_month")
     months = range(1, 13)
     return Table(
         headers=[gettext("月份"), gettext("转移就业人数（人）")],
         rows=[[gettext("%(m)s月") % {"m": m}, counts.get((m,), 0)] for m in months],
         kinds=[TEXT, INT],
-        links=[
-            [None, _indicator_url("labor.transferred", partnership, year, town, m)] for m in months
-        ],
+        links=[[None, _indicator_url("labor.transferred", scope, year, m)] for m in months],
     )
 
 
-def figures_by_town(partnership, year, town=None):
-    """Projects, aid funds and transferred workers by town of the western county (always
-    the whole county: narrowed to one town it would be a single bar)."""
-    from projects.models import Project
-
-    funds = Project.objects.for_partnership(partnership).aid_funds_by_town(year)
-    workers = _persons_grouped_by(_transferred(partnership, year), "home_town", "home_town__name")
+def figures_by_place(scope, year):
+    """Projects, aid funds and transferred workers by town of the western county — or, on
+    a roll-up, by partnership. Never narrowed to one town (it would be a single bar)."""
+    if scope.is_rollup:
+        return _by_partnership(scope, year)
+    funds = _records("projects.Project", scope).aid_funds_by_town(year)
+    workers = _persons_grouped_by(_transferred(scope, year), "home_town", "home_town__name")
     towns = {}
     for r in funds:
         towns[r["town"]] = [r["town_name"], r["aid_funds"], r["projects"], 0]
@@ -312,9 +306,9 @@ def figures_by_town(partnership, year, town=None):
         if code is None:  # no list selects the records without a town
             links.append([None] * 4)
             continue
-        place = Region(code=code, name=v[0])
-        funds_url = _indicator_url("funds.aid", partnership, year, place)
-        workers_url = _indicator_url("labor.transferred", partnership, year, place)
+        place = of_partnership(scope.partnership, Region(code=code, name=v[0]))
+        funds_url = _indicator_url("funds.aid", place, year)
+        workers_url = _indicator_url("labor.transferred", place, year)
         links.append([None, funds_url, funds_url, workers_url])
     return Table(
         headers=[
@@ -330,20 +324,41 @@ def figures_by_town(partnership, year, town=None):
     )
 
 
-def funds_by_category(partnership, year, town=None):
-    """This year's aid funds and projects by project category (of one town's projects when a
-    town is given)."""
-    from projects.models import Project
+def _by_partnership(scope, year):
+    """Aid funds, projects and transferred workers of each partnership beneath a roll-up,
+    from the figures engine (one grouped query per source)."""
+    keys = ["funds.aid", "funds.projects", "labor.transferred"]
+    values = evaluate_by_partnership(scope, year, [indicators[k] for k in keys])
+    rows, links = [], []
+    ranked = sorted(scope.partnerships, key=lambda p: -values[p.pk]["funds.aid"])
+    for p in ranked:
+        v = values[p.pk]
+        rows.append([p.name, *(v[k] for k in keys)])
+        one = of_partnership(p)
+        funds_url = _indicator_url("funds.aid", one, year)
+        links.append([None, funds_url, funds_url, _indicator_url("labor.transferred", one, year)])
+    return Table(
+        headers=[
+            gettext("协作关系"),
+            gettext("协作资金（万元）"),
+            gettext("项目数（个）"),
+            gettext("转移就业人数（人）"),
+        ],
+        rows=rows,
+        kinds=[TEXT, MONEY, INT, INT],
+        series_columns=[1],
+        links=links,
+    )
 
-    rows = Project.objects.for_partnership(partnership)
-    if town is not None:
-        rows = rows.in_town(town)
-    rows = rows.aid_funds_by_category(year)
+
+def funds_by_category(scope, year):
+    """This year's aid funds and projects by project category."""
+    rows = _records("projects.Project", scope).aid_funds_by_category(year)
     links = []
     rows = sorted(rows, key=lambda r: (-(r["aid_funds"] or 0), -r["projects"]))  # largest first
     for r in rows:
         link = list_link("projects:projects", exclude_cancelled=1, category=r["category"])
-        url = link(partnership, year, town=town)
+        url = link(scope, year)
         links.append([None, url, url])
     return Table(
         headers=[gettext("项目类别"), gettext("协作资金（万元）"), gettext("项目数（个）")],
@@ -357,7 +372,15 @@ WAN = _("万元")
 registry.add(Chart("funds-by-year", _("历年协作资金"), funds_by_year, WAN))
 registry.add(Chart("workers-by-month", _("本年度各月转移就业人数"), workers_by_month, _("人")))
 registry.add(
-    Chart("by-town", _("各镇（街道）协作资金"), figures_by_town, WAN, kind="hbar", by_town=False)
+    Chart(
+        "by-town",
+        _("各镇（街道）协作资金"),
+        figures_by_place,
+        WAN,
+        kind="hbar",
+        by_town=False,
+        rollup_title=_("各协作关系协作资金"),
+    )
 )
 registry.add(
     Chart("funds-by-category", _("本年度协作资金按项目类别"), funds_by_category, WAN, kind="hbar")

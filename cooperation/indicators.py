@@ -1,26 +1,35 @@
-"""The indicator registry, and the core app's own indicators.
+"""The figures engine: indicators declared as data, computed for any scope.
 
-An *indicator* is a named, documented computation over records for one partnership and
-year, optionally narrowed to a town of the western county or to a month:
+A **source** is a kind of record and says how its records reach each level of scope:
 
-    @register(
-        key="postings.cadres_w2e",            # unique, "<area>.<name>"
-        label=_("西部选派到东部的党政干部"),     # shown on the dashboard, in exports, in targets
-        unit=_("人"),
-        group=Group.PEOPLE,                    # the assessment group it is shown under
-        list_url=lambda p, year, town=None, month=None: ...,  # rows that add up to it
+    POSTINGS = Source(
+        "postings", "cooperation.Posting",
+        rows=lambda year: Q(start_date__lte=year_end(year)),   # what any figure may count
+        town=posting_in_town_q,                                # a town of the western county
+        month=lambda year, m: Q(start_date__year=year, start_date__month=m),
     )
-    def cadres_w2e(partnership, year, town=None, month=None):
-        return ...  # one aggregate query, a number (int or Decimal)
 
-Each app contributes its own module (`projects/indicators.py`, `labor/indicators.py`);
-the apps' `ready()` imports them, so `registry` holds every indicator once the site is up.
-The dashboard, the annual summary, the exports and the tests all read `registry`; none of
-them computes a figure of its own, so a figure cannot differ between two places.
+An **indicator** is an aggregate (a `Measure`) over the rows of one source that meet its
+condition (`where`, a Q or a function of the year):
 
-`compute` must run a fixed number of queries (usually one aggregate), whatever the data.
-`town` is a `Region` of town level (乡级) or None; `month` is 1–12 or None. An indicator
-that cannot be narrowed by town or month says so with `by_town=False` / `by_month=False`.
+    declare(
+        key="postings.cadres_w2e", label=_("…"), unit=_("人"), group=Group.PEOPLE,
+        source=POSTINGS, measure=persons(POSTED_PERSON),
+        where=Q(direction="w2e", category="cadre"),
+        list=list_link("cooperation:postings", direction="w2e", kind="cadre", cumulative=1),
+        description="…",                                        # how the figure is computed
+    )
+
+`evaluate(scope, year)` computes every indicator with **one conditional aggregate per
+source** (`SUM(x) FILTER (WHERE …)` for each indicator, in one SELECT over the source's rows
+of the scope and year), whatever the scope: a town, a partnership, a city or province pair,
+the nation. `evaluate_by_partnership` does the same grouped by partnership (the comparison
+table of a roll-up). No figure is computed anywhere else: the dashboard, the annual summary,
+the exports, the charts' links and the tests all read this registry.
+
+Keys are a contract (targets, the demo data and exports refer to them): never rename one.
+Each app declares its own indicators (`projects/indicators.py`, `labor/indicators.py`); the
+apps' `ready()` imports them.
 """
 
 from __future__ import annotations
@@ -28,12 +37,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Avg, Count, DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
+
+from .scopes import Scope, of_partnership
 
 
 class Group(models.TextChoices):
@@ -47,56 +61,146 @@ class Group(models.TextChoices):
     CONSUMPTION = "consumption", _("消费帮扶")
 
 
+# --- sources -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """A kind of record figures are aggregated over, and how it reaches each level of scope:
+    `rows(year)` the records any of its figures may count in a year; `town(code)` those of a
+    town of the western county (None: its records name no town); `month(year, m)` those of
+    a month (None: its records have no month); `partnership` the path to the partnership."""
+
+    key: str
+    model: str
+    rows: Callable
+    town: Callable | None = None
+    month: Callable | None = None
+    partnership: str = "partnership"
+
+    def queryset(self, scope, year, month=None):
+        """The rows of the scope and year (and month): the WHERE of the source's aggregate."""
+        qs = apps.get_model(self.model).objects.filter(scope.records(self.partnership))
+        qs = qs.filter(self.rows(year))
+        if scope.town is not None:
+            qs = qs.filter(self.town(scope.town.code))
+        if month is not None:
+            qs = qs.filter(self.month(year, month))
+        return qs
+
+
+# --- measures ------------------------------------------------------------------------------
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=20, decimal_places=4)
+
+
 @dataclass(frozen=True)
+class Measure:
+    """How a figure is aggregated: `parts(where, year)` gives named aggregates (each filtered
+    by the indicator's condition), `finish(values)` the figure from their values."""
+
+    parts: Callable
+    finish: Callable = lambda values: values[""]
+
+
+def count():
+    """The number of rows."""
+    return Measure(lambda where, year: {"": Count("pk", filter=where)})
+
+
+def total(field_or_expression, money=False):
+    """The sum of a column (or expression), 0 over no rows."""
+    zero = Value(ZERO, output_field=MONEY) if money else Value(0)
+
+    def parts(where, year):
+        summed = Sum(field_or_expression, filter=where)
+        return {"": Coalesce(summed, zero, output_field=MONEY) if money else Coalesce(summed, zero)}
+
+    return Measure(parts)
+
+
+def distinct(expression):
+    """The number of distinct values (persons, enterprises)."""
+    return Measure(lambda where, year: {"": Count(expression, distinct=True, filter=where)})
+
+
+def mean(field_name, places):
+    """The mean of a column to `places` decimals (half up); 0 when no row has a value."""
+    quantum = Decimal(1).scaleb(-places)
+
+    def finish(values):
+        value = values[""]
+        return ZERO.quantize(quantum) if value is None else Decimal(str(value)).quantize(
+            quantum, ROUND_HALF_UP
+        )
+
+    return Measure(lambda where, year: {"": Avg(field_name, filter=where)}, finish)
+
+
+# --- indicators -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
 class Indicator:
     key: str
     label: str
     unit: str
     group: str
-    compute: Callable
+    source: Source
+    measure: Measure
+    where: object = None  # a Q, or a function of the year giving one; None: every row
     description: str = ""
-    list_url: Callable | None = None
-    by_town: bool = True
+    list_url: Callable | None = None  # (scope, year, month=None) → the list adding up to it
     by_month: bool = True
     order: int = 0
     decimals: int = field(default=0)
+    additive: bool = True  # a sum: targets of partnerships add up at a roll-up
+    headline: bool = False  # shown in a roll-up's comparison table
 
-    def value(self, partnership, year, town=None, month=None):
-        if town is not None and not self.by_town:
-            return None
-        if month is not None and not self.by_month:
-            return None
-        result = self.compute(partnership, year, town=town, month=month)
-        return 0 if result is None else result
+    @property
+    def by_town(self):
+        return self.source.town is not None
 
-    def url(self, partnership, year, town=None, month=None):
-        if self.list_url is None:
+    def applies(self, scope, month=None):
+        """Whether the figure can be narrowed to the scope (and month)."""
+        return (scope.town is None or self.by_town) and (month is None or self.by_month)
+
+    def condition(self, year):
+        where = self.where(year) if callable(self.where) else self.where
+        return where if where else None  # an empty Q: no FILTER clause
+
+    def value(self, scope, year, month=None, town=None):
+        """This figure alone (one query); None when it cannot be narrowed to the scope.
+        `scope` may also be a partnership (with `town`, one of its towns)."""
+        scope = _as_scope(scope, town)
+        return evaluate(scope, year, month, indicators=[self])[self.key]
+
+    def url(self, scope, year, month=None, town=None):
+        """The list whose rows add up to the figure (`scope` as for `value`)."""
+        scope = _as_scope(scope, town)
+        if self.list_url is None or not self.applies(scope, month):
             return None
-        return self.list_url(partnership, year, town=town, month=month)
+        return self.list_url(scope, year, month)
+
+
+def _as_scope(scope_or_partnership, town=None):
+    if isinstance(scope_or_partnership, Scope):
+        return scope_or_partnership
+    return of_partnership(scope_or_partnership, town)
 
 
 class IndicatorRegistry:
     def __init__(self):
         self._items: dict[str, Indicator] = {}
 
-    def register(self, *, key, label, unit, group, list_url=None, **options):
-        def decorator(func):
-            if key in self._items:
-                raise ValueError(f"indicator {key!r} is registered twice")
-            self._items[key] = Indicator(
-                key=key,
-                label=label,
-                unit=unit,
-                group=group,
-                compute=func,
-                description=(func.__doc__ or "").strip(),
-                list_url=list_url,
-                order=options.pop("order", len(self._items)),
-                **options,
-            )
-            return func
-
-        return decorator
+    def declare(self, **declaration):
+        key = declaration["key"]
+        if key in self._items:
+            raise ValueError(f"indicator {key!r} is declared twice")
+        declaration.setdefault("order", len(self._items))
+        self._items[key] = indicator = Indicator(**declaration)
+        return indicator
 
     def get(self, key):
         return self._items.get(key)
@@ -124,29 +228,111 @@ class IndicatorRegistry:
             grouped.setdefault(ind.group, []).append(ind)
         return [(Group(g), grouped[g]) for g in Group.values if g in grouped]
 
+    def headlines(self):
+        return [i for i in self.all() if i.headline]
+
     def choices(self):
         return [(i.key, f"{i.label}（{i.unit}）") for i in self.all()]
 
 
 registry = IndicatorRegistry()
-register = registry.register
+declare = registry.declare
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+
+def _by_source(indicators):
+    grouped = {}
+    for ind in indicators:
+        grouped.setdefault(ind.source, []).append(ind)
+    return grouped.items()
+
+
+def _aggregates(indicators, year):
+    """{name: aggregate} of the indicators (names that cannot clash with a column)."""
+    named = {}
+    for i, ind in enumerate(indicators):
+        for part, aggregate in ind.measure.parts(ind.condition(year), year).items():
+            named[f"figure{i}_{part}"] = aggregate
+    return named
+
+
+def _finish(indicators, row):
+    values = {}
+    for i, ind in enumerate(indicators):
+        prefix = f"figure{i}_"
+        parts = {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
+        values[ind.key] = ind.measure.finish(parts)
+    return values
+
+
+def evaluate(scope, year, month=None, indicators=None):
+    """{key: figure} of every indicator (or of `indicators`) for the scope, year and month:
+    one aggregate query per source. A figure that cannot be narrowed to the scope or month
+    is None."""
+    indicators = registry.all() if indicators is None else list(indicators)
+    values = {ind.key: None for ind in indicators}
+    for source, members in _by_source(i for i in indicators if i.applies(scope, month)):
+        row = source.queryset(scope, year, month).aggregate(**_aggregates(members, year))
+        values.update(_finish(members, row))
+    return values
+
+
+def evaluate_by_partnership(scope, year, indicators=None):
+    """{partnership id: {key: figure}} for every partnership beneath the scope: one grouped
+    aggregate query per source. Partnerships without records get the figures of no rows."""
+    indicators = registry.all() if indicators is None else list(indicators)
+    empty = {}
+    results = {p.pk: {} for p in scope.partnerships}
+    for source, members in _by_source(i for i in indicators if i.applies(scope)):
+        path = f"{source.partnership}_id"
+        rows = (
+            source.queryset(scope, year)
+            .order_by()
+            .values(path)
+            .annotate(**_aggregates(members, year))
+        )
+        for row in rows:
+            pid = row.pop(path)
+            if pid in results:
+                results[pid].update(_finish(members, row))
+        empty.update(_finish(members, _no_rows(members, year)))
+    for values in results.values():
+        for key, value in empty.items():
+            values.setdefault(key, value)
+    return results
+
+
+def _no_rows(indicators, year):
+    """The values the aggregates take over no rows (COUNT 0, a coalesced SUM 0, AVG NULL)."""
+    row = {}
+    for name, aggregate in _aggregates(indicators, year).items():
+        if isinstance(aggregate, Count):
+            row[name] = 0
+        elif isinstance(aggregate, Coalesce):
+            row[name] = aggregate.get_source_expressions()[1].value
+        else:
+            row[name] = None
+    return row
+
+
+# --- links ---------------------------------------------------------------------------------
 
 
 @functools.cache
 def _path(url_name, prefix):
-    """reverse() of a list without arguments, once per name and script prefix (a dashboard
-    links 49 cards)."""
+    """reverse() of a list without arguments, once per name and script prefix."""
     return reverse(url_name)
 
 
 def list_link(url_name, **fixed):
-    """A `list_url` for an indicator: the named list, filtered to the partnership and year
-    (and town and month when given), plus fixed filter values."""
+    """A `list_url`: the named list filtered to the scope, year and month, plus fixed filter
+    values. Every list takes the scope's parameters (partnership, town, east, west)."""
 
-    def build(partnership, year, town=None, month=None):
-        params = {"partnership": partnership.pk, "year": year}
-        if town is not None:
-            params["town"] = town.code
+    def build(scope, year, month=None):
+        params = {**scope.params(), "year": year}
+        params.pop("nation", None)
         if month is not None:
             params["month"] = month
         params.update(fixed)
@@ -162,221 +348,19 @@ def percent(actual, target):
     return (Decimal(actual) / Decimal(target) * 100).quantize(Decimal("0.1"))
 
 
-# --- The core app's indicators: people exchange, pairings, visits ----------------------------
-# (imported late to keep the registry importable from models)
-
-from .models import Direction, Pairing, Posting, Visit  # noqa: E402
-
-
-def _postings(partnership, year, town=None, month=None, **filters):
-    """Postings arrived by the end of the year; a town is the posting's western end."""
-    qs = Posting.objects.for_partnership(partnership).started_by_end_of(year).filter(**filters)
-    if town is not None:
-        qs = qs.in_town(town)
-    if month is not None:
-        qs = qs.filter(start_date__year=year, start_date__month=month)
-    return qs
-
-
-def _posting_indicator(key, label, direction, categories, order):
-    """Cumulative persons sent since the partnership began, by direction and category."""
-    cats = {"category__in": categories}
-
-    def compute(partnership, year, town=None, month=None):
-        return _postings(partnership, year, town, month, direction=direction, **cats).person_count()
-
-    compute.__doc__ = (
-        f"截至年底累计选派人数（{Direction(direction).label}）：同一人（姓名与派出单位相同）多次选派只计一人；"
-        "按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇；按月筛选时为当月到岗人数。"
-    )
-    kind = "cadre" if categories == ["cadre"] else "professional"
-    register(
-        key=key,
-        label=label,
-        unit=_("人"),
-        group=Group.PEOPLE,
-        order=order,
-        list_url=list_link("cooperation:postings", direction=direction, kind=kind, cumulative=1),
-    )(compute)
-
-
-_PROFESSIONALS = [c.value for c in Posting.PROFESSIONAL_CATEGORIES]
-_posting_indicator(
-    "postings.cadres_w2e",
-    _("西部选派到东部挂职干部（累计）"),
-    Direction.WEST_TO_EAST,
-    ["cadre"],
-    10,
-)
-_posting_indicator(
-    "postings.professionals_w2e",
-    _("西部选派到东部专业技术人才（累计）"),
-    Direction.WEST_TO_EAST,
-    _PROFESSIONALS,
-    11,
-)
-_posting_indicator(
-    "postings.cadres_e2w",
-    _("东部选派到西部挂职干部（累计）"),
-    Direction.EAST_TO_WEST,
-    ["cadre"],
-    12,
-)
-_posting_indicator(
-    "postings.professionals_e2w",
-    _("东部选派到西部专业技术人才（累计）"),
-    Direction.EAST_TO_WEST,
-    _PROFESSIONALS,
-    13,
-)
-
-
-@register(
-    key="postings.person_times_in_year",
-    label=_("本年度选派干部人才人次"),
-    unit=_("人次"),
-    group=Group.PEOPLE,
-    order=14,
-    list_url=list_link("cooperation:postings"),
-)
-def postings_person_times(partnership, year, town=None, month=None):
-    """本年度到岗的选派人次（双向，干部与专业技术人才合计）；一人两次计两人次。
-    按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。"""
-    qs = _postings(partnership, year, town, month).started_in(year)
-    return qs.person_times()
-
-
-@register(
-    key="postings.on_post_at_year_end",
-    label=_("年底在岗选派干部人才"),
-    unit=_("人"),
-    group=Group.PEOPLE,
-    order=15,
-    by_month=False,
-    list_url=list_link("cooperation:postings", on_post_at_year_end=1),
-)
-def postings_on_post_at_year_end(partnership, year, town=None, month=None):
-    """12月31日仍在岗（已到岗、未离岗）的选派人员人数（双向合计）。
-    按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。"""
-    qs = _postings(partnership, year, town).on_post_at_end_of(year)
-    return qs.person_count()
-
-
-@register(
-    key="postings.average_months",
-    label=_("选派干部人才本年度平均在岗时长"),
-    unit=_("月"),
-    group=Group.PEOPLE,
-    order=16,
-    by_month=False,
-    decimals=1,
-    list_url=list_link("cooperation:postings", on_post_in_year=1),
-)
-def postings_average_months(partnership, year, town=None, month=None):
-    """本年度内在岗的每人次在本年度内的在岗天数之平均，按每月30天折算为月。
-    按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。"""
-    qs = Posting.objects.for_partnership(partnership)
-    if town is not None:
-        qs = qs.in_town(town)
-    avg = qs.average_months_in(year)
-    return Decimal(str(avg)) if avg is not None else Decimal("0")
-
-
-def _pairings(partnership, year, town=None, month=None):
-    qs = Pairing.objects.for_partnership(partnership).active_at_end_of(year)
-    if town is not None:
-        qs = qs.in_town(town)
-    if month is not None:
-        qs = qs.filter(signed_on__year=year, signed_on__month=month)
-    return qs
-
-
-@register(
-    key="pairings.active",
-    label=_("年底有效结对关系"),
-    unit=_("对"),
-    group=Group.PAIRINGS,
-    order=20,
-    list_url=list_link("cooperation:pairings", active_at_year_end=1),
-)
-def pairings_active(partnership, year, town=None, month=None):
-    """截至12月31日已签约且未终止的结对关系数（镇村、企业、学校、医院等各类合计）。"""
-    return _pairings(partnership, year, town, month).count()
-
-
-def _pairing_level_indicator(level, label, order):
-    def compute(partnership, year, town=None, month=None):
-        return _pairings(partnership, year, town, month).filter(level__in=level).count()
-
-    compute.__doc__ = f"截至12月31日有效的{label}数。"
-    register(
-        key=f"pairings.{level[0]}",
-        label=label,
-        unit=_("对"),
-        group=Group.PAIRINGS,
-        order=order,
-        list_url=list_link("cooperation:pairings", active_at_year_end=1, level=level[0]),
-    )(compute)
-
-
-_pairing_level_indicator(["town"], _("镇（街道）结对"), 21)
-_pairing_level_indicator(["village"], _("村（社区）结对"), 22)
-_pairing_level_indicator(["enterprise_village"], _("企业结对帮扶村"), 23)
-_pairing_level_indicator(["school"], _("学校结对"), 24)
-_pairing_level_indicator(["hospital"], _("医院结对"), 25)
-
-
-@register(
-    key="pairings.signed_in_year",
-    label=_("本年度新签结对关系"),
-    unit=_("对"),
-    group=Group.PAIRINGS,
-    order=26,
-    list_url=list_link("cooperation:pairings", signed_in_year=1),
-)
-def pairings_signed_in_year(partnership, year, town=None, month=None):
-    """本年度签约的结对关系数。"""
-    qs = Pairing.objects.for_partnership(partnership).filter(signed_on__year=year)
-    if town is not None:
-        qs = qs.in_town(town)
-    if month is not None:
-        qs = qs.filter(signed_on__month=month)
-    return qs.count()
-
-
-def _visits(partnership, year, month=None):
-    qs = Visit.objects.for_partnership(partnership).in_year(year)
-    if month is not None:
-        qs = qs.filter(date__month=month)
-    return qs
-
-
-@register(
-    key="visits.count",
-    label=_("互访考察批次"),
-    unit=_("批次"),
-    group=Group.PEOPLE,
-    order=17,
-    by_town=False,
-    list_url=list_link("cooperation:visits"),
-)
-def visits_count(partnership, year, town=None, month=None):
-    """本年度两地互访考察的批次数（双向合计）。"""
-    return _visits(partnership, year, month).count()
-
-
-@register(
-    key="visits.people",
-    label=_("互访考察人次"),
-    unit=_("人次"),
-    group=Group.PEOPLE,
-    order=18,
-    by_town=False,
-    list_url=list_link("cooperation:visits"),
-)
-def visits_people(partnership, year, town=None, month=None):
-    """本年度互访考察各批次人数之和。"""
-    return _visits(partnership, year, month).totals()["people"]
-
-
-__all__ = ["Group", "Indicator", "registry", "register", "list_link", "percent"]
+__all__ = [
+    "Group",
+    "Indicator",
+    "Measure",
+    "Source",
+    "count",
+    "declare",
+    "distinct",
+    "evaluate",
+    "evaluate_by_partnership",
+    "list_link",
+    "mean",
+    "percent",
+    "registry",
+    "total",
+]

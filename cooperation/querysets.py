@@ -79,6 +79,17 @@ class PartnershipQuerySet(models.QuerySet):
         return self.select_related("east_region", "west_region")
 
 
+def pairing_active_q(day):
+    """Pairings signed by `day` and not ended before it."""
+    return Q(signed_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+def pairing_in_town_q(town):
+    """Pairings whose western organisation lies in a town (a Region or a 9-digit code),
+    villages of it included."""
+    return Q(west_org__region__code__startswith=getattr(town, "code", town))
+
+
 class PairingQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
@@ -87,16 +98,14 @@ class PairingQuerySet(models.QuerySet):
         return self.filter(signed_on__lte=year_end(year))
 
     def active_on(self, day):
-        return self.filter(signed_on__lte=day).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
-        )
+        return self.filter(pairing_active_q(day))
 
     def active_at_end_of(self, year):
         return self.active_on(year_end(year))
 
     def in_town(self, town):
         """Pairings whose western organisation lies in a town (or village of it)."""
-        return self.filter(west_org__region__code__startswith=town.code)
+        return self.filter(pairing_in_town_q(town))
 
     def count_by_level(self):
         return dict(self.order_by().values_list("level").annotate(n=Count("id")))
@@ -114,6 +123,50 @@ def posting_in_town_q(town):
     )
 
 
+def posting_on_post_q(day):
+    """Postings arrived by `day` and not left before it."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def posting_on_post_during_q(year):
+    """Postings on post on at least one day of the year."""
+    return Q(start_date__lte=year_end(year)) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
+    )
+
+
+def posted_person():
+    """Who a posting sends: one person posted twice (same name, same home unit) is one."""
+    return Concat(
+        F("person_name"),
+        Value("|"),
+        Coalesce(F("home_org_id"), Value(0)),
+        output_field=models.CharField(),
+    )
+
+
+def days_on_post_in(year):
+    """Days a posting is on post within the year, less one: from max(start, 1 Jan) to
+    min(end or 31 Dec, 31 Dec), as a duration (add one day per posting: both ends count)."""
+    from django.db.models.functions import Greatest
+
+    start, end = datetime.date(year, 1, 1), year_end(year)
+    return models.ExpressionWrapper(
+        Least(Coalesce(F("end_date"), Value(end)), Value(end))
+        - Greatest(F("start_date"), Value(start)),
+        output_field=models.DurationField(),
+    )
+
+
+def average_months(total_days, postings):
+    """Average months on post (a month is 30 days) of `postings` postings whose spans in a
+    year (from `days_on_post_in`) add up to `total_days`; None without postings."""
+    if not postings:
+        return None
+    days = total_days.total_seconds() / 86400 + postings  # both ends inclusive
+    return round(days / postings / 30, 1)
+
+
 class PostingQuerySet(models.QuerySet):
     def for_partnership(self, partnership):
         return self.filter(partnership=partnership)
@@ -129,18 +182,14 @@ class PostingQuerySet(models.QuerySet):
         return self.filter(start_date__lte=year_end(year))
 
     def on_post_on(self, day):
-        return self.filter(start_date__lte=day).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day)
-        )
+        return self.filter(posting_on_post_q(day))
 
     def on_post_at_end_of(self, year):
         return self.on_post_on(year_end(year))
 
     def on_post_during(self, year):
         """On post on at least one day of the year."""
-        return self.filter(start_date__lte=year_end(year)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
-        )
+        return self.filter(posting_on_post_during_q(year))
 
     def cadres(self):
         return self.filter(category="cadre")
@@ -150,13 +199,7 @@ class PostingQuerySet(models.QuerySet):
 
     def person_count(self):
         """Distinct persons: one person posted twice (same name, same home unit) counts once."""
-        key = Concat(
-            F("person_name"),
-            Value("|"),
-            Coalesce(F("home_org_id"), Value(0)),
-            output_field=models.CharField(),
-        )
-        return self.aggregate(n=Count(key, distinct=True))["n"]
+        return self.aggregate(n=Count(posted_person(), distinct=True))["n"]
 
     def person_times(self):
         return self.count()
@@ -166,24 +209,8 @@ class PostingQuerySet(models.QuerySet):
 
         Each posting counts the days between max(start, 1 Jan) and min(end or 31 Dec, 31 Dec),
         a month being 30 days. Computed in the database as a sum of day spans."""
-        start, end = datetime.date(year, 1, 1), year_end(year)
-        qs = self.on_post_during(year)
-        span = models.ExpressionWrapper(
-            Least(Coalesce(F("end_date"), Value(end)), Value(end))
-            - _greatest_date(F("start_date"), start),
-            output_field=models.DurationField(),
-        )
-        row = qs.aggregate(total=Sum(span), n=Count("id"))
-        if not row["n"]:
-            return None
-        total_days = row["total"].total_seconds() / 86400 + row["n"]  # both ends inclusive
-        return round(total_days / row["n"] / 30, 1)
-
-
-def _greatest_date(field, day):
-    from django.db.models.functions import Greatest
-
-    return Greatest(field, Value(day))
+        row = self.on_post_during(year).aggregate(total=Sum(days_on_post_in(year)), n=Count("id"))
+        return average_months(row["total"], row["n"])
 
 
 class VisitQuerySet(models.QuerySet):

@@ -3,12 +3,11 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.apps import apps
-from django.db.models import Case, CharField, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -16,41 +15,48 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from . import charts, dashboard_html, exports, freshness
-from .filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilter, western_towns
-from .indicators import percent, registry
+from . import charts, exports, freshness, scopes
+from .filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilter
+from .indicators import evaluate, evaluate_by_partnership, percent, registry
 from .listing import CHOICE, DATE, DECIMAL, INT, Column, ListSpec, Total
 from .models import Pairing, Partnership, Posting, Region, Target, Visit
 from .querysets import short_region_name_sql
 
 WAN = _("万元")
 
-# --- choosing a partnership, a year (and a town) ------------------------------------------
+# --- choosing a scope and a year --------------------------------------------------------------
 
 
 @dataclass
 class Choice:
-    """The partnership, year and town a dashboard-like page shows, and what it offers."""
+    """The scope and year a dashboard-like page shows, and what its form offers."""
 
-    partnerships: list
-    partnership: Partnership | None = None
+    scope: scopes.Scope | None
     year: int | None = None
     years: list = field(default_factory=list)  # offered in the choice form
-    town: Region | None = None
     towns: list = field(default_factory=list)
     as_of: datetime.date | None = None  # the latest record date within the year
     part_year: bool = False  # the year is not over, or its records stop before December
 
+    @property
+    def partnership(self):
+        return self.scope.partnership if self.scope else None
+
+    @property
+    def town(self):
+        return self.scope.town if self.scope else None
+
     def query(self, **extra):
-        params = {"partnership": self.partnership.pk, "year": self.year}
-        if self.town is not None:
-            params["town"] = self.town.code
-        params.update(extra)
-        return urlencode(params)
+        return self.scope.query(year=self.year, **extra)
 
     def county_query(self):
         """The same partnership and year for the whole county (no town)."""
-        return urlencode({"partnership": self.partnership.pk, "year": self.year})
+        return self.scope.without_town().query(year=self.year)
+
+    def hidden_params(self):
+        """The scope's parameters the choice form carries along (all but the town, which it
+        offers)."""
+        return [(k, v) for k, v in self.scope.params().items() if k != "town"]
 
 
 def today():
@@ -93,10 +99,9 @@ class RecordSource:
     def in_december(self):
         return {f"{self.day}__month": 12} if self.day else {self.month: 12}
 
-    def latest(self, **lookups):
+    def latest(self, scope, **lookups):
         """Subquery: the latest date (a year and month as year × 100 + month; a year) of the
-        outer partnership's records that match `lookups`, answered by the source's index
-        on partnership and date."""
+        scope's records that match `lookups`, answered by the source's date index."""
         if self.day:
             order, value = [f"-{self.day}"], F(self.day)
         elif self.month:
@@ -106,7 +111,7 @@ class RecordSource:
         else:
             order, value = [f"-{self.year}"], F(self.year)
         records = apps.get_model(self.model).objects.filter(
-            partnership=OuterRef("pk"), **dict(self.only), **lookups
+            scope.records(), **dict(self.only), **lookups
         )
         return Subquery(records.order_by(*order).annotate(latest=value).values("latest")[:1])
 
@@ -148,7 +153,7 @@ class YearChoice:
     as_of: datetime.date | None  # the latest record date within `year`
 
 
-def choose_year(partnership, year, on, latest=True, as_of=True):
+def choose_year(scope, year, on, latest=True, as_of=True):
     """The year to show (`year`, or by default the latest complete year), the latest year
     with any record, and the latest record date within the year shown — one query at most.
 
@@ -158,22 +163,23 @@ def choose_year(partnership, year, on, latest=True, as_of=True):
     `year` or (without one) in a December and before this year: the latest day of the year
     shown is among those answers whichever year that turns out to be. With a `year`, a page
     that needs neither the latest year (`latest`: the years it offers) nor the as-of date
-    (`as_of`) asks nothing (each question is a subquery for Django to compile)."""
+    (`as_of`) asks nothing."""
     if year is not None and not (latest or as_of):
         return YearChoice(year=year, latest=None, as_of=None)
     subqueries = {}
     for i, source in enumerate(RECORD_SOURCES):
         if year is None or latest:
-            subqueries[f"any_{i}"] = source.latest()
+            subqueries[f"any_{i}"] = source.latest(scope)
         if year is not None and as_of and source.dated:
-            subqueries[f"in_{i}"] = source.latest(**source.in_year(year))
+            subqueries[f"in_{i}"] = source.latest(scope, **source.in_year(year))
         if year is None:
-            subqueries[f"before_{i}"] = source.latest(**source.before(on.year))
+            subqueries[f"before_{i}"] = source.latest(scope, **source.before(on.year))
             if source.dated:
-                subqueries[f"december_{i}"] = source.latest(**source.in_december())
-    rows = Partnership.objects.filter(pk=partnership.pk).annotate(**subqueries).order_by()
+                subqueries[f"december_{i}"] = source.latest(scope, **source.in_december())
+    # One row to hang the subqueries on: the scope's first partnership.
+    rows = Partnership.objects.filter(pk=scope.partnerships[0].pk).annotate(**subqueries)
     answers = defaultdict(list)  # question → the sources' answers (days, or fund years)
-    for key, value in next(iter(rows.values(*subqueries)), {}).items():
+    for key, value in next(iter(rows.order_by().values(*subqueries)), {}).items():
         question, i = key.rsplit("_", 1)
         if value is not None:
             answers[question].append(RECORD_SOURCES[int(i)].read(value, on))
@@ -198,74 +204,19 @@ def _int_param(request, name, low, high):
     return int(raw)
 
 
-PARTNERSHIP_FIELDS = [f.attname for f in Partnership._meta.concrete_fields]
-REGION_FIELDS = ["code", "name", "level", "parent_id"]
-
-
-@dataclass(frozen=True)
-class PartnershipChoice:
-    """A partnership as the choice form offers it: its fields and its two counties as
-    plain values (cached under the data version), made a model instance when chosen."""
-
-    values: tuple
-
-    @property
-    def pk(self):
-        return self.values[0]
-
-    @property
-    def name(self):
-        """ "东部区县—西部区县", as Partnership.__str__ writes it."""
-        n, m = len(PARTNERSHIP_FIELDS), len(REGION_FIELDS)
-        return f"{self.values[n + 1]}—{self.values[n + m + 1]}"
-
-    def instance(self):
-        n, m = len(PARTNERSHIP_FIELDS), len(REGION_FIELDS)
-        partnership = Partnership(**dict(zip(PARTNERSHIP_FIELDS, self.values[:n], strict=True)))
-        partnership._state.adding, partnership._state.db = False, "default"
-        for side, start in (("east_region", n), ("west_region", n + m)):
-            region = Region(**dict(zip(REGION_FIELDS, self.values[start : start + m], strict=True)))
-            region._state.adding, region._state.db = False, "default"
-            setattr(partnership, side, region)
-        return partnership
-
-
-def partnership_choices():
-    """Every partnership in order, as PartnershipChoice; one query per data version (300
-    model instances with their regions per request were a tenth of a cold dashboard)."""
-    columns = PARTNERSHIP_FIELDS + [
-        f"{side}__{f}" for side in ("east_region", "west_region") for f in REGION_FIELDS
-    ]
-    rows = freshness.cached(
-        "partnership-choices",
-        compute=lambda: list(Partnership.objects.order_by("id").values_list(*columns)),
-    )
-    return [PartnershipChoice(tuple(row)) for row in rows]
-
-
-def choose_partnership_and_year(request, offer=True, as_of=True):
-    """Read ?partnership=&year=(&town=). Unknown or malformed values give a 404.
-
-    Defaults: the first partnership; the latest complete year (see `choose_year`; this year
-    when there are no records). `offer`: the page offers years and towns (its choice form
-    lists them); without it a `town` it is given is still honoured. `as_of`: the page says
-    through which day the year's records run. Fixed number of queries: partnerships, years
-    and dates (unless given a year and asked for neither), towns when offered or given."""
-    partnerships = partnership_choices()
-    choice = Choice(partnerships=partnerships)
-    if not partnerships:
+def choose(request, offer=True, as_of=True):
+    """Read the scope (cooperation/scopes.py) and ?year=. Unknown or malformed values give
+    a 404. The year defaults to the latest complete year (see `choose_year`; this year when
+    there are no records). `offer`: the page offers years and towns (its choice form lists
+    them). `as_of`: the page says through which day the year's records run. A fixed number
+    of queries: partnerships (cached), towns (cached), years and dates."""
+    scope = scopes.from_request(request, towns=scopes.western_towns)
+    choice = Choice(scope=scope)
+    if scope is None:
         return choice
-    pid = _int_param(request, "partnership", 1, 2**62)
-    if pid is None:
-        choice.partnership = partnerships[0]
-    else:
-        choice.partnership = next((p for p in partnerships if p.pk == pid), None)
-        if choice.partnership is None:
-            raise Http404(gettext("没有这个协作关系。"))
-    choice.partnership = choice.partnership.instance()
     on = today()
     year = _int_param(request, "year", MIN_YEAR, MAX_YEAR)
-    chosen = choose_year(choice.partnership, year, on, latest=offer, as_of=as_of)
+    chosen = choose_year(scope, year, on, latest=offer, as_of=as_of)
     choice.year, choice.as_of = chosen.year, chosen.as_of
     # A part year: not over yet, or its records stop before December (the month the default
     # year's records must reach: monthly figures say no more than their month).
@@ -273,17 +224,11 @@ def choose_partnership_and_year(request, offer=True, as_of=True):
         chosen.as_of is not None and chosen.as_of.month < 12
     )
     if offer:
-        first = min(choice.partnership.since_year, choice.year)
+        first = min(min(p.since_year for p in scope.partnerships), choice.year)
         last = max(chosen.latest or on.year, choice.year)
         choice.years = list(range(last, first - 1, -1))
-    code = request.GET.get("town", "").strip()
-    if offer or code:
-        towns = list(western_towns(choice.partnership.pk))
-        choice.towns = towns if offer else []
-        if code:
-            choice.town = next((t for t in towns if t.code == code), None)
-            if choice.town is None:
-                raise Http404(gettext("没有这个镇（街道）。"))
+        if scope.partnership is not None:
+            choice.towns = scopes.western_towns(scope.partnership)
     return choice
 
 
@@ -325,35 +270,62 @@ def mark_restricted(groups, user):
     return groups
 
 
-def indicator_rows(partnership, year, town=None):
-    """[(Group, [Figure, …]), …] for every indicator of the registry, with its target."""
-    targets = dict(
-        Target.objects.filter(partnership=partnership, year=year).values_list("indicator", "value")
+def figures(scope, year):
+    """{key: figure} of every indicator for the scope and year: one aggregate per source,
+    cached under the scope's data version (a write elsewhere leaves it cached)."""
+    return freshness.cached(
+        "figures",
+        scope.key,
+        year,
+        compute=lambda: evaluate(scope, year),
+        version=scope.version(),
     )
+
+
+def targets(scope, year):
+    """{key: target} for the scope: a partnership's own targets; at a roll-up, the sum of
+    the partnerships' targets of a figure that adds up, when every partnership beneath has
+    one (a part of the targets would make the completion rate meaningless)."""
+    rows = Target.objects.filter(year=year)
+    if scope.partnership is not None:
+        return dict(rows.filter(partnership=scope.partnership).values_list("indicator", "value"))
+    ids = scope.partnership_ids
+    if ids is not None:
+        rows = rows.filter(partnership__in=ids)
+    summed = rows.order_by().values("indicator").annotate(total=Sum("value"), n=Count("id"))
+    additive = {i.key for i in registry.all() if i.additive}
+    wanted = len(scope.partnerships)
+    return {r["indicator"]: r["total"] for r in summed if r["indicator"] in additive and r["n"] == wanted}
+
+
+def indicator_rows(scope, year):
+    """[(Group, [Figure, …]), …] for every indicator of the registry, with its target."""
+    values = figures(scope, year)
+    goals = targets(scope, year) if scope.town is None else {}
     groups = []
     for group, indicators in registry.by_group():
-        figures = []
+        rows = []
         for ind in indicators:
-            actual = ind.value(partnership, year, town=town)
-            target = targets.get(ind.key) if town is None else None
-            figures.append(
+            actual = values[ind.key]
+            target = goals.get(ind.key)
+            rows.append(
                 Figure(
                     indicator=ind,
                     actual=actual,
                     target=target,
                     percent=percent(actual, target) if actual is not None else None,
-                    url=ind.url(partnership, year, town=town) if actual is not None else None,
-                    unscoped=town is not None and not ind.by_town,
+                    url=ind.url(scope, year) if actual is not None else None,
+                    unscoped=actual is None,
                 )
             )
-        groups.append((group, figures))
+        groups.append((group, rows))
     return groups
 
 
 def summary_table(choice):
     """Headers and rows of the annual summary (the same figures as the dashboard) of the
-    choice's partnership, year and town; a note says which figures could not be narrowed
-    to the town and which percentages are of a part year."""
+    choice's scope and year; a note says which figures could not be narrowed to the town
+    and which percentages are of a part year."""
     headers = [
         gettext("类别"),
         gettext("指标"),
@@ -369,8 +341,8 @@ def summary_table(choice):
         if choice.as_of is not None:
             part_year = gettext("部分年度，数据截至 %(date)s") % {"date": choice.as_of.isoformat()}
     rows = []
-    for group, figures in indicator_rows(choice.partnership, choice.year, choice.town):
-        for f in figures:
+    for group, figures_ in indicator_rows(choice.scope, choice.year):
+        for f in figures_:
             in_wan = str(f.indicator.unit) == str(WAN)
             note = None
             if f.unscoped:
@@ -388,6 +360,88 @@ def summary_table(choice):
                     note,
                 ]
             )
+    return headers, rows
+
+
+# --- the comparison table of a roll-up ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonCell:
+    indicator: object
+    value: object
+    target: object
+    percent: object
+    url: str | None
+
+
+@dataclass
+class Comparison:
+    """One row per partnership beneath a roll-up: its headline figures and their completion,
+    sorted by `sort` (an indicator key, its completion "key:pct", or "name")."""
+
+    headlines: list
+    rows: list  # [(Partnership, [ComparisonCell, …]), …]
+    sort: str
+
+
+def comparison(scope, year, sort=""):
+    headlines = registry.headlines()
+    values = freshness.cached(
+        "comparison",
+        scope.key,
+        year,
+        compute=lambda: evaluate_by_partnership(scope, year, headlines),
+        version=scope.version(),
+    )
+    goals = defaultdict(dict)
+    rows = Target.objects.filter(year=year, indicator__in=[i.key for i in headlines])
+    if scope.partnership_ids is not None:
+        rows = rows.filter(partnership__in=scope.partnership_ids)
+    for pid, key, value in rows.values_list("partnership_id", "indicator", "value"):
+        goals[pid][key] = value
+    table = []
+    for p in scope.partnerships:
+        cells = []
+        for ind in headlines:
+            value = values[p.pk][ind.key]
+            target = goals[p.pk].get(ind.key)
+            url = ind.url(scopes.of_partnership(p), year)
+            cells.append(ComparisonCell(ind, value, target, percent(value, target), url))
+        table.append((p, cells))
+    valid = {"name"} | {i.key for i in headlines} | {f"{i.key}:pct" for i in headlines}
+    sort = sort if sort in valid else "name"
+    if sort != "name":
+        key, _sep, pct = sort.partition(":")
+        at = [i.key for i in headlines].index(key)
+        attribute = "percent" if pct else "value"
+
+        def rank(row):
+            value = getattr(row[1][at], attribute)
+            return (value is None, -(value or 0))
+
+        # Largest first; partnerships without a completion rate last.
+        table.sort(key=rank)
+    return Comparison(headlines, table, sort)
+
+
+def comparison_table(comparison_):
+    """The comparison as headers and rows for CSV/XLSX."""
+    headers = [gettext("协作关系")]
+    for ind in comparison_.headlines:
+        headers += [
+            gettext("%(label)s（%(unit)s）") % {"label": ind.label, "unit": ind.unit},
+            gettext("%(label)s目标") % {"label": ind.label},
+            gettext("%(label)s完成率（%%）") % {"label": ind.label},
+        ]
+    rows = []
+    for partnership, cells in comparison_.rows:
+        row = [partnership.name]
+        for cell in cells:
+            in_wan = str(cell.indicator.unit) == str(WAN)
+            value = exports.exact_money(cell.value) if in_wan else cell.value
+            row += [value, cell.target, cell.percent]
+        rows.append(row)
     return headers, rows
 
 
@@ -484,22 +538,22 @@ for _spec in (pairing_list, posting_list, visit_list):
 
 
 def chart_items(choice, user):
-    """The dashboard's charts, each narrowed to the chosen town where it can be: its table,
+    """The dashboard's charts, each narrowed to the chosen scope where it can be: its table,
     its title naming the scope it shows, the query string of its SVG and exports, whether
     it shows the whole county although a town is chosen, and whether its cells link to a
     list the user may not open."""
     restricted = staff_only(user)
     items = []
     for chart in charts.registry:
-        town = chart.narrowed(choice.town)
-        county_only = choice.town is not None and town is None
-        table = chart.table(choice.partnership, choice.year, town=town)
+        scope = chart.narrowed(choice.scope)
+        county_only = scope is not choice.scope
+        table = chart.table(scope, choice.year)
         items.append(
             {
                 "chart": chart,
                 "table": table,
-                "title": chart.scoped_title(choice.partnership, town),
-                "query": choice.county_query() if county_only else choice.query(),
+                "title": chart.scoped_title(scope),
+                "query": scope.query(year=choice.year),
                 "county_only": county_only,
                 "restricted": any(restricted(url) for row in table.links or [] for url in row),
             }
@@ -508,81 +562,103 @@ def chart_items(choice, user):
 
 
 def dashboard(request):
-    choice = choose_partnership_and_year(request)
-    if choice.partnership is None:
+    choice = choose(request)
+    if choice.scope is None:
         return render(request, "cooperation/dashboard.html", {"choice": choice})
-    groups = mark_restricted(
-        indicator_rows(choice.partnership, choice.year, choice.town), request.user
-    )
     context = {
         "choice": choice,
-        "groups": groups,
+        "groups": mark_restricted(indicator_rows(choice.scope, choice.year), request.user),
         "charts": chart_items(choice, request.user),
         "query": choice.query(),
-        # The choice form is written in Python (cooperation/dashboard_html.py): a thousand
-        # options through the template engine cost more than some of the page's queries.
-        "choice_form": dashboard_html.choice_form_html(choice),
     }
+    if choice.scope.is_rollup:
+        context["comparison"] = comparison(choice.scope, choice.year, request.GET.get("sort", ""))
     return render(request, "cooperation/dashboard.html", context)
 
 
 def summary(request):
-    """The annual summary: every indicator of a partnership and year (or of one town), as
-    the yearly assessment table lays it out; fit to print."""
-    choice = choose_partnership_and_year(request)
-    if choice.partnership is None:
+    """The annual summary: every indicator of a scope and year, as the yearly assessment
+    table lays it out; fit to print."""
+    choice = choose(request)
+    if choice.scope is None:
         raise Http404(gettext("还没有协作关系。"))
     context = {
         "choice": choice,
-        "groups": indicator_rows(choice.partnership, choice.year, choice.town),
+        "groups": indicator_rows(choice.scope, choice.year),
         "query": choice.query(),
-        "choice_form": dashboard_html.choice_form_html(choice),
     }
     return render(request, "cooperation/summary.html", context)
 
 
+def _title(choice, what):
+    return gettext("%(scope)s %(y)s年度%(what)s") % {
+        "scope": choice.scope.name,
+        "y": choice.year,
+        "what": what,
+    }
+
+
 def summary_export(request, fmt):
-    choice = choose_partnership_and_year(request, offer=False)
-    if choice.partnership is None:
+    choice = choose(request, offer=False)
+    if choice.scope is None:
         raise Http404(gettext("还没有协作关系。"))
     headers, rows = summary_table(choice)
-    if choice.town is None:
-        name = gettext("%(p)s %(y)s年度东西部协作指标完成情况") % {
-            "p": choice.partnership.name,
-            "y": choice.year,
-        }
-    else:
-        name = gettext("%(p)s %(town)s %(y)s年度东西部协作指标完成情况") % {
-            "p": choice.partnership.name,
-            "town": choice.town.name,
-            "y": choice.year,
-        }
+    name = _title(choice, gettext("东西部协作指标完成情况"))
     return exports.table_response(fmt, name, headers, rows)
 
 
+def comparison_export(request, fmt):
+    """The comparison table of a roll-up as CSV/XLSX, in the page's order."""
+    choice = choose(request, offer=False, as_of=False)
+    if choice.scope is None or not choice.scope.is_rollup:
+        raise Http404(gettext("只有市、省和全国的页面有各协作关系对比表。"))
+    headers, rows = comparison_table(
+        comparison(choice.scope, choice.year, request.GET.get("sort", ""))
+    )
+    return exports.table_response(fmt, _title(choice, gettext("各协作关系对比")), headers, rows)
+
+
+def choose_scope(request):
+    """The chooser: province pairs, city pairs and partnerships as links (no JavaScript),
+    searchable by name; each link opens the dashboard of that level."""
+    search = request.GET.get("q", "").strip()[:50]
+    partnerships = scopes.all_partnerships()
+    context = {
+        "tree": scopes.tree(partnerships, search),
+        "search": search,
+        "count": len(partnerships),
+        "nation": {"nation": 1},
+    }
+    return render(request, "cooperation/choose_scope.html", context)
+
+
+def indicator_notes(request):
+    """How each figure is computed: the registry's declarations, by group."""
+    return render(request, "cooperation/indicators.html", {"groups": registry.by_group()})
+
+
 def _chart_table(request, key):
-    """The chart, its table (narrowed to ?town= when the chart can be), the partnership and
-    the town the table is narrowed to (None: the whole county)."""
+    """The chart, the scope it shows (its own narrowing of the page's) and its table."""
     chart = charts.registry.get(key)
     if chart is None:
         raise Http404(gettext("没有这个图表。"))
-    choice = choose_partnership_and_year(request, offer=False, as_of=False)
-    if choice.partnership is None:
+    choice = choose(request, offer=False, as_of=False)
+    if choice.scope is None:
         raise Http404(gettext("还没有协作关系。"))
-    town = chart.narrowed(choice.town)
-    return chart, chart.table(choice.partnership, choice.year, town=town), choice.partnership, town
+    scope = chart.narrowed(choice.scope)
+    return chart, scope, chart.table(scope, choice.year)
 
 
 # pygal puts its styles inside the SVG; the SVG is only ever shown as an <img> (which runs
 # no script), so its own inline styles are allowed and scripts stay forbidden.
 @csp_replace({"style-src": [SELF, UNSAFE_INLINE], "script-src": [NONE]})
 def chart_svg(request, key):
-    chart, table, partnership, town = _chart_table(request, key)
-    svg = chart.svg(table, chart.scoped_title(partnership, town))
+    chart, scope, table = _chart_table(request, key)
+    svg = chart.svg(table, chart.scoped_title(scope))
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 def chart_export(request, key, fmt):
-    chart, table, partnership, town = _chart_table(request, key)
-    name = f"{charts.scope(partnership, town)} {chart.title}"
+    chart, scope, table = _chart_table(request, key)
+    name = f"{scope.name} {chart.title}"
     return exports.table_response(fmt, name, table.headers, table.export_rows())

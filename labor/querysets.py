@@ -153,13 +153,16 @@ class TrainingCourseQuerySet(_ForPartnership):
         )
 
 
+def factory_in_operation_at_end_q(year):
+    """Factories opened by 31 December and not closed by then (closed on 31 December: not
+    counted)."""
+    end = year_end(year)
+    return Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+
+
 class CommunityFactoryQuerySet(_ForPartnership):
     def in_operation_at_end_of(self, year):
-        """Opened by 31 December and not closed by then (closed on 31 December: not counted)."""
-        end = year_end(year)
-        return self.filter(opened_on__lte=end).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=end)
-        )
+        return self.filter(factory_in_operation_at_end_q(year))
 
     def opened_in(self, year, month=None):
         qs = self.filter(opened_on__year=year)

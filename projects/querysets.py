@@ -15,10 +15,12 @@ pick the records and call one of these). Conventions:
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, DecimalField, F, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 ZERO = Decimal("0")
+# Projects that count: every figure and list of funds leaves cancelled projects out.
+NOT_CANCELLED = ~Q(status="cancelled")
 
 
 def _money_sum(field):
@@ -78,7 +80,7 @@ class ProjectQuerySet(PlaceQuerySet):
         return self.filter(category=category)
 
     def not_cancelled(self):
-        return self.exclude(status="cancelled")
+        return self.filter(NOT_CANCELLED)
 
     def totals(self):
         """Aid, matching and other funds, projects, people benefiting (and of them

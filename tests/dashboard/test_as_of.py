@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation.models import Target
+from cooperation.scopes import of_partnership
 from cooperation.views import choose_year
 from labor.models import JobFair
 from tests.cooperation.factories import PairingFactory
@@ -119,13 +120,13 @@ def test_the_current_year_is_a_part_year_even_when_its_records_reach_december(cl
 
 def test_a_month_of_this_year_runs_to_today_not_to_its_end(partnership, on):
     ConsumptionSaleFactory(partnership=partnership, year=2026, month=6)
-    chosen = choose_year(partnership, 2026, day(2026, 6, 10))
+    chosen = choose_year(of_partnership(partnership), 2026, day(2026, 6, 10))
     assert (chosen.year, chosen.as_of) == (2026, day(2026, 6, 10))
 
 
 def test_a_fund_year_places_a_year_but_no_day(partnership):
     ProjectFactory(partnership=partnership, fund_year=2024)
-    chosen = choose_year(partnership, None, day(2026, 6, 1))
+    chosen = choose_year(of_partnership(partnership), None, day(2026, 6, 1))
     assert (chosen.year, chosen.latest, chosen.as_of) == (2024, 2024, None)
 
 
@@ -155,7 +156,7 @@ def test_the_summary_export_notes_the_part_year_next_to_each_percentage(client, 
 @pytest.mark.parametrize("year", [None, 2021, 2022])
 def test_the_years_and_the_as_of_date_are_one_query(records, year):
     with CaptureQueriesContext(connection) as queries:
-        choose_year(records, year, day(2026, 6, 1))
+        choose_year(of_partnership(records), year, day(2026, 6, 1))
     assert len(queries) == 1
 
 

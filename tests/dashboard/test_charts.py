@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cooperation import charts
+from cooperation.scopes import of_partnership
 from tests.dashboard.conftest import EXPECTED, YEAR
 from tests.dashboard.helpers import read_csv, read_xlsx
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def table(data, key):
-    return charts.registry.get(key).table(data, YEAR)
+    return charts.registry.get(key).table(of_partnership(data), YEAR)
 
 
 def test_funds_by_year(data):

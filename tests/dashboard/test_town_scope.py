@@ -13,6 +13,7 @@ from django.urls import reverse
 from cooperation import charts
 from cooperation.listing import MONEY
 from cooperation.models import Region
+from cooperation.scopes import of_partnership
 from tests.dashboard.conftest import YEAR
 from tests.dashboard.helpers import cards, footer, read_csv
 from tests.projects.factories import LAOCHENG
@@ -44,25 +45,25 @@ def in_town(data, **extra):
 
 def test_funds_by_year_of_one_town(data, laocheng):
     # 老城: 冷库 1000 (2020), 茶园提升 1200.5 (2021; 取消的项目 left out); 新城's 道路硬化 not here
-    rows = charts.registry.get("funds-by-year").table(data, YEAR, town=laocheng).rows
+    rows = charts.registry.get("funds-by-year").table(of_partnership(data, laocheng), YEAR).rows
     assert rows == [[2020, D("1000"), 1], [2021, D("1200.5"), 1]]
 
 
 def test_workers_by_month_of_one_town(data, laocheng):
     # home town 老城: 韩一 (March), 韩四 (July); 韩二 lives in 新城, 韩三 started in 2020
-    rows = charts.registry.get("workers-by-month").table(data, YEAR, town=laocheng).rows
+    rows = charts.registry.get("workers-by-month").table(of_partnership(data, laocheng), YEAR).rows
     assert [row[1] for row in rows] == [0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
 
 
 def test_funds_by_category_of_one_town(data, laocheng):
-    rows = charts.registry.get("funds-by-category").table(data, YEAR, town=laocheng).rows
+    rows = charts.registry.get("funds-by-category").table(of_partnership(data, laocheng), YEAR).rows
     assert rows == [["产业发展", D("1200.5"), 1]]
 
 
 def test_the_chart_by_town_stays_the_whole_county(data, laocheng):
     chart = charts.registry.get("by-town")
-    assert chart.table(data, YEAR, town=laocheng).rows == chart.table(data, YEAR).rows
-    assert len(chart.table(data, YEAR, town=laocheng).rows) == 2  # 老城 and 新城
+    assert chart.table(of_partnership(data, laocheng), YEAR).rows == chart.table(of_partnership(data), YEAR).rows
+    assert len(chart.table(of_partnership(data, laocheng), YEAR).rows) == 2  # 老城 and 新城
 
 
 def test_the_dashboard_names_the_scope_of_every_chart(client, data):
@@ -70,9 +71,9 @@ def test_the_dashboard_names_the_scope_of_every_chart(client, data):
     html = response.content.decode()
     items = {item["chart"].key: item for item in response.context["charts"]}
     for key in ["funds-by-year", "workers-by-month", "funds-by-category"]:
-        assert items[key]["title"].endswith("· 武进区—汉滨区 老城街道"), key
+        assert items[key]["title"].endswith("· 武进区—汉滨区 · 老城街道"), key
         assert (
-            f'src="/charts/{key}.svg?partnership={data.pk}&amp;year={YEAR}&amp;town={LAOCHENG}"'
+            f'src="/charts/{key}.svg?partnership={data.pk}&amp;town={LAOCHENG}&amp;year={YEAR}"'
             in html
         )
         assert not items[key]["county_only"]
@@ -95,7 +96,7 @@ def test_without_a_town_no_chart_says_it_is_not_narrowed(client, data):
 
 def test_the_svg_and_the_export_of_a_chart_honour_the_town(client, data):
     svg = client.get(reverse("cooperation:chart_svg", args=["funds-by-year"]), in_town(data))
-    assert "历年协作资金（万元） · 武进区—汉滨区 老城街道" in svg.content.decode()
+    assert "历年协作资金（万元） · 武进区—汉滨区 · 老城街道" in svg.content.decode()
     url = reverse("cooperation:chart_export", args=["funds-by-year", "csv"])
     response = client.get(url, in_town(data))
     assert "%E8%80%81%E5%9F%8E%E8%A1%97%E9%81%93" in response["Content-Disposition"]  # 老城街道
@@ -139,7 +140,7 @@ def test_the_summary_export_is_narrowed_to_the_town(client, data):
 def test_the_summary_page_is_narrowed_to_the_town(client, data):
     response = client.get(reverse("cooperation:summary"), in_town(data))
     html = response.content.decode()
-    assert "武进区—汉滨区 老城街道 2021年度东西部协作指标完成情况" in html
+    assert "武进区—汉滨区 · 老城街道 2021年度东西部协作指标完成情况" in html
     assert cards(response)["funds.aid"].actual == D("1200.5")
     assert html.count("不能按镇统计") == 3  # two visit rows and the note under the table
     assert f'<option value="{LAOCHENG}" selected>' in html
@@ -218,7 +219,7 @@ def test_the_table_links_are_in_the_page(client, data):
     html = response.content.decode()
     # 老城's aid funds in the chart by town open 老城's projects of 2021, cancelled left out
     url = (
-        f"/projects/?partnership={data.pk}&amp;year={YEAR}&amp;town={LAOCHENG}"
+        f"/projects/?partnership={data.pk}&amp;town={LAOCHENG}&amp;year={YEAR}"
         "&amp;exclude_cancelled=1"
     )
     assert f'<a href="{url}" title="查看明细">1,200.50</a>' in html

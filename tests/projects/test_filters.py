@@ -42,7 +42,7 @@ ROW_AGGREGATE = {
 
 
 def projects_indicators():
-    return [i for i in registry if i.compute.__module__ == "projects.indicators"]
+    return [i for i in registry if i.source.model.startswith("projects.")]
 
 
 def filterset_for(url):

@@ -20,7 +20,7 @@ from tests.projects.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_KEYS = sorted(i.key for i in registry if i.compute.__module__ == "projects.indicators")
+PROJECT_KEYS = sorted(i.key for i in registry if i.source.model.startswith("projects."))
 
 
 def add_rows(partnership, n, start=0):
