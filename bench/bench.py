@@ -12,7 +12,16 @@ measures:
   with the peak memory (VmHWM) of the gunicorn worker that served it;
 - the import of 100,000 workers with employments (manage.py import_records) against
   COPY FROM of the same rows into a scratch table;
+- the dashboard of every scope (one town, one partnership, one city pair, one province
+  pair, the nation): cold (the process's cache cleared, one GET through the test client)
+  against the *minimal* SQL of the scope, written by hand in bench/scope_sql.py (one
+  SELECT of conditional aggregates per source table; checked once to give the figures of
+  `evaluate(scope, year)`), and warm with wrk against the trivial view; the nation's
+  minimal SQL against 0.5 s (above it, roll-ups would need a yearly fact table);
 - the number of queries of every page.
+
+`--only scopes` (or pages, export, import; repeatable) runs only those sections, `--skip`
+leaves some out.
 
 It prints a table with the ratios and the targets, and writes bench/results/<time>.json.
 """
@@ -234,6 +243,16 @@ class RawSQL:
             cursor.execute(sql)
             return cursor.fetchone()[0]
 
+    def rows(self, sql, params=None):
+        with self.conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def explain(self, sql):
+        with self.conn.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            return "\n".join(line for (line,) in cursor.fetchall())
+
 
 # --- the measurements --------------------------------------------------------------------------
 
@@ -298,7 +317,8 @@ def measure_export(results, site, raw, server, cookie):
     lines = body.split(b"\r\n")
     header, first = lines[0].decode(), lines[1].decode()
     assert header.startswith("\ufeff"), "no BOM"
-    assert re.search(r",\d{6}\*{8}[\dX]{4},", first), f"ID number not masked: {first}"
+    # labor.idcard.mask: only the area code stays (610902************)
+    assert re.search(r",\d{6}\*{12},", first), f"ID number not masked: {first}"
     rows = body.count(b"\r\n") - 1
     del body
     rate, copy_rate = rows / elapsed, copy_rows / copy_seconds
@@ -306,6 +326,194 @@ def measure_export(results, site, raw, server, cookie):
     results["rows"].append(row(f"CSV export of {rows:,} workers (rows/s) vs COPY TO", rate, copy_rate, rate / copy_rate, ">= 0.3", rate / copy_rate >= 0.3, "rows/s"))  # fmt: skip
     results["rows"].append(row("CSV export: peak RSS of the gunicorn worker (MB)", peak, None, None, "< 150", peak < 150, "MB"))  # fmt: skip
     results["export"] = {"hwm_before": before, "hwm_after": after, "header": header, "first_row": re.sub(r"^[^,]*", "<name>", first)}  # fmt: skip
+
+
+COLD_TARGET, WARM_TARGET, ROLLUP_SECONDS = 1.5, 0.5, 0.5
+
+
+def dashboard_scopes(raw, year):
+    """[(level, Scope)]: the first partnership and the western town with the most
+    worker-years in `year`, the city pair and the province pair of that partnership, the
+    nation."""
+    from cooperation import scopes
+
+    first = scopes.all_partnerships()[0]
+    towns = {t.code: t for t in scopes.western_towns(first)}
+    busiest = raw.rows(
+        "SELECT home_town_id FROM labor_workeryear WHERE partnership_id = %s AND year = %s "
+        "AND home_town_id IS NOT NULL GROUP BY home_town_id ORDER BY count(*) DESC",
+        [first.pk, year],
+    )
+    town = next((towns[code] for (code,) in busiest if code in towns), None)
+    town = town or next(iter(towns.values()))
+    east, west = first.east_region_id, first.west_region_id
+    return [
+        ("town", scopes.of_partnership(first, town)),
+        ("partnership", scopes.of_partnership(first)),
+        ("city pair", scopes.area(east[:4], west[:4])),
+        ("province pair", scopes.area(east[:2], west[:2])),
+        ("nation", scopes.nation()),
+    ]
+
+
+def scope_queries(scope, year):
+    from scope_sql import minimal_sql  # bench/scope_sql.py, beside this script
+
+    return minimal_sql(
+        year, scope.partnership_ids, scope.town.code if scope.town is not None else None
+    )
+
+
+def check_scope_figures(results, raw, scopes_, year):
+    """Once: the minimal SQL's figures against evaluate(scope, year)'s, for every scope."""
+    from scope_sql import compare, run
+
+    from cooperation.indicators import evaluate
+
+    problems = {}
+    for level, scope in scopes_:
+        engine = evaluate(scope, year)
+        minimal = run(raw.conn, scope_queries(scope, year))[0]
+        found = compare(engine, minimal)
+        if found:
+            problems[level] = found
+            print(f"\n!!! MISMATCH: {level} {scope.key}, {year}: the minimal SQL and "
+                  f"evaluate() disagree on {len(found)} figure(s):", flush=True)  # fmt: skip
+            for line in found:
+                print(f"!!!   {line}", flush=True)
+        else:
+            print(f"  figures of {level} ({scope.key}): minimal SQL = evaluate(), "
+                  f"{sum(v is not None for v in engine.values())} figures", flush=True)  # fmt: skip
+    results["scope_check"] = problems or "every figure equal"
+    results["rows"].append(row("dashboard by scope: minimal SQL's figures = evaluate()'s", len(problems), None, None, "0 scopes differ", not problems, "scopes"))  # fmt: skip
+
+
+def measure_scopes(results, raw, server, args):
+    """Dashboard by scope: cold page vs the minimal SQL, warm page vs /healthz."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from scope_sql import run
+
+    year = results.get("year") or raw.scalar(
+        "SELECT max(year) FROM labor_workeryear WHERE partnership_id = "
+        "(SELECT min(id) FROM cooperation_partnership)"
+    )
+    results["year"] = year
+    scopes_ = dashboard_scopes(raw, year)
+    check_scope_figures(results, raw, scopes_, year)
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    trivial = wrk(server.base + "/healthz", args.seconds)
+    print(f"  trivial view /healthz: {trivial:,.0f} req/s", flush=True)
+    table = []
+    for level, scope in scopes_:
+        path = f"/?{scope.query(year=year)}"
+        queries = scope_queries(scope, year)
+
+        def cold(path=path):
+            cache.clear()  # every cache of this process: the page, figures, choices
+            started = time.perf_counter()
+            response = client.get(path)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (path, response.status_code)
+            return elapsed
+
+        per_source = []
+
+        def minimal(queries=queries, per_source=per_source):
+            _, seconds, total = run(raw.conn, queries)
+            per_source.append(seconds)
+            return total
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        page_sql = [q["sql"] for q in captured.captured_queries]
+        page, sql = paired_medians(cold, minimal, args.repeat)
+        own_sql, slowest = replay_timed(raw, page_sql, min(args.repeat, 3))
+        sources = {s: statistics.median(t[s] for t in per_source) for s in queries}
+
+        for _ in range(4):
+            http_get(server.base + path)  # fill the caches of both workers
+        warm = wrk(server.base + path, args.seconds)
+
+        results["rows"].append(row(f"dashboard cold, {level} `{path}` (s) vs its minimal SQL", page, sql, page / sql, f"<= {COLD_TARGET}", page / sql <= COLD_TARGET, "s"))  # fmt: skip
+        results["rows"].append(row(f"dashboard warm, {level} (req/s) vs trivial view", warm, trivial, warm / trivial, f">= {WARM_TARGET}", warm / trivial >= WARM_TARGET, "req/s"))  # fmt: skip
+        results["queries"][path] = len(page_sql)
+        table.append(
+            {
+                "level": level,
+                "path": path,
+                "partnerships": len(scope.partnerships),
+                "queries": len(page_sql),
+                "cold": page,
+                "own_sql": own_sql,
+                "minimal_sql": sql,
+                "cold_ratio": page / sql,
+                "warm": warm,
+                "trivial": trivial,
+                "warm_ratio": warm / trivial,
+                "minimal_by_source": sources,
+                "slowest_page_queries": slowest,
+            }
+        )
+        print(f"    page's own SQL {own_sql * 1000:,.1f} ms in {len(page_sql)} queries; "
+              f"slowest minimal source: {max(sources, key=sources.get)} "
+              f"{max(sources.values()) * 1000:,.1f} ms", flush=True)  # fmt: skip
+
+    nation = table[-1]["minimal_sql"]
+    workers = results.get("workers") or raw.scalar("SELECT count(*) FROM labor_worker")
+    if nation > ROLLUP_SECONDS:
+        print(f"\n!!! The nation's minimal SQL takes {nation:.2f} s at {workers:,} workers "
+              f"(over {ROLLUP_SECONDS} s): a yearly per-partnership fact table would be "
+              f"needed for roll-ups.", flush=True)  # fmt: skip
+    results["rows"].append(row(f"roll-ups: the nation's minimal SQL at {workers:,} workers (s)", nation, None, None, f"<= {ROLLUP_SECONDS} s (else a yearly fact table)", nation <= ROLLUP_SECONDS, "s"))  # fmt: skip
+    slowest = max(table[-1]["minimal_by_source"], key=table[-1]["minimal_by_source"].get)
+    results["nation_slowest_source"] = {
+        "source": slowest,
+        "explain_analyze": raw.explain(scope_queries(scopes_[-1][1], year)[slowest]),
+    }
+    results["scopes"] = table
+
+
+def replay_timed(raw, queries, repeat):
+    """(median seconds of the page's own SQL, its three slowest queries with their times)."""
+    totals, each = [], [[] for _ in queries]
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for i, sql in enumerate(queries):
+            each[i].append(raw.replay([sql]))
+        totals.append(time.perf_counter() - started)
+    medians = sorted(
+        ((statistics.median(t), sql) for t, sql in zip(each, queries, strict=True)), reverse=True
+    )
+    return statistics.median(totals), [{"seconds": s, "sql": q[:600]} for s, q in medians[:3]]
+
+
+def print_scope_table(results):
+    if not results.get("scopes"):
+        return
+    print()
+    print(f"Dashboard by scope, {results['year']} (cold: cache cleared, in-process GET; "
+          f"warm: wrk; minimal SQL: bench/scope_sql.py)")  # fmt: skip
+    print("| scope | partnerships | queries (cold) | cold page | page's own SQL | minimal SQL "
+          "| cold ÷ minimal (≤ 1.5) | warm req/s | warm ÷ /healthz (≥ 0.5) |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for s in results["scopes"]:
+        print(
+            f"| {s['level']} `{s['path']}` | {s['partnerships']} | {s['queries']} "
+            f"| {fmt(s['cold'], 's')} | {fmt(s['own_sql'], 's')} | {fmt(s['minimal_sql'], 's')} "
+            f"| {s['cold_ratio']:.2f}× | {fmt(s['warm'], 'req/s')} | {s['warm_ratio']:.2f}× |"
+        )
+    nation = results["scopes"][-1]
+    print("\nThe nation's minimal SQL by source (median ms): " + ", ".join(
+        f"{k} {v * 1000:,.1f}" for k, v in sorted(nation["minimal_by_source"].items(), key=lambda kv: -kv[1])
+    ))  # fmt: skip
+    print("The nation page's slowest queries (median ms): " + "; ".join(
+        f"{q['seconds'] * 1000:,.1f} {q['sql'][:120]}…" for q in nation["slowest_page_queries"]
+    ))  # fmt: skip
 
 
 def measure_import(results, raw, env, count):
@@ -322,6 +530,11 @@ def measure_import(results, raw, env, count):
         elapsed = time.perf_counter() - started
         if done.returncode != 0:
             raise RuntimeError(f"import failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        # Statistics that still count no "bench-import" worker (autovacuum may not have run
+        # yet) plan the copy-out and delete subqueries below as nested loops over the history
+        # tables: minutes instead of a second. Not part of any timing.
+        with raw.conn.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(IMPORTED)}")
         written = imported_rows(raw)
         same_seconds = same_rows_copy_seconds(raw)
         copy_seconds = copy_from_reference(raw, path)
@@ -448,7 +661,7 @@ def fmt(value, unit):
         return "—"
     if unit == "s":
         return f"{value * 1000:,.1f} ms"
-    if unit in ("req/s", "rows/s"):
+    if unit in ("req/s", "rows/s", "scopes"):
         return f"{value:,.0f}"
     return f"{value:,.1f}"
 
@@ -476,10 +689,17 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
     parser.add_argument("--repeat", type=int, default=7, help="timings per median")
     parser.add_argument("--import-rows", type=int, default=100_000)
+    sections = ["pages", "export", "scopes", "import"]
+    parser.add_argument("--skip", action="append", default=[], choices=sections)
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["pages", "export", "import"]
+        "--only",
+        action="append",
+        default=[],
+        choices=sections,
+        help="run only these sections (e.g. --only scopes: the dashboard by scope)",
     )
     args = parser.parse_args()
+    wanted = {s for s in sections if (s in args.only if args.only else s not in args.skip)}
 
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
     env = production_env(static_root)
@@ -501,22 +721,26 @@ def main():
     print(
         f"CONN_MAX_AGE={results['conn_max_age']}, workers in the database: {results['workers']:,}"
     )
-    server = Gunicorn(env)
+    server = Gunicorn(env) if wanted & {"pages", "export", "scopes"} else None
     try:
         cookie = site.staff_cookie()
-        if "pages" not in args.skip:
+        if "pages" in wanted:
             measure_pages(results, site, raw, server, args, cookie)
-        if "export" not in args.skip:
+        if "export" in wanted:
             measure_export(results, site, raw, server, cookie)
+        if "scopes" in wanted:
+            measure_scopes(results, raw, server, args)
     finally:
-        server.stop()
-    if "import" not in args.skip:
+        if server is not None:
+            server.stop()
+    if "import" in wanted:
         try:
             measure_import(results, raw, env, args.import_rows)
         except Exception as exc:  # still print what was measured
             results["rows"].append(row(f"import failed: {exc}"[:300], None, None, None, ">= 0.15", False, "rows/s"))  # fmt: skip
     results["machine"]["load_average_after"] = os.getloadavg()
     print_table(results)
+    print_scope_table(results)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     target = out / f"{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -22,7 +22,7 @@ from pygal.etree import etree
 from pygal.style import Style
 
 from .exports import exact_money
-from .indicators import evaluate_by_partnership, list_link
+from .indicators import headlines_by_partnership, list_link
 from .indicators import registry as indicators
 from .listing import INT, MONEY, TEXT, format_value
 from .models import Region
@@ -266,8 +266,9 @@ def _transferred(scope, year):
 
 
 def _persons_grouped_by(qs, *fields):
-    """{group values: persons} — one grouped query, persons counted as the figures do."""
-    rows = qs.order_by().values_list(*fields).annotate(n=Count("worker_id", distinct=True))
+    """{group values: persons} — one grouped query of year rows (one per worker and year:
+    counted as persons, as the figures count them)."""
+    rows = qs.order_by().values_list(*fields).annotate(n=Count("pk"))
     return {row[:-1]: row[-1] for row in rows}
 
 
@@ -327,8 +328,8 @@ def figures_by_place(scope, year):
 def _by_partnership(scope, year):
     """Aid funds, projects and transferred workers of each partnership beneath a roll-up,
     from the figures engine (one grouped query per source)."""
-    keys = ["funds.aid", "funds.projects", "labor.transferred"]
-    values = evaluate_by_partnership(scope, year, [indicators[k] for k in keys])
+    keys = ["funds.aid", "funds.projects", "labor.transferred"]  # headlines, all three
+    values = headlines_by_partnership(scope, year)
     rows, links = [], []
     ranked = sorted(scope.partnerships, key=lambda p: -values[p.pk]["funds.aid"])
     for p in ranked:

@@ -5,10 +5,15 @@ Each FilterSet honours every parameter the core indicators put in their links
 up to the card: partnership, year, town, month, direction, kind=cadre|professional,
 cumulative=1, on_post_at_year_end=1, on_post_in_year=1, active_at_year_end=1, level,
 signed_in_year=1. Bad values give the form's own message, never a 500.
+
+`area_filter` (here and in the labour and projects lists) narrows any list to a roll-up
+scope above the county: `east=32` (the eastern county lies in province 32), `east=3204`
+(in city 3204), `east=320412` (that county), and `west=` the same for the western county.
 """
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +75,30 @@ class FlagFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+AREA_CODE_ERROR = _("地区代码应为2位（省）、4位（市）或6位（县）数字。")
+# ASCII digits only (\d would take full-width and other Unicode digits), 2, 4 or 6 of them.
+AREA_CODE = RegexValidator(r"\A[0-9]{2}(?:[0-9]{2}){0,2}\Z", AREA_CODE_ERROR)
+
+
+def area_filter(side, path="partnership"):
+    """The partnership's eastern (`side="east"`) or western county lies in the region whose
+    code is given: a province (2 digits), a city (4) or the county itself (6). Region codes
+    nest by prefix (cooperation.models.Region), so this is a prefix test on the county code
+    held on the partnership: `east_region__code` (a foreign key has no `startswith` lookup,
+    so not `east_region_id`) is the partnership's own `east_region_id` column, as Django
+    leaves out the join to the regions for a key's target field. `path` leads from the
+    list's model to its Partnership ("worker__partnership" for job spells). Anything but 2,
+    4 or 6 digits makes the form invalid with AREA_CODE_ERROR, so the list shows no rows."""
+    if side not in ("east", "west"):
+        raise ValueError(f"side must be 'east' or 'west', not {side!r}")
+    return django_filters.CharFilter(
+        label=_("东部地区") if side == "east" else _("西部地区"),
+        field_name=f"{path}__{side}_region__code",
+        lookup_expr="startswith",
+        validators=[AREA_CODE],
+    )
+
+
 def partnership_filter():
     return django_filters.ModelChoiceFilter(
         label=_("协作关系"),
@@ -105,14 +134,17 @@ class YearScopedFilterSet(django_filters.FilterSet):
     `filter_scope` (what "in the year" means depends on the flags)."""
 
     partnership = partnership_filter()
+    east = area_filter("east")
+    west = area_filter("west")
     year = YearFilter()
     month = MonthFilter()
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         town = self.filters.get("town")
-        pid = (data or {}).get("partnership")
-        if town is not None and pid and str(pid).isdecimal():
+        pid = str((data or {}).get("partnership") or "")
+        # At most 19 digits (a 64-bit key): int() of thousands of digits raises ValueError.
+        if town is not None and pid.isdecimal() and len(pid) <= 19:
             # Offer (and accept) only the towns of the chosen partnership's western county.
             self.filters["town"].queryset = western_towns(int(pid))
 

@@ -50,7 +50,7 @@ from import_export.results import InvalidRow, Result, RowResult
 
 from .export_limit import limit_exports
 from .exports import FORMULA_STARTS, neutralise
-from .freshness import bump_data_version
+from .freshness import bump_data_version, partnerships_of
 from .models import Partnership, Region, Tracked
 
 # --------------------------------------------------------------------------------------
@@ -1302,7 +1302,8 @@ class TrackedResource(resources.ModelResource):
             )
             self.created.extend(self.create_instances)
             self.after_bulk_write(self.create_instances, created=True)
-            bump_data_version()  # bulk writes send no signals: cached figures must not stay
+            # Bulk writes send no signals: cached figures of these partnerships must not stay.
+            bump_data_version(partnerships=partnerships_of(self.create_instances))
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
         finally:
@@ -1320,6 +1321,8 @@ class TrackedResource(resources.ModelResource):
             if not f.primary_key and f.name not in ("created_at", "created_by")
         ]
         try:
+            # The partnerships the records leave and those they join (read before the update).
+            touched = partnerships_of(self.update_instances, stored=True)
             model.objects.bulk_update(
                 self.update_instances, names, batch_size=self._meta.batch_size
             )
@@ -1332,7 +1335,7 @@ class TrackedResource(resources.ModelResource):
             )
             self.updated.extend(self.update_instances)
             self.after_bulk_write(self.update_instances, created=False)
-            bump_data_version()
+            bump_data_version(partnerships=touched)
         except Exception as exc:
             self.handle_import_error(result, exc, raise_errors)
         finally:

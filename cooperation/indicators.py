@@ -47,6 +47,7 @@ from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import freshness
 from .scopes import Scope, of_partnership
 
 
@@ -131,8 +132,10 @@ def mean(field_name, places):
 
     def finish(values):
         value = values[""]
-        return ZERO.quantize(quantum) if value is None else Decimal(str(value)).quantize(
-            quantum, ROUND_HALF_UP
+        return (
+            ZERO.quantize(quantum)
+            if value is None
+            else Decimal(str(value)).quantize(quantum, ROUND_HALF_UP)
         )
 
     return Measure(lambda where, year: {"": Avg(field_name, filter=where)}, finish)
@@ -304,6 +307,18 @@ def evaluate_by_partnership(scope, year, indicators=None):
     return results
 
 
+def headlines_by_partnership(scope, year):
+    """{partnership id: {key: figure}} of the headline indicators beneath a roll-up (its
+    comparison table and its chart by partnership), cached under the scope's version."""
+    return freshness.cached(
+        "headlines",
+        scope.key,
+        year,
+        compute=lambda: evaluate_by_partnership(scope, year, registry.headlines()),
+        version=scope.version(),
+    )
+
+
 def _no_rows(indicators, year):
     """The values the aggregates take over no rows (COUNT 0, a coalesced SUM 0, AVG NULL)."""
     row = {}
@@ -358,6 +373,7 @@ __all__ = [
     "distinct",
     "evaluate",
     "evaluate_by_partnership",
+    "headlines_by_partnership",
     "list_link",
     "mean",
     "percent",

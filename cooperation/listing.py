@@ -6,40 +6,37 @@ and who may see it. The page and the CSV/XLSX export are both produced from the 
 same FilterSet and the same ordering, so an export holds exactly the rows and columns of the
 page, and the footer totals are those of the filtered rows.
 
-Queries per page are fixed whatever the data size: the filter form's choice lists, one
-aggregate for the footer (which also gives the row count to the paginator), one query for
-the page's rows (`values_list`, never model instances), plus the spec's `extras` if any.
+The page is written by templates/cooperation/list.html and its partials in
+templates/cooperation/list/; here the view only works out what they show (cells as text,
+headers with their sort links, totals). Queries per page are fixed whatever the data size:
+the filter form's choice lists, one aggregate for the footer (which also gives the row count
+to the paginator), one query for the page's rows (`values_list`, never model instances),
+plus the spec's `extras` if any.
 """
 
 from __future__ import annotations
 
 import datetime
-import html
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
-from django.db.models import Case, CharField, Count, ForeignObject, Sum, Value, When
-from django.db.models.expressions import Col, Expression
+from django.db.models import Case, CharField, Count, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
-from django.db.models.sql.constants import LOUTER
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path, register_converter, reverse
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import formatting, freshness
+from . import formatting
 from .export_limit import limit_exports
 from .exports import exact_money
-from .fastwidgets import speed_up
 
 TEXT, INT, MONEY, DECIMAL, DATE, CODE, CHOICE, BOOL = (
     "text",
@@ -137,11 +134,11 @@ class CountedPaginator(Paginator):
 
     def __init__(self, object_list, per_page, count):
         super().__init__(object_list, per_page)
-        self._known_count = count
+        self.known_count = count
 
     @cached_property
     def count(self):
-        return self._known_count
+        return self.known_count
 
 
 class ListSpec:
@@ -166,8 +163,7 @@ class ListSpec:
     ):
         self.name = name  # URL name inside its app, e.g. "pairings"
         self.title = title
-        self._queryset = queryset
-        self._base_queryset = None
+        self.build_queryset = queryset  # callable: a new queryset per request
         self.filterset_class = filterset_class
         self.columns = columns
         self.default_sort = default_sort
@@ -203,10 +199,7 @@ class ListSpec:
     # --- queries -----------------------------------------------------------------------------
 
     def queryset(self):
-        # Built (annotations resolved) once; every caller gets a clone of its own.
-        if self._base_queryset is None:
-            self._base_queryset = self._queryset()
-        return self._base_queryset.all()
+        return self.build_queryset()
 
     def check_access(self, request):
         """None when allowed; otherwise the response to send (login redirect) or a 403."""
@@ -225,8 +218,6 @@ class ListSpec:
         data.pop("full", None)
         filterset = self.filterset_class(data or None, queryset=self.queryset(), request=request)
         offer_towns(filterset.form, data.get("partnership"))
-        # Hundreds of partnerships and towns: options cached and written without templates.
-        speed_up(filterset.form)
         sort_form = SortForm(data, self.columns)
         filters_ok = not filterset.is_bound or filterset.is_valid()
         if not (filters_ok & sort_form.is_valid()):
@@ -239,12 +230,9 @@ class ListSpec:
         """The footer: row count and the sum of every `total` column, in one aggregate."""
         # Aliases differ from the column keys: an alias equal to an annotation's name (say
         # "total") would shadow the annotation inside its own Sum().
-        # Sum alone, NULL (no rows) read as zero here: COALESCE in SQL doubles what Django
-        # resolves, copies and hashes while building the aggregate, for the same figures.
+        # A sum over no rows is NULL: read as zero below.
         sums = {f"sum__{c.key}": Sum(c.key) for c in self.columns if c.total}
-        row = _without_unused_annotations(
-            qs.order_by(), keep={c.key for c in self.columns if c.total}
-        ).aggregate(count__rows=Count("pk"), **sums)
+        row = qs.order_by().aggregate(count__rows=Count("pk"), **sums)
         for c in self.columns:
             if c.total and row[f"sum__{c.key}"] is None:
                 row[f"sum__{c.key}"] = 0 if c.kind == INT else Decimal(0)
@@ -270,26 +258,14 @@ class ListSpec:
                 labels[col.key] = dict(field.flatchoices)
         return labels
 
-    def _label_texts(self, key):
-        """A choice column's labels as text in the current language (translated once per
-        language and process: the labels are constants of the model)."""
-        labels = self.choice_labels.get(key)
-        if labels is None:
-            return None
-        memo = self.__dict__.setdefault("_label_text_memo", {})
-        language = get_language()
-        texts = memo.get((key, language))
-        if texts is None:
-            texts = memo[(key, language)] = {k: str(v) for k, v in labels.items()}
-        return texts
-
     def converters(self, *, unmasked=False):
         """Per column, raw database value → value shown (choice label, masked, 是/否)."""
         convs = []
         for col in self.columns:
-            labels = self._label_texts(col.key)
+            labels = self.choice_labels.get(col.key)
             if labels is not None:
-                convs.append(lambda v, labels=labels: labels.get(v, v) if v is not None else "")
+                texts = {k: str(v) for k, v in labels.items()}  # in the request's language
+                convs.append(lambda v, texts=texts: texts.get(v, v) if v is not None else "")
             elif col.mask is not None and not unmasked:
                 convs.append(col.mask)
             elif col.kind == MONEY:
@@ -302,15 +278,15 @@ class ListSpec:
         return convs
 
     def screen_rows(self, qs):
-        """The rows of a (sliced) ordered queryset as shown on screen: `Row`s of texts."""
-        formatters = [
-            _screen_formatter(conv, col.kind, col.places)
-            for col, conv in zip(self.columns, self.converters(), strict=True)
+        """The rows of a (sliced) ordered queryset as shown on screen: lists of `Cell`s."""
+        texts = [
+            _cell_text(convert, col)
+            for col, convert in zip(self.columns, self.converters(), strict=True)
         ]
-        cells = _cell_openings(self.columns)
+        classes = [_cell_class(col) for col in self.columns]
         keys = [c.key for c in self.columns]
         return [
-            Row([f(v) for f, v in zip(formatters, row, strict=True)], cells)
+            [Cell(text(v), css) for text, css, v in zip(texts, classes, row, strict=True)]
             for row in qs.values_list(*keys)
         ]
 
@@ -342,28 +318,22 @@ class ListSpec:
         if denied is not None:
             return denied
         filterset, sort_form, qs = self.bind(request)
-        headers = self.headers(request, sort_form)
         context = {
             "spec": self,
             "title": self.title,
-            "filterset": filterset,
-            "filter_fields": filter_fields_html(filterset.form),  # see filter_form_html
+            "form": filterset.form,
             "sort_errors": sort_form.errors.get("sort"),
             "current_sort": sort_form.cleaned_data.get("sort", "")
             if hasattr(sort_form, "cleaned_data")
             else "",
-            "headers": headers,
-            "headers_html": _headers_html(headers),
+            "headers": self.headers(request, sort_form),
             "query": _query_without(request, "page", "full"),
             "csv_url": self.export_url("csv"),
             "xlsx_url": self.export_url("xlsx"),
             "full_query": self.full_export_query(request),
         }
-        context["filter_form_html"] = filter_form_html(
-            filterset.form, context["filter_fields"], context["current_sort"]
-        )
         if qs is None:
-            context.update(rows=[], totals=[], page=None, bad_input=True)
+            context.update(rows=[], totals=[], footer=[], page=None, bad_input=True)
             return render(request, self.template_name, context, status=400)
         cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
         totals = self.totals(qs, cleaned)
@@ -374,26 +344,12 @@ class ListSpec:
             raise Http404(gettext("没有这一页。")) from None
         rows = self.screen_rows(page.object_list)
         page.object_list = rows  # already read: len(page) must not query again
-        context.update(rows=rows, totals=totals, page=page, bad_input=False)
-        context["pager_html"] = pager_html(request, page)
-        # One string for the whole <tbody> (each row escapes its own cells).
-        context["rows_html"] = mark_safe("".join(row.__html__() + "\n    " for row in rows))
-        context["footer"] = footer = _footer(self.columns, totals, self.unit)
-        # Written here rather than by template loops (a few dozen lookups each); escaped.
-        context["footer_html"] = mark_safe(
-            "".join(
-                f'<td class="num">{conditional_escape(c.text)}</td>'
-                if c.numeric
-                else f"<td>{conditional_escape(c.text)}</td>"
-                for c in footer
-            )
-        )
-        context["totals_html"] = mark_safe(
-            "".join(
-                f'<div class="total total-{conditional_escape(t.key)}"><dt>'
-                f"{conditional_escape(t.label)}</dt><dd>{conditional_escape(t.display)}</dd></div>"
-                for t in totals
-            )
+        context.update(
+            rows=rows,
+            totals=totals,
+            footer=footer_cells(self.columns, totals, self.unit),
+            page=page,
+            bad_input=False,
         )
         return render(request, self.template_name, context)
 
@@ -470,7 +426,7 @@ class ListSpec:
             else None
             for c in self.columns
         ]
-        row[0] = _footer(self.columns, totals, self.unit)[0].text
+        row[0] = footer_cells(self.columns, totals, self.unit)[0].text
         return row
 
     def full_export_query(self, request):
@@ -563,103 +519,33 @@ def _filter_text(field, value, personal):
 
 @dataclass
 class Cell:
+    """A cell of the table as shown: its text and its class ("num": a figure, aligned
+    right; "date"; "" for text)."""
+
     text: str
-    numeric: bool = False
-
-
-class Row:
-    """A row as shown: the text of each cell, and its own <tr>. A page of 50 rows is written
-    in a fraction of the time a template loop over every cell takes (docs/performance.md)."""
-
-    __slots__ = ("texts", "_openings")
-
-    def __init__(self, texts, openings):
-        self.texts = texts  # one str per column
-        self._openings = openings  # '<td>' or '<td class="num">' per column
-
-    def __len__(self):
-        return len(self.texts)
-
-    def __iter__(self):
-        return (
-            Cell(t, o == '<td class="num">')
-            for t, o in zip(self.texts, self._openings, strict=True)
-        )
-
-    def __getitem__(self, index):
-        return list(self)[index]
+    css_class: str = ""
 
     @property
-    def html(self):
-        # {{ row }} would str() the row before escaping (Django only honours __html__ on
-        # str values), so templates write {{ row.html }}.
-        return mark_safe(self.__html__())  # every cell is escaped in __html__
-
-    def __html__(self):
-        escape = html.escape
-        return (
-            "<tr>"
-            + "".join(
-                [o + escape(t) + "</td>" for o, t in zip(self._openings, self.texts, strict=True)]
-            )
-            + "</tr>"
-        )
+    def numeric(self):
+        return self.css_class == "num"
 
 
-def _cell_openings(columns):
-    return [
-        '<td class="num">' if c.numeric else '<td class="date">' if c.kind == DATE else "<td>"
-        for c in columns
-    ]
+def _cell_class(column):
+    return "num" if column.numeric else "date" if column.kind == DATE else ""
 
 
-def _screen_formatter(convert, kind, places):
+def _cell_text(convert, column):
     """raw database value → text of a cell: the column's converter (choice label, mask,
-    是/否), then `format_value` (numbers grouped, dates ISO); both in one function."""
-    if kind == BOOL:
+    是/否), then `format_value` (numbers grouped, dates ISO)."""
+    if column.kind == BOOL:
         # The converter already wrote 是/否 (format_value would read "否" as true).
         return lambda v: "" if v is None else convert(v)
-    if kind in (MONEY, DECIMAL):
-        # formatting.grouped with its constants worked out once per page.
-        step, spec = Decimal(1).scaleb(-places), f",.{places}f"
-
-        def text(v):
-            if convert is not None:
-                v = convert(v)
-            if v is None or v == "":
-                return ""
-            d = v if isinstance(v, Decimal) else Decimal(str(v))
-            return format(d.quantize(step, rounding=ROUND_HALF_UP), spec)
-
-        return text
-    if kind == INT:
-
-        def text(v):
-            if convert is not None:
-                v = convert(v)
-            return f"{v:,}" if type(v) is int else format_value(v, kind, places)
-
-        return text
     if convert is None:
-        return lambda v: format_value(v, kind, places)
-    return lambda v: format_value(convert(v), kind, places)
+        return lambda v: format_value(v, column.kind, column.places)
+    return lambda v: format_value(convert(v), column.kind, column.places)
 
 
-def _headers_html(headers):
-    """The <th>s of the column headers (sort links, arrows), every text escaped."""
-    out = []
-    for h in headers:
-        label = conditional_escape(h["label"])
-        th = '<th scope="col" class="num">' if h["numeric"] else '<th scope="col">'
-        if h["url"]:
-            arrow = f" {conditional_escape(h['arrow'])}" if h["arrow"] else ""
-            out.append(f'{th}<a href="{conditional_escape(h["url"])}">{label}{arrow}</a></th>')
-        else:
-            out.append(f"{th}{label}</th>")
-    return mark_safe("".join(out))
-
-
-def _footer(columns, totals, unit):
+def footer_cells(columns, totals, unit):
     """The footer row: the row count in the first cell, column sums under their columns."""
     by_key = {t.key: t for t in totals}
     cells = []
@@ -668,184 +554,15 @@ def _footer(columns, totals, unit):
             label = gettext("合计（%(n)s %(unit)s）") % {"n": totals[0].display, "unit": unit}
             cells.append(Cell(label))
         elif col.total:
-            cells.append(Cell(by_key[col.key].display, True))
+            cells.append(Cell(by_key[col.key].display, "num"))
         else:
             cells.append(Cell(""))
     return cells
 
 
-def filter_form_html(form, fields_html, current_sort):
-    """What the former templates/includes/filter_form.html wrote (byte for byte), in Python:
-    the <form> around the fields, the kept sort and the buttons. Escaped as the template
-    escaped: errors and the sort value; the site's own translations of fixed texts are
-    written as they are, as {% translate "…" %} writes them."""
-    errors = form.non_field_errors()
-    errors = f'<div class="form-errors">{conditional_escape(errors)}</div>' if errors else ""
-    sort = (
-        f'<input type="hidden" name="sort" value="{conditional_escape(current_sort)}">'
-        if current_sort
-        else ""
-    )
-    # Outside the f-string, where makemessages finds them.
-    submit, clear = gettext("筛选"), gettext("清除筛选")
-    return mark_safe(
-        '<form method="get" class="filters no-print" action="">\n'
-        f"  {errors}\n"
-        '  <div class="filter-fields">\n'
-        f"  {fields_html}\n"
-        "  </div>\n"
-        f"  {sort}\n"
-        '  <div class="filter-actions">\n'
-        f'    <button type="submit">{submit}</button>\n'
-        f'    <a href="?">{clear}</a>\n'
-        "  </div>\n"
-        "</form>\n"
-    )
-
-
-def pager_html(request, page):
-    """What the former templates/includes/pager.html wrote (byte for byte; queries escaped as
-    {% query_with %} had them): first, previous, "page n of m", next and last, keeping the
-    other parameters."""
-    total = page.paginator.num_pages
-    if total <= 1:
-        return mark_safe("\n")
-
-    def link(number, text):
-        data = request.GET.copy()
-        data.pop("page", None)
-        data["page"] = number
-        return f'<a href="?{conditional_escape(data.urlencode())}">{text}</a>'
-
-    before = after = ""
-    if page.has_previous():
-        before = (
-            f"{link(1, gettext('首页'))} {link(page.previous_page_number(), gettext('上一页'))}"
-        )
-    if page.has_next():
-        after = f"{link(page.next_page_number(), gettext('下一页'))} {link(total, gettext('末页'))}"
-    where = gettext("第 %(n)s / %(total)s 页") % {"n": page.number, "total": total}
-    return mark_safe(
-        f'\n<nav class="pager no-print" aria-label="{gettext("分页")}">\n'
-        f"  {before}\n"
-        f"  <span>{where}</span>\n"
-        f"  {after}\n"
-        "</nav>\n\n"
-    )
-
-
-def filter_fields_html(form):
-    """The fields of a filter form (all but the unused ordering field `o`), each in its
-    <div> with its label and errors, every text escaped: what a template loop over the
-    fields wrote, at a fraction of its cost (a dozen lookups per field)."""
-    parts = []
-    for field in form:
-        if field.name == "o":
-            continue
-        errors = field.errors
-        classes = "filter-field"
-        if errors:
-            classes += " has-error"
-        if field.widget_type in ("flag", "checkbox"):
-            classes += " checkbox"
-        label = conditional_escape(field.label)
-        messages = "".join(
-            '<p class="error">{}</p>'.format(
-                conditional_escape(
-                    gettext("%(label)s：%(error)s") % {"label": field.label, "error": e}
-                )
-            )
-            for e in errors
-        )
-        parts.append(
-            f'\n    <div class="{classes}">'
-            f'\n      <label for="{conditional_escape(field.id_for_label)}">{label}</label>'
-            f"\n      {field}"
-            f"\n      {messages}"
-            "\n    </div>\n  "
-        )
-    return mark_safe("".join(parts))
-
-
-def _without_unused_annotations(qs, keep):
-    """`qs` for an aggregate: without the annotations the aggregate does not use (the
-    `place` written out by `with_place`: Django would copy and hash it while compiling) and
-    without the LEFT OUTER joins to a single related row that only they used (dropping such
-    a join cannot change the rows counted or summed)."""
-    query = qs.query
-    drop = [
-        name
-        for name, annotation in query.annotations.items()
-        if name not in keep and not getattr(annotation, "contains_aggregate", True)
-    ]
-    if not drop or query.combinator or query.distinct or query.is_sliced:
-        return qs
-    qs = qs.all()
-    query = qs.query
-    for name in drop:
-        del query.annotations[name]
-    if query.annotation_select_mask is not None:
-        query.set_annotation_mask(set(query.annotation_select_mask) - set(drop))
-    used = {col.alias for col in query._gen_cols([query.where, *query.annotations.values()])}
-    used.update(
-        join.parent_alias for join in query.alias_map.values() if hasattr(join, "parent_alias")
-    )
-    for alias, join in query.alias_map.items():
-        field = getattr(join, "join_field", None)
-        if (
-            alias not in used
-            and query.alias_refcount.get(alias)
-            and join.join_type == LOUTER
-            and isinstance(field, ForeignObject)  # a forward FK or one-to-one: at most one row
-            and not field.many_to_many
-        ):
-            query.alias_refcount[alias] = 0
-    return qs
-
-
-class CompiledOnce(Expression):
-    """An expression whose SQL is worked out once and then reused: for a long expression of
-    constants and columns (the `place` below: eight REPLACEs, a CASE and three
-    concatenations, half the cost of compiling a list's page query). The SQL is remembered
-    per database kind and per (quoted) table alias of each column, so a relabelled copy (in
-    a subquery) or another join order gets SQL of its own."""
-
-    def __init__(self, expression, output_field):
-        super().__init__(output_field=output_field)
-        self.expression = expression
-
-    def get_source_expressions(self):
-        return [self.expression]
-
-    def set_source_expressions(self, exprs):
-        (self.expression,) = exprs
-
-    def resolve_expression(self, *args, **kwargs):
-        resolved = super().resolve_expression(*args, **kwargs)
-        resolved._compiled = {}  # per resolved expression (shared by the query's clones)
-        return resolved
-
-    def as_sql(self, compiler, connection):
-        qn = compiler.quote_name_unless_alias
-        key = (
-            connection.vendor,
-            tuple(
-                (qn(col.alias), col.target.column)
-                for col in self.expression.flatten()
-                if isinstance(col, Col)
-            ),
-        )
-        compiled = self.__dict__.setdefault("_compiled", {})
-        found = compiled.get(key)
-        if found is None:
-            sql, params = compiler.compile(self.expression)
-            found = compiled[key] = (sql, tuple(params))
-        return found[0], list(found[1])
-
-
 def with_place(queryset):
     """Annotate `place`: town and village names, then a place written as text (非标准地名)."""
-    return queryset.annotate(place=CompiledOnce(place_expression(), CharField()))
+    return queryset.annotate(place=place_expression())
 
 
 def place_expression():
@@ -895,9 +612,9 @@ def offer_towns(form, partnership_id):
     field = form.fields.get("town")
     if field is None or not isinstance(field.widget, forms.TextInput):
         return
-    pid = int(partnership_id) if str(partnership_id or "").isdecimal() else None
-    # The towns depend only on the data: read once per data version (cooperation/freshness.py).
-    towns = freshness.cached("towns", pid, compute=lambda: _western_towns(pid))
+    raw = str(partnership_id or "")
+    pid = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) <= 18 else None
+    towns = _western_towns(pid)
     if not towns or len(towns) > TOWN_CHOICES_MAX:
         return
     field.widget = forms.Select(choices=[("", gettext("全部")), *towns])

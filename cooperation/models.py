@@ -621,9 +621,16 @@ class ExportAudit(models.Model):
 
 
 class DataVersion(models.Model):
-    """A single row whose token changes in the same transaction as every write to the records
-    (cooperation/freshness.py), so that anything cached under the token is never stale."""
+    """The data version of one partnership's records — or, in the row `GLOBAL` (0), of the
+    records that belong to no partnership (regions, partnerships, organisations). Its token
+    changes in the same transaction as every write to those records
+    (cooperation/freshness.py), so that anything cached under it is never stale."""
 
+    GLOBAL = 0
+
+    # Not a foreign key: the global row has no partnership, and a deleted partnership's row
+    # may stay (it only ever makes a version change).
+    partnership_id = models.BigIntegerField(_("协作关系"), primary_key=True)
     token = models.CharField(_("数据版本标识"), max_length=32)
     counter = models.BigIntegerField(_("修改次数"), default=0)
     changed_at = models.DateTimeField(_("最后修改时间"), auto_now=True)
@@ -633,4 +640,4 @@ class DataVersion(models.Model):
         verbose_name_plural = _("数据版本")
 
     def __str__(self):
-        return f"{self.counter} ({self.token})"
+        return f"{self.partnership_id}: {self.counter} ({self.token})"

@@ -62,6 +62,7 @@ def all_partnerships():
     rows = freshness.cached(
         "partnerships",
         compute=lambda: list(Partnership.objects.order_by("id").values_list(*columns)),
+        version=freshness.scope_version(()),  # partnerships and regions: the global version
     )
     n, m = len(_PARTNERSHIP_FIELDS), len(_REGION_FIELDS)
     partnerships = []
@@ -168,8 +169,10 @@ def _area_code(request, name):
     code = request.GET.get(name, "").strip()
     if not code:
         return ""
-    if not code.isdecimal() or len(code) not in AREA_CODE_LENGTHS:
-        raise Http404(gettext("参数 %(name)s 应为省（2位）或市（4位）的区划代码。") % {"name": name})
+    if not (code.isascii() and code.isdecimal()) or len(code) not in AREA_CODE_LENGTHS:
+        raise Http404(
+            gettext("参数 %(name)s 应为省（2位）或市（4位）的区划代码。") % {"name": name}
+        )
     return code
 
 
@@ -240,6 +243,26 @@ def from_request(request, towns=None):
     return of_partnership(partnerships[0], _town(request, partnerships[0], towns))
 
 
+def partnership_ids_of(request):
+    """The partnerships a request's page shows (for `freshness.never_stale_page`): the ids
+    beneath its scope, or None (the nation's version, which covers any page) when it names
+    no valid scope — the page then answers 404, which is never cached.
+
+    The versions the page needs are read first, in one query: its partnership's (with the
+    global one) for `?partnership=`, every row otherwise; the list of partnerships and
+    towns that choosing the scope reads is then keyed from those rows, with no query."""
+    raw = request.GET.get("partnership", "").strip()
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 18:
+        freshness.scope_version((int(raw),))
+    else:
+        freshness.scope_version(None)
+    try:
+        scope = from_request(request, towns=western_towns)
+    except Http404:
+        return None
+    return scope.partnership_ids if scope is not None else None
+
+
 def _town(request, partnership, towns):
     code = request.GET.get("town", "").strip()
     if not code:
@@ -262,6 +285,7 @@ def western_towns(partnership):
             .order_by("code")
             .values_list(*_REGION_FIELDS)
         ),
+        version=freshness.scope_version(()),
     )
     return [Region.from_db("default", _REGION_FIELDS, row) for row in rows]
 
@@ -291,7 +315,9 @@ def tree(partnerships, search=""):
     provinces = {}
     for p in partnerships:
         e, w = p.east_region_id, p.west_region_id
-        names = [p.name] + [getattr(regions.get(c), "name", "") for c in (e[:2], e[:4], w[:2], w[:4])]
+        names = [p.name] + [
+            getattr(regions.get(c), "name", "") for c in (e[:2], e[:4], w[:2], w[:4])
+        ]
         if search and not any(search in n for n in names):
             continue
         provinces.setdefault((e[:2], w[:2]), {}).setdefault((e[:4], w[:4]), []).append(p)
@@ -306,6 +332,8 @@ def tree(partnerships, search=""):
                 Branch(city_scope, [Branch(of_partnership(p), []) for p in members])
             )
         members = tuple(p for b in city_branches for p in b.scope.partnerships)
-        province_scope = Scope(PROVINCE_PAIR, members, east=_region(regions, ep), west=_region(regions, wp))
+        province_scope = Scope(
+            PROVINCE_PAIR, members, east=_region(regions, ep), west=_region(regions, wp)
+        )
         branches.append(Branch(province_scope, city_branches))
     return branches

@@ -11,6 +11,7 @@ from django.views.generic import RedirectView
 
 from . import views
 from .freshness import never_stale_page
+from .scopes import partnership_ids_of
 
 
 def healthz(request):
@@ -20,11 +21,27 @@ def healthz(request):
 
 app_urls = (
     [
-        # Cached under the data version, so never stale (cooperation/freshness.py).
-        path("", never_stale_page("dashboard")(views.dashboard), name="dashboard"),
+        # Cached under the data version of the partnerships they show, so never stale
+        # (cooperation/freshness.py).
+        path(
+            "",
+            never_stale_page("dashboard", scope=partnership_ids_of)(views.dashboard),
+            name="dashboard",
+        ),
         path("summary/", views.summary, name="summary"),
         path("summary/export.<exportformat:fmt>", views.summary_export, name="summary_export"),
-        path("charts/<slug:key>.svg", never_stale_page("chart")(views.chart_svg), name="chart_svg"),
+        path(
+            "comparison/export.<exportformat:fmt>",
+            views.comparison_export,
+            name="comparison_export",
+        ),
+        path("scopes/", views.choose_scope, name="choose_scope"),
+        path("indicators/", views.indicator_notes, name="indicator_notes"),
+        path(
+            "charts/<slug:key>.svg",
+            never_stale_page("chart", scope=partnership_ids_of)(views.chart_svg),
+            name="chart_svg",
+        ),
         path("charts/<slug:key>.<exportformat:fmt>", views.chart_export, name="chart_export"),
         *views.pairing_list.urls("pairings/"),
         *views.posting_list.urls("postings/"),

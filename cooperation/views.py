@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import charts, exports, freshness, scopes
 from .filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilter
-from .indicators import evaluate, evaluate_by_partnership, percent, registry
+from .indicators import evaluate, headlines_by_partnership, percent, registry
 from .listing import CHOICE, DATE, DECIMAL, INT, Column, ListSpec, Total
 from .models import Pairing, Partnership, Posting, Region, Target, Visit
 from .querysets import short_region_name_sql
@@ -295,7 +295,11 @@ def targets(scope, year):
     summed = rows.order_by().values("indicator").annotate(total=Sum("value"), n=Count("id"))
     additive = {i.key for i in registry.all() if i.additive}
     wanted = len(scope.partnerships)
-    return {r["indicator"]: r["total"] for r in summed if r["indicator"] in additive and r["n"] == wanted}
+    return {
+        r["indicator"]: r["total"]
+        for r in summed
+        if r["indicator"] in additive and r["n"] == wanted
+    }
 
 
 def indicator_rows(scope, year):
@@ -387,13 +391,7 @@ class Comparison:
 
 def comparison(scope, year, sort=""):
     headlines = registry.headlines()
-    values = freshness.cached(
-        "comparison",
-        scope.key,
-        year,
-        compute=lambda: evaluate_by_partnership(scope, year, headlines),
-        version=scope.version(),
-    )
+    values = headlines_by_partnership(scope, year)
     goals = defaultdict(dict)
     rows = Target.objects.filter(year=year, indicator__in=[i.key for i in headlines])
     if scope.partnership_ids is not None:
@@ -411,6 +409,9 @@ def comparison(scope, year, sort=""):
         table.append((p, cells))
     valid = {"name"} | {i.key for i in headlines} | {f"{i.key}:pct" for i in headlines}
     sort = sort if sort in valid else "name"
+    # By name in the order of the official code list (eastern county, then western county);
+    # a sort by a column keeps this order among equal values.
+    table.sort(key=lambda row: (row[0].east_region_id, row[0].west_region_id))
     if sort != "name":
         key, _sep, pct = sort.partition(":")
         at = [i.key for i in headlines].index(key)
@@ -608,10 +609,11 @@ def summary_export(request, fmt):
 
 
 def comparison_export(request, fmt):
-    """The comparison table of a roll-up as CSV/XLSX, in the page's order."""
+    """The comparison table of a scope's partnerships as CSV/XLSX, in the page's order (of
+    a partnership: its one row)."""
     choice = choose(request, offer=False, as_of=False)
-    if choice.scope is None or not choice.scope.is_rollup:
-        raise Http404(gettext("只有市、省和全国的页面有各协作关系对比表。"))
+    if choice.scope is None:
+        raise Http404(gettext("还没有协作关系。"))
     headers, rows = comparison_table(
         comparison(choice.scope, choice.year, request.GET.get("sort", ""))
     )

@@ -440,7 +440,7 @@ class _FastImport:
             for year, facts in years_of(worker_spells, self.today):
                 years.append((*head, year, town, household, *facts))
         _insert_rows(years)
-        bump_data_version()
+        bump_data_version(partnerships={w[0].pk for w in workers.values()})
         return len(years)
 
 

@@ -6,16 +6,18 @@ parameters which, given to the FilterSet of that list, select exactly the rows w
 (or sum, or average) is the indicator (tests/labor/test_filter_contract.py). Worker rows are
 persons: each appears once however many spells or year rows he has.
 
-Every FilterSet accepts `partnership` (id), `year`, `town` (9-digit code of a western town)
-and `month` (1–12). An invalid value makes the FilterSet invalid (`errors` says which and
-why) and its `qs` empty: a list never silently ignores a filter it could not read."""
+Every FilterSet accepts `partnership` (id), `year`, `town` (9-digit code of a western town),
+`month` (1–12), and `east`/`west` (code of the province, city or county the partnership's
+eastern/western county lies in: cooperation.filters.area_filter). An invalid value makes
+the FilterSet invalid (`errors` says which and why) and its `qs` empty: a list never
+silently ignores a filter it could not read."""
 
 import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.fastwidgets import OneFormClass
+from cooperation.filters import area_filter
 from cooperation.models import Partnership
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
@@ -69,11 +71,13 @@ def _yes_no(label, method):
     return filters.ChoiceFilter(label=label, choices=YES_NO, method=method)
 
 
-class LaborFilterSet(OneFormClass, filters.FilterSet):
+class LaborFilterSet(filters.FilterSet):
     partnership = filters.ModelChoiceFilter(
         label=_("协作关系"), queryset=Partnership.objects.with_regions()
     )
     town = TownFilter(label=_("镇（街道）"), field_name="town_id")
+    east = area_filter("east")
+    west = area_filter("west")
 
     @property
     def qs(self):
@@ -154,6 +158,8 @@ class EmploymentFilter(LaborFilterSet):
         queryset=Partnership.objects.with_regions(),
         field_name="worker__partnership",
     )
+    east = area_filter("east", "worker__partnership")
+    west = area_filter("west", "worker__partnership")
     town = TownFilter(label=_("户籍镇（街道）"), field_name="worker__home_town_id")
     household = filters.ChoiceFilter(
         label=_("户类型"), choices=Worker.Household.choices, field_name="worker__household"

@@ -55,6 +55,7 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
     rows are simply removed."""
     today = today or timezone.localdate()
     written = 0
+    partnerships = set()  # whose figures change: their cached pages must go
     for chunk in _chunks(worker_ids, chunk_size):
         workers = {
             row[0]: row
@@ -64,6 +65,7 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
                 "id", "partnership_id", "partnership__east_region_id", "home_town_id", "household"
             )
         }
+        partnerships.update(row[1] for row in workers.values())
         spells = defaultdict(list)
         employments = (
             Employment.objects.filter(worker_id__in=chunk)
@@ -100,18 +102,18 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
         WorkerYear.objects.filter(worker_id__in=chunk).delete()
         _insert_rows(rows)
         written += len(rows)
-    _bump_data_version()
+    _bump_data_version(partnerships)
     return written
 
 
-def _bump_data_version():
-    """Figures cached under the old data version must not be served again: bump it inside
-    this transaction (once per transaction; see cooperation/freshness.py)."""
+def _bump_data_version(partnerships):
+    """Figures of these partnerships cached under their old data version must not be
+    served again: bump it inside this transaction (see cooperation/freshness.py)."""
     try:
         from cooperation.freshness import bump_data_version
     except ImportError:  # no cache layer in this checkout: nothing to invalidate
         return
-    bump_data_version()
+    bump_data_version(partnerships=partnerships)
 
 
 # The columns of a WorkerYear row, in the order `years_of` gives the facts.

@@ -2,8 +2,9 @@
 
 Every indicator's `list_url` (see `indicators.py`) is a query string for one of these
 FilterSets: `partnership`, `year`, `town` (9-digit code), `month` where records have one,
-plus fixed values such as `exclude_cancelled=1`. Applied to all records, those parameters
-select exactly the rows that add up to the indicator (tested for every indicator).
+`east`/`west` (a roll-up scope: cooperation.filters.area_filter), plus fixed values such
+as `exclude_cancelled=1`. Applied to all records, those parameters select exactly the rows
+that add up to the indicator (tested for every indicator).
 
 Bad values (`year=abc`, `town=zzz`, `month=13`) make the form invalid with a message
 naming the field; the FilterSet then selects no rows rather than silently dropping the
@@ -16,7 +17,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.fastwidgets import OneFormClass
+from cooperation.filters import area_filter
 from cooperation.models import Partnership
 
 from .models import ConsumptionSale, Donation, Investment, Project
@@ -71,13 +72,16 @@ def search_filter(*fields, label):
     return django_filters.CharFilter(label=label, method=search)
 
 
-class ListFilterSet(OneFormClass, django_filters.FilterSet):
-    """What the four lists share: partnership, town, place written as text, and
-    "no rows" (not "all rows") when a parameter is invalid."""
+class ListFilterSet(django_filters.FilterSet):
+    """What the four lists share: partnership, its eastern and western region (a roll-up
+    scope), town, place written as text, and "no rows" (not "all rows") when a parameter is
+    invalid."""
 
     partnership = django_filters.ModelChoiceFilter(
         label=_("协作关系"), queryset=Partnership.objects.with_regions()
     )
+    east = area_filter("east")
+    west = area_filter("west")
     town = town_filter()
     unofficial_place = django_filters.ChoiceFilter(
         label=_("非标准地名"), choices=YES, method="filter_unofficial_place"

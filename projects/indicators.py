@@ -75,6 +75,7 @@ declare(
     group=Group.FUNDS,
     order=101,
     by_month=False,
+    headline=True,
     source=PROJECTS,
     measure=count(),
     list_url=_PROJECTS_LIST,

@@ -90,7 +90,7 @@ def load(scale=1, log=print):
             build(ctx)
             create_targets(partnership, factor)
             # Bulk inserts send no signals: say so to the caches keyed by the data version.
-            bump_data_version()
+            bump_data_version(partnerships=[partnership.pk])
         loaded.append(partnership)
         log(f"{partnership}: loaded in {time.perf_counter() - started:.1f} s")
     return loaded

@@ -4,7 +4,6 @@ yuan in English), counts, percentages, and query strings that keep the current f
 from decimal import Decimal
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -113,48 +112,3 @@ def query_with(context, **changes):
         if value not in (None, ""):
             data[key] = value
     return data.urlencode()
-
-
-class OncePerPermissionsNode(template.Node):
-    """The enclosed part, rendered once per language, answer to each named permission,
-    script prefix and URLconf, then reused by this process (see `once_per_permissions`)."""
-
-    MAX_VARIANTS = 64  # languages × permission answers: a handful in practice
-
-    def __init__(self, nodelist, permissions):
-        self.nodelist = nodelist
-        self.permissions = permissions
-        self.rendered = {}
-
-    def render(self, context):
-        user = context.get("user")
-        granted = tuple(
-            user is not None and bool(user.has_perm(permission)) for permission in self.permissions
-        )
-        key = (get_language(), granted, get_script_prefix(), get_urlconf())
-        html = self.rendered.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if len(self.rendered) < self.MAX_VARIANTS:
-                self.rendered[key] = html
-        return html
-
-
-@register.tag
-def once_per_permissions(parser, token):
-    """{% once_per_permissions "app.perm" … %}…{% endonce_per_permissions %}: for a part of
-    a page that depends only on the language and on whether the user holds the named
-    permissions (the site's navigation: a dozen {% url %} and {% translate %} tags), rendered
-    once per process and variant instead of on every request. The part may use `perms` only
-    for the permissions named here, and no other per-request or per-user value."""
-    bits = token.split_contents()[1:]
-    permissions = []
-    for bit in bits:
-        if len(bit) < 2 or bit[0] not in "\"'" or bit[-1] != bit[0]:
-            raise template.TemplateSyntaxError(
-                'once_per_permissions takes quoted permission names, e.g. "labor.view_x"'
-            )
-        permissions.append(bit[1:-1])
-    nodelist = parser.parse(("endonce_per_permissions",))
-    parser.delete_first_token()
-    return OncePerPermissionsNode(nodelist, tuple(permissions))

@@ -25,9 +25,7 @@ from tests.projects.factories import (
 pytestmark = pytest.mark.django_db
 # Session, user and permissions (signed in), the chosen partnership, the filter choice lists
 # (partnerships, towns), the footer aggregate, the page of rows, and for postings two extra
-# figures (distinct persons, average months on post), and the data version that keys the
-# cached filter choices (cooperation/fastwidgets.py; the choice lists are then read only
-# when the data changed).
+# figures (distinct persons, average months on post).
 MAX_LIST_QUERIES = 12
 
 

@@ -62,7 +62,10 @@ def test_funds_by_category_of_one_town(data, laocheng):
 
 def test_the_chart_by_town_stays_the_whole_county(data, laocheng):
     chart = charts.registry.get("by-town")
-    assert chart.table(of_partnership(data, laocheng), YEAR).rows == chart.table(of_partnership(data), YEAR).rows
+    assert (
+        chart.table(of_partnership(data, laocheng), YEAR).rows
+        == chart.table(of_partnership(data), YEAR).rows
+    )
     assert len(chart.table(of_partnership(data, laocheng), YEAR).rows) == 2  # 老城 and 新城
 
 

@@ -140,3 +140,8 @@ def test_loading_changes_the_data_version_so_cached_pages_are_not_reused(demo):
     before = data_version()
     call_command("load_demo", scale=2, stdout=io.StringIO())
     assert data_version() != before
+    # The synthetic partnership's own version too (its records are written in bulk).
+    from cooperation.models import DataVersion
+
+    added = Partnership.objects.exclude(pk=demo.pk).get()
+    assert DataVersion.objects.filter(partnership_id=added.pk).exists()

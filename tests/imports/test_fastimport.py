@@ -18,7 +18,7 @@ from django.utils import timezone
 from cooperation import freshness
 from cooperation.importing import RegionIndex, TrackedResource, read_file, run_import
 from cooperation.indicators import registry
-from cooperation.models import Region
+from cooperation.models import Partnership, Region
 from labor import fastimport, idcard
 from labor.models import Employment, Worker, WorkerYear
 from labor.resources import WorkerResource
@@ -458,6 +458,16 @@ def card(html, label):
     )
     assert match, f"no card {label!r}"
     return match.group(1).strip()
+
+
+def test_the_fast_path_bumps_the_versions_of_the_partnerships_it_wrote_only(setting, tmp_path):
+    other = Partnership.objects.exclude(pk=setting.pk).get()  # 金坛区—岚皋县: no row of it
+    before = [freshness.scope_version([setting.pk]), freshness.scope_version([other.pk])]
+
+    assert "[COPY]" in command(write(tmp_path, [ZHANG_1, ZHANG_2, LI_0, WANG_1]))
+
+    after = [freshness.scope_version([setting.pk]), freshness.scope_version([other.pk])]
+    assert after[0] != before[0] and after[1] == before[1]
 
 
 def test_the_data_version_is_bumped_and_the_dashboard_shows_the_new_figures(
