@@ -311,18 +311,7 @@ def figures_by_place(scope, year):
         funds_url = _indicator_url("funds.aid", place, year)
         workers_url = _indicator_url("labor.transferred", place, year)
         links.append([None, funds_url, funds_url, workers_url])
-    return Table(
-        headers=[
-            gettext("镇（街道）"),
-            gettext("协作资金（万元）"),
-            gettext("项目数（个）"),
-            gettext("转移就业人数（人）"),
-        ],
-        rows=rows,
-        kinds=[TEXT, MONEY, INT, INT],
-        series_columns=[1],
-        links=links,
-    )
+    return _places_table(gettext("镇（街道）"), rows, links)
 
 
 def _by_partnership(scope, year):
@@ -338,9 +327,14 @@ def _by_partnership(scope, year):
         one = of_partnership(p)
         funds_url = _indicator_url("funds.aid", one, year)
         links.append([None, funds_url, funds_url, _indicator_url("labor.transferred", one, year)])
+    return _places_table(gettext("协作关系"), rows, links)
+
+
+def _places_table(place, rows, links):
+    """Aid funds, projects and transferred workers by place (a town, or a partnership)."""
     return Table(
         headers=[
-            gettext("协作关系"),
+            place,
             gettext("协作资金（万元）"),
             gettext("项目数（个）"),
             gettext("转移就业人数（人）"),
