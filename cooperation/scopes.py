@@ -252,10 +252,13 @@ def partnership_ids_of(request):
     global one) for `?partnership=`, every row otherwise; the list of partnerships and
     towns that choosing the scope reads is then keyed from those rows, with no query."""
     raw = request.GET.get("partnership", "").strip()
-    if raw.isascii() and raw.isdecimal() and len(raw) <= 18:
+    if raw.isascii() and raw.isdecimal() and 1 <= int(raw[:19]) <= 2**62:
+        # The page of one partnership (or of a town of it): its id is the whole answer, so
+        # a cached page is served without building the list of partnerships (an unknown id
+        # answers 404, which is never cached).
         freshness.scope_version((int(raw),))
-    else:
-        freshness.scope_version(None)
+        return (int(raw),)
+    freshness.scope_version(None)
     try:
         scope = from_request(request, towns=western_towns)
     except Http404:
