@@ -7,7 +7,18 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import Group, Measure, Source, count, declare, distinct, list_link, total
+from .indicators import (
+    DURATION,
+    INTEGER,
+    Group,
+    Measure,
+    Source,
+    count,
+    declare,
+    distinct,
+    list_link,
+    total,
+)
 from .models import Direction, Posting
 from .querysets import (
     average_months,
@@ -132,7 +143,9 @@ def _average_months():
         months = average_months(values["days"] or datetime.timedelta(0), values["n"])
         return _decimal(months if months is not None else 0)
 
-    return Measure(parts, finish)
+    return Measure(
+        parts, finish, empty={"days": None, "n": 0}, kinds={"days": DURATION, "n": INTEGER}
+    )
 
 
 def _decimal(number):

@@ -61,7 +61,13 @@ APPS = ("cooperation", "projects", "labor")
 # Derived or bookkeeping rows: WorkerYear is rebuilt by services that bump themselves (and a
 # delete listener would turn its bulk deletes into row-by-row ones); DataVersion is the
 # version itself; ExportAudit records reads, not data.
-NOT_DATA = {"labor.workeryear", "cooperation.dataversion", "cooperation.exportaudit"}
+NOT_DATA = {
+    "labor.workeryear",
+    "cooperation.dataversion",
+    "cooperation.exportaudit",
+    "cooperation.yearfigure",
+    "cooperation.yearfigurestamp",
+}
 CACHE_SECONDS = 24 * 3600
 TABLE = "cooperation_dataversion"
 GLOBAL = 0  # the row of the records that belong to no partnership (DataVersion.GLOBAL)

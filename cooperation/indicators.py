@@ -34,6 +34,7 @@ apps' `ready()` imports them.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,12 +43,12 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Avg, Count, DecimalField, Sum, Value
+from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import freshness
+from . import facts, freshness
 from .scopes import Scope, of_partnership
 
 
@@ -96,13 +97,39 @@ ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=20, decimal_places=4)
 
 
+def _value(values):
+    return values[""]
+
+
+def _int(value):
+    return int(value)
+
+
+def _decimal(value):
+    return value
+
+
+def _seconds(value):
+    return datetime.timedelta(seconds=float(value))
+
+
 @dataclass(frozen=True)
 class Measure:
     """How a figure is aggregated: `parts(where, year)` gives named aggregates (each filtered
-    by the indicator's condition), `finish(values)` the figure from their values."""
+    by the indicator's condition), `finish(values)` the figure from their values. `empty`:
+    the parts' values over no rows; `kinds`: how each part is read back from the yearly
+    figures table (cooperation/facts.py: int, Decimal or a duration in seconds);
+    `summable`: the parts of partnerships add up to the parts of a roll-up (a distinct
+    count does not: one person may appear in two partnerships)."""
 
     parts: Callable
-    finish: Callable = lambda values: values[""]
+    finish: Callable = _value
+    empty: dict = field(default_factory=lambda: {"": 0})
+    kinds: dict = field(default_factory=lambda: {"": _int})
+    summable: bool = True
+
+
+INTEGER, DECIMAL, DURATION = _int, _decimal, _seconds
 
 
 def count():
@@ -118,27 +145,34 @@ def total(field_or_expression, money=False):
         summed = Sum(field_or_expression, filter=where)
         return {"": Coalesce(summed, zero, output_field=MONEY) if money else Coalesce(summed, zero)}
 
+    if money:
+        return Measure(parts, empty={"": ZERO}, kinds={"": DECIMAL})
     return Measure(parts)
 
 
 def distinct(expression):
     """The number of distinct values (persons, enterprises)."""
-    return Measure(lambda where, year: {"": Count(expression, distinct=True, filter=where)})
+    return Measure(
+        lambda where, year: {"": Count(expression, distinct=True, filter=where)}, summable=False
+    )
 
 
 def mean(field_name, places):
-    """The mean of a column to `places` decimals (half up); 0 when no row has a value."""
+    """The mean of a column to `places` decimals (half up) over the rows with a value; 0
+    when none has one. Kept as a sum and a count, which add up across partnerships."""
     quantum = Decimal(1).scaleb(-places)
 
-    def finish(values):
-        value = values[""]
-        return (
-            ZERO.quantize(quantum)
-            if value is None
-            else Decimal(str(value)).quantize(quantum, ROUND_HALF_UP)
-        )
+    def parts(where, year):
+        return {"sum": Sum(field_name, filter=where), "n": Count(field_name, filter=where)}
 
-    return Measure(lambda where, year: {"": Avg(field_name, filter=where)}, finish)
+    def finish(values):
+        if not values["n"]:
+            return ZERO.quantize(quantum)
+        return (Decimal(values["sum"]) / values["n"]).quantize(quantum, ROUND_HALF_UP)
+
+    return Measure(
+        parts, finish, empty={"sum": None, "n": 0}, kinds={"sum": DECIMAL, "n": INTEGER}
+    )
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -261,50 +295,93 @@ def _aggregates(indicators, year):
     return named
 
 
-def _finish(indicators, row):
+def _split(indicators, row):
+    """{(key, part): value} of an aggregate row named by `_aggregates`."""
+    parts = {}
+    for name, value in row.items():
+        i, part = name[len("figure") :].split("_", 1)
+        parts[indicators[int(i)].key, part] = value
+    return parts
+
+
+def _finish(indicators, parts, read=False):
+    """{key: figure} from {(key, part): value}; a part missing takes its value over no rows.
+    `read`: the values come from the yearly figures table and are converted back."""
     values = {}
-    for i, ind in enumerate(indicators):
-        prefix = f"figure{i}_"
-        parts = {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
-        values[ind.key] = ind.measure.finish(parts)
+    for ind in indicators:
+        measure = ind.measure
+        own = {}
+        for part, empty in measure.empty.items():
+            value = parts.get((ind.key, part))
+            if value is None:
+                own[part] = empty
+            else:
+                own[part] = measure.kinds[part](value) if read else value
+        values[ind.key] = measure.finish(own)
     return values
 
 
 def evaluate(scope, year, month=None, indicators=None):
-    """{key: figure} of every indicator (or of `indicators`) for the scope, year and month:
-    one aggregate query per source. A figure that cannot be narrowed to the scope or month
-    is None."""
+    """{key: figure} of every indicator (or of `indicators`) for the scope, year and month.
+    A town or a partnership: one aggregate query per source over its records. A roll-up:
+    the figures that add up are summed from the yearly figures of the partnerships beneath
+    (cooperation/facts.py: one query, after refreshing any partnership written since), the
+    others (distinct counts) take one aggregate per source over the records. A figure that
+    cannot be narrowed to the scope or month is None."""
     indicators = registry.all() if indicators is None else list(indicators)
     values = {ind.key: None for ind in indicators}
-    for source, members in _by_source(i for i in indicators if i.applies(scope, month)):
+    live = [i for i in indicators if i.applies(scope, month)]
+    if scope.is_rollup and month is None:
+        summed = [i for i in live if i.measure.summable]
+        live = [i for i in live if not i.measure.summable]
+        if summed:
+            refresh(scope, year)
+            keys = [i.key for i in summed]
+            values.update(_finish(summed, facts.summed(scope.partnership_ids, year, keys), True))
+    for source, members in _by_source(live):
         row = source.queryset(scope, year, month).aggregate(**_aggregates(members, year))
-        values.update(_finish(members, row))
+        values.update(_finish(members, _split(members, row)))
     return values
 
 
-def evaluate_by_partnership(scope, year, indicators=None):
-    """{partnership id: {key: figure}} for every partnership beneath the scope: one grouped
-    aggregate query per source. Partnerships without records get the figures of no rows."""
-    indicators = registry.all() if indicators is None else list(indicators)
-    empty = {}
-    results = {p.pk: {} for p in scope.partnerships}
-    for source, members in _by_source(i for i in indicators if i.applies(scope)):
+def parts_by_partnership(ids, year):
+    """{partnership id: {(key, part): value}} of every indicator for the partnerships `ids`,
+    from their records: one aggregate per source grouped by partnership (what
+    cooperation/facts.py stores; a partnership without rows of a source gets none)."""
+    found = {pid: {} for pid in ids}
+    indicators = registry.all()
+    for source, members in _by_source(indicators):
         path = f"{source.partnership}_id"
         rows = (
-            source.queryset(scope, year)
+            apps.get_model(source.model)
+            .objects.filter(**{f"{path}__in": ids})
+            .filter(source.rows(year))
             .order_by()
             .values(path)
             .annotate(**_aggregates(members, year))
         )
         for row in rows:
-            pid = row.pop(path)
-            if pid in results:
-                results[pid].update(_finish(members, row))
-        empty.update(_finish(members, _no_rows(members, year)))
-    for values in results.values():
-        for key, value in empty.items():
-            values.setdefault(key, value)
-    return results
+            found[row.pop(path)].update(_split(members, row))
+    return found
+
+
+def refresh(scope, year):
+    """Bring the yearly figures of the partnerships beneath the scope up to date (one query
+    when none was written since; see cooperation/facts.py)."""
+    return facts.refresh(
+        scope.partnership_ids, year, lambda ids: parts_by_partnership(ids, year)
+    )
+
+
+def evaluate_by_partnership(scope, year, indicators=None):
+    """{partnership id: {key: figure}} for every partnership beneath the scope, read from the
+    yearly figures table (refreshed first): one query when nothing was written since.
+    Partnerships without records get the figures of no rows."""
+    indicators = registry.all() if indicators is None else list(indicators)
+    indicators = [i for i in indicators if i.applies(scope)]
+    refresh(scope, year)
+    stored = facts.by_partnership(scope.partnership_ids, year, [i.key for i in indicators])
+    return {p.pk: _finish(indicators, stored.get(p.pk, {}), True) for p in scope.partnerships}
 
 
 def headlines_by_partnership(scope, year):
@@ -317,19 +394,6 @@ def headlines_by_partnership(scope, year):
         compute=lambda: evaluate_by_partnership(scope, year, registry.headlines()),
         version=scope.version(),
     )
-
-
-def _no_rows(indicators, year):
-    """The values the aggregates take over no rows (COUNT 0, a coalesced SUM 0, AVG NULL)."""
-    row = {}
-    for name, aggregate in _aggregates(indicators, year).items():
-        if isinstance(aggregate, Count):
-            row[name] = 0
-        elif isinstance(aggregate, Coalesce):
-            row[name] = aggregate.get_source_expressions()[1].value
-        else:
-            row[name] = None
-    return row
 
 
 # --- links ---------------------------------------------------------------------------------
@@ -373,6 +437,8 @@ __all__ = [
     "distinct",
     "evaluate",
     "evaluate_by_partnership",
+    "parts_by_partnership",
+    "refresh",
     "headlines_by_partnership",
     "list_link",
     "mean",

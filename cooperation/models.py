@@ -641,3 +641,51 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.partnership_id}: {self.counter} ({self.token})"
+
+
+class YearFigure(models.Model):
+    """One part of one figure of one partnership's year (cooperation/facts.py): the value
+    the indicator's aggregate takes over the partnership's records (`part` names one of a
+    figure's several aggregates, e.g. the sum and the count of a mean). Roll-ups add these up
+    instead of scanning every record of the nation. Derived data: rebuilt, never edited."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    key = models.CharField(_("指标"), max_length=80)
+    part = models.CharField(_("组成部分"), max_length=16, blank=True)
+    value = models.DecimalField(_("数值"), max_digits=28, decimal_places=4, null=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "年度指标值")
+        verbose_name_plural = _("年度指标值")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "partnership", "key", "part"], name="yearfigure_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partnership_id} {self.year} {self.key}{':' if self.part else ''}{self.part}"
+
+
+class YearFigureStamp(models.Model):
+    """The data version (`DataVersion.token`) a partnership's figures of a year were computed
+    at: they are current while it equals the partnership's token (cooperation/facts.py)."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    token = models.CharField(_("数据版本标识"), max_length=32)
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "年度指标版本")
+        verbose_name_plural = _("年度指标版本")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "partnership"], name="yearfigurestamp_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.partnership_id} {self.year}: {self.token}"
