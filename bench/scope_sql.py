@@ -197,6 +197,58 @@ def minimal_sql(year, partnership_ids=None, town=None):
     return sql
 
 
+def rollup_sql(year, partnership_ids, summed_keys):
+    """{source: SQL} of a roll-up read from the yearly figures per partnership
+    (cooperation_yearfigure, kept current by cooperation/facts.py): one pivot of
+    `SUM(value) FILTER (WHERE key = …)` over the partnerships' rows for the figures that add
+    up (`summed_keys`; a mean from its sum and count parts), and the distinct counts — which
+    do not add up across partnerships — from the postings and investments themselves."""
+    year = int(year)
+    start, end = f"DATE '{datetime.date(year, 1, 1)}'", f"DATE '{datetime.date(year, 12, 31)}'"
+
+    def scoped(alias, where):
+        if partnership_ids is None:
+            return list(where)
+        ids = ", ".join(str(int(p)) for p in sorted(partnership_ids))
+        return [*where, f"{alias}.partnership_id IN ({ids})"]
+
+    def part(key, name=""):
+        return f"SUM(y.value) FILTER (WHERE y.key = '{key}' AND y.part = '{name}')"
+
+    columns = []
+    for key in sorted(summed_keys):
+        if key == "labor.average_wage":  # Σ wages / persons with a wage, two decimals
+            expression = f"COALESCE(ROUND({part(key, 'sum')} / NULLIF({part(key, 'n')}, 0), 2), 0)"
+        elif key == "postings.average_months":  # (Σ seconds / 86400 + postings) / postings / 30
+            n = part(key, "n")
+            expression = (
+                f"COALESCE(ROUND((COALESCE({part(key, 'days')}, 0) / 86400 + {n})"
+                f" / NULLIF({n}, 0) / 30, 1), 0)"
+            )
+        else:
+            expression = f"COALESCE({part(key)}, 0)"
+        columns.append((key, expression))
+    sql = {
+        "year_figures": _select(
+            columns, "cooperation_yearfigure y", scoped("y", [f"y.year = {year}"])
+        )
+    }
+    columns = [
+        (f"postings.{who}_{way}", f"COUNT(DISTINCT {POSTED_PERSON}) FILTER (WHERE p.direction = '{way}' AND p.category {cat})")
+        for way in ("w2e", "e2w")
+        for who, cat in (("cadres", "= 'cadre'"), ("professionals", f"IN {PROFESSIONALS}"))
+    ] + [
+        ("postings.on_post_at_year_end", f"COUNT(DISTINCT {POSTED_PERSON}) FILTER (WHERE p.end_date IS NULL OR p.end_date >= {end})"),
+    ]  # fmt: skip
+    sql["postings"] = _select(
+        columns, "cooperation_posting p", scoped("p", [f"p.start_date <= {end}"])
+    )
+    columns = [("industry.enterprises_settled", "COUNT(DISTINCT i.enterprise)")]
+    where = [f"i.signed_on BETWEEN {start} AND {end}"]
+    sql["investments"] = _select(columns, "projects_investment i", scoped("i", where))
+    return sql
+
+
 def run(conn, queries):
     """({key: figure}, {source: seconds}, seconds in all) of the queries on a psycopg2
     connection (autocommit), one after another."""

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .indicators import (
@@ -17,6 +18,7 @@ from .indicators import (
     declare,
     distinct,
     list_link,
+    sentences,
     total,
 )
 from .models import Direction, Posting
@@ -55,7 +57,7 @@ VISITS = Source(
 )
 
 PROFESSIONALS = [c.value for c in Posting.PROFESSIONAL_CATEGORIES]
-_TOWN = "按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。"
+_TOWN = _("按镇筛选时按西部一端（西部派出单位或西部接收单位）所在镇。")
 
 
 def _posting_indicator(key, label, direction, categories, order):
@@ -71,9 +73,13 @@ def _posting_indicator(key, label, direction, categories, order):
         where=Q(direction=direction, category__in=categories),
         headline=key == "postings.cadres_e2w",
         list_url=list_link("cooperation:postings", direction=direction, kind=kind, cumulative=1),
-        description=(
-            f"截至年底累计选派人数（{Direction(direction).label}）：同一人（姓名与派出单位相同）"
-            "多次选派只计一人；" + _TOWN + "按月筛选时为当月到岗人数。"
+        description=format_lazy(
+            _(
+                "截至年底累计选派人数（{direction}）：同一人（姓名与派出单位相同）"
+                "多次选派只计一人；{town}按月筛选时为当月到岗人数。"
+            ),
+            direction=Direction(direction).label,
+            town=_TOWN,
         ),
     )
 
@@ -117,7 +123,9 @@ declare(
     measure=count(),
     where=lambda year: Q(start_date__year=year),
     list_url=list_link("cooperation:postings"),
-    description="本年度到岗的选派人次（双向，干部与专业技术人才合计）；一人两次计两人次。" + _TOWN,
+    description=sentences(
+        _("本年度到岗的选派人次（双向，干部与专业技术人才合计）；一人两次计两人次。"), _TOWN
+    ),
 )
 
 declare(
@@ -131,7 +139,7 @@ declare(
     measure=distinct(posted_person()),
     where=lambda year: posting_on_post_q(year_end(year)),
     list_url=list_link("cooperation:postings", on_post_at_year_end=1),
-    description="12月31日仍在岗（已到岗、未离岗）的选派人员人数（双向合计）。" + _TOWN,
+    description=sentences(_("12月31日仍在岗（已到岗、未离岗）的选派人员人数（双向合计）。"), _TOWN),
 )
 
 
@@ -165,7 +173,9 @@ declare(
     measure=_average_months(),
     where=posting_on_post_during_q,
     list_url=list_link("cooperation:postings", on_post_in_year=1),
-    description="本年度内在岗的每人次在本年度内的在岗天数之平均，按每月30天折算为月。" + _TOWN,
+    description=sentences(
+        _("本年度内在岗的每人次在本年度内的在岗天数之平均，按每月30天折算为月。"), _TOWN
+    ),
 )
 
 declare(
@@ -179,7 +189,7 @@ declare(
     where=lambda year: pairing_active_q(year_end(year)),
     headline=True,
     list_url=list_link("cooperation:pairings", active_at_year_end=1),
-    description="截至12月31日已签约且未终止的结对关系数（镇村、企业、学校、医院等各类合计）。",
+    description=_("截至12月31日已签约且未终止的结对关系数（镇村、企业、学校、医院等各类合计）。"),
 )
 
 
@@ -194,7 +204,7 @@ def _pairing_level_indicator(level, label, order):
         measure=count(),
         where=lambda year: pairing_active_q(year_end(year)) & Q(level=level),
         list_url=list_link("cooperation:pairings", active_at_year_end=1, level=level),
-        description=f"截至12月31日有效的{label}数。",
+        description=format_lazy(_("截至12月31日有效的{label}数。"), label=label),
     )
 
 
@@ -214,7 +224,7 @@ declare(
     measure=count(),
     where=lambda year: Q(signed_on__year=year),
     list_url=list_link("cooperation:pairings", signed_in_year=1),
-    description="本年度签约的结对关系数。",
+    description=_("本年度签约的结对关系数。"),
 )
 
 declare(
@@ -226,7 +236,7 @@ declare(
     source=VISITS,
     measure=count(),
     list_url=list_link("cooperation:visits"),
-    description="本年度两地互访考察的批次数（双向合计）。互访不注明镇（街道），不能按镇统计。",
+    description=_("本年度两地互访考察的批次数（双向合计）。互访不注明镇（街道），不能按镇统计。"),
 )
 
 declare(
@@ -238,5 +248,5 @@ declare(
     source=VISITS,
     measure=total("people"),
     list_url=list_link("cooperation:visits"),
-    description="本年度互访考察各批次人数之和。互访不注明镇（街道），不能按镇统计。",
+    description=_("本年度互访考察各批次人数之和。互访不注明镇（街道），不能按镇统计。"),
 )

@@ -46,7 +46,9 @@ from django.db import models
 from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import facts, freshness
 from .scopes import Scope, of_partnership
@@ -89,6 +91,21 @@ class Source:
         if month is not None:
             qs = qs.filter(self.month(year, month))
         return qs
+
+
+# Two sentences in a row: nothing between them in Chinese, a space in English.
+_THEN = pgettext_lazy("two sentences in a row", "{}{}")
+
+
+def sentences(first, second):
+    """A description made of two translatable sentences (e.g. a figure's rule, then its
+    source's shared rule for towns and months)."""
+    return format_lazy(_THEN, first, second)
+
+
+def in_town(code):
+    """A source's `town` for records that name their town (`town`): those of the town."""
+    return models.Q(town_id=code)
 
 
 # --- measures ------------------------------------------------------------------------------
@@ -170,9 +187,7 @@ def mean(field_name, places):
             return ZERO.quantize(quantum)
         return (Decimal(values["sum"]) / values["n"]).quantize(quantum, ROUND_HALF_UP)
 
-    return Measure(
-        parts, finish, empty={"sum": None, "n": 0}, kinds={"sum": DECIMAL, "n": INTEGER}
-    )
+    return Measure(parts, finish, empty={"sum": None, "n": 0}, kinds={"sum": DECIMAL, "n": INTEGER})
 
 
 # --- indicators -----------------------------------------------------------------------------
@@ -368,9 +383,7 @@ def parts_by_partnership(ids, year):
 def refresh(scope, year):
     """Bring the yearly figures of the partnerships beneath the scope up to date (one query
     when none was written since; see cooperation/facts.py)."""
-    return facts.refresh(
-        scope.partnership_ids, year, lambda ids: parts_by_partnership(ids, year)
-    )
+    return facts.refresh(scope.partnership_ids, year, lambda ids: parts_by_partnership(ids, year))
 
 
 def evaluate_by_partnership(scope, year, indicators=None):
@@ -437,6 +450,7 @@ __all__ = [
     "distinct",
     "evaluate",
     "evaluate_by_partnership",
+    "in_town",
     "parts_by_partnership",
     "refresh",
     "headlines_by_partnership",
@@ -444,5 +458,6 @@ __all__ = [
     "mean",
     "percent",
     "registry",
+    "sentences",
     "total",
 ]

@@ -259,11 +259,21 @@ def partnership_ids_of(request):
         freshness.scope_version((int(raw),))
         return (int(raw),)
     freshness.scope_version(None)
-    try:
-        scope = from_request(request, towns=western_towns)
-    except Http404:
-        return None
-    return scope.partnership_ids if scope is not None else None
+
+    def ids():
+        try:
+            scope = from_request(request, towns=western_towns)
+        except Http404:
+            return (None,)
+        return (scope.partnership_ids if scope is not None else None,)
+
+    # Which partnerships an area holds changes only with the partnerships and regions (the
+    # global version): cached, so that a cached roll-up page is served without building
+    # the list of partnerships.
+    named = [request.GET.get(n, "") for n in ("partnership", "east", "west", "nation", "town")]
+    return freshness.cached("scope-ids", *named, compute=ids, version=freshness.scope_version(()))[
+        0
+    ]
 
 
 def _town(request, partnership, towns):

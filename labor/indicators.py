@@ -8,16 +8,22 @@ opens the list whose rows add up to the figure (labor/filters.py)."""
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.indicators import Group, Source, count, declare, list_link, mean, total
+from cooperation.indicators import (
+    Group,
+    Source,
+    count,
+    declare,
+    in_town,
+    list_link,
+    mean,
+    sentences,
+    total,
+)
 
 from .models import TrainingCourse, Worker
 from .querysets import factory_in_operation_at_end_q
 
 PERSONS = _("人")
-
-
-def _in_town(code):
-    return Q(town_id=code)
 
 
 WORKER_YEARS = Source(
@@ -32,21 +38,21 @@ JOB_FAIRS = Source(
     "job_fairs",
     "labor.JobFair",
     rows=lambda year: Q(date__year=year),
-    town=_in_town,
+    town=in_town,
     month=lambda year, month: Q(date__month=month),
 )
 COURSES = Source(
     "courses",
     "labor.TrainingCourse",
     rows=lambda year: Q(start_date__year=year),  # a course counts in the year it opens
-    town=_in_town,
+    town=in_town,
     month=lambda year, month: Q(start_date__month=month),
 )
 FACTORIES = Source(
     "factories",
     "labor.CommunityFactory",
     rows=factory_in_operation_at_end_q,
-    town=_in_town,
+    town=in_town,
     month=lambda year, month: Q(opened_on__year=year, opened_on__month=month),
 )
 # One WorkerYear row per worker and year (a unique constraint): its rows are persons, and
@@ -67,8 +73,10 @@ declare(
     measure=PERSON,
     where=TRANSFERRED,
     list_url=list_link("labor:workers", transferred=1),
-    description="本年度有就业记录开始（转移就业）的务工人员人数，同一人多段就业只计一人。"
-    "按镇：户籍镇；按月：本年度第一段就业开始的月份。",
+    description=_(
+        "本年度有就业记录开始（转移就业）的务工人员人数，同一人多段就业只计一人。"
+        "按镇：户籍镇；按月：本年度第一段就业开始的月份。"
+    ),
 )
 declare(
     key="labor.transferred_poverty_exited",
@@ -82,7 +90,7 @@ declare(
     list_url=list_link(
         "labor:workers", transferred=1, household=Worker.Household.POVERTY_EXITED.value
     ),
-    description="本年度转移就业人数中户类型为脱贫户的人数（按务工人员当前登记的户类型）。",
+    description=_("本年度转移就业人数中户类型为脱贫户的人数（按务工人员当前登记的户类型）。"),
 )
 declare(
     key="labor.transferred_east",
@@ -94,8 +102,10 @@ declare(
     measure=PERSON,
     where=TRANSFERRED & Q(transferred_east=True),
     list_url=list_link("labor:workers", transferred=1, transferred_east=1),
-    description="本年度转移就业人数中，本年度开始的某段就业的就业地位于协作关系东部地区所在省份的人数"
-    "（就业地区划代码前2位等于东部地区代码前2位）。",
+    description=_(
+        "本年度转移就业人数中，本年度开始的某段就业的就业地位于协作关系东部地区所在省份的人数"
+        "（就业地区划代码前2位等于东部地区代码前2位）。"
+    ),
 )
 declare(
     key="labor.stable",
@@ -108,8 +118,10 @@ declare(
     measure=PERSON,
     where=Q(stable=True),
     list_url=list_link("labor:workers", stable=1),
-    description="本年度内就业天数（多段就业重叠的日子只计一次；未结束的就业计至12月31日或今天，取较早者）"
-    "达到“稳定就业月数”（设置 STABLE_EMPLOYMENT_MONTHS，默认3）×30天的人数，不论哪年开始就业。",
+    description=_(
+        "本年度内就业天数（多段就业重叠的日子只计一次；未结束的就业计至12月31日或今天，取较早者）"
+        "达到“稳定就业月数”（设置 STABLE_EMPLOYMENT_MONTHS，默认3）×30天的人数，不论哪年开始就业。"
+    ),
 )
 declare(
     key="labor.average_wage",
@@ -123,9 +135,11 @@ declare(
     measure=mean("monthly_wage", 2),
     where=TRANSFERRED,
     list_url=list_link("labor:workers", transferred=1),
-    description="本年度转移就业人员的月工资平均数：先取每人本年度各段就业月工资的平均，再对人平均；"
-    "未填工资的人不计入。单位：元，保留两位小数。所链接的务工人员名单列出每人本年度的月工资，"
-    "名单的本年度月均工资即本数。",
+    description=_(
+        "本年度转移就业人员的月工资平均数：先取每人本年度各段就业月工资的平均，再对人平均；"
+        "未填工资的人不计入。单位：元，保留两位小数。所链接的务工人员名单列出每人本年度的月工资，"
+        "名单的本年度月均工资即本数。"
+    ),
 )
 
 
@@ -147,55 +161,80 @@ def _column_indicator(source, url_name, key, label, unit, order, measure, doc, w
     )
 
 
-_FAIR = "按镇：举办镇；按月：举办日期所在月份。"
+_FAIR = _("按镇：举办镇；按月：举办日期所在月份。")
 for key, label, unit, order, measure, doc in [
-    ("labor.job_fairs", _("举办招聘会"), _("场次"), 60, count(), "本年度举办的招聘会场次。"),
+    ("labor.job_fairs", _("举办招聘会"), _("场次"), 60, count(), _("本年度举办的招聘会场次。")),
     ("labor.jobs_offered", _("招聘会提供岗位"), _("个"), 61, total("jobs_offered"),
-     "本年度各场招聘会提供岗位数之和。"),
+     _("本年度各场招聘会提供岗位数之和。")),
     ("labor.intentions", _("招聘会达成就业意向"), PERSONS, 62, total("intentions"),
-     "本年度各场招聘会达成就业意向人数之和。"),
+     _("本年度各场招聘会达成就业意向人数之和。")),
     ("labor.hired", _("通过招聘会实现初次就业"), PERSONS, 63, total("hired"),
-     "本年度各场招聘会实现初次就业人数之和（招聘会台账填报数）。"),
+     _("本年度各场招聘会实现初次就业人数之和（招聘会台账填报数）。")),
     ("labor.hired_stable", _("通过招聘会实现稳定就业"), PERSONS, 64, total("stable"),
-     "本年度各场招聘会“其中稳定就业”人数之和（招聘会台账填报数）。"),
+     _("本年度各场招聘会“其中稳定就业”人数之和（招聘会台账填报数）。")),
 ]:  # fmt: skip
-    _column_indicator(JOB_FAIRS, "labor:job_fairs", key, label, unit, order, measure, doc + _FAIR)
+    _column_indicator(
+        JOB_FAIRS,
+        "labor:job_fairs",
+        key,
+        label,
+        unit,
+        order,
+        measure,
+        sentences(doc, _FAIR),
+    )
 
-_COURSE = "培训班按开班日期计入年度和月份；按镇：举办镇。"
+_COURSE = _("培训班按开班日期计入年度和月份；按镇：举办镇。")
 ADVANCED, ECOMMERCE = TrainingCourse.Kind.ADVANCED.value, TrainingCourse.Kind.ECOMMERCE.value
 for key, label, unit, order, measure, doc, kind in [
-    ("labor.courses", _("举办培训班"), _("期"), 70, count(), "本年度开班的培训班期数。", None),
+    ("labor.courses", _("举办培训班"), _("期"), 70, count(), _("本年度开班的培训班期数。"), None),
     ("labor.trainees", _("培训人数"), _("人次"), 71, total("trainees"),
-     "本年度开班的各期培训班培训人数之和（人次：一人参加两期计两次）。", None),
+     _("本年度开班的各期培训班培训人数之和（人次：一人参加两期计两次）。"), None),
     ("labor.certified", _("培训合格（取得证书）"), _("人次"), 72, total("certified"),
-     "本年度开班的各期培训班取得证书（合格）人数之和。", None),
+     _("本年度开班的各期培训班取得证书（合格）人数之和。"), None),
     ("labor.employed_after_training", _("培训后实现就业"), _("人次"), 73, total("employed_after"),
-     "本年度开班的各期培训班培训后就业人数之和。", None),
+     _("本年度开班的各期培训班培训后就业人数之和。"), None),
     ("labor.advanced_courses", _("其中：高级研修班"), _("期"), 74, count(),
-     "本年度开班的高级研修班期数。", ADVANCED),
+     _("本年度开班的高级研修班期数。"), ADVANCED),
     ("labor.advanced_trainees", _("高级研修班培训人数"), _("人次"), 75, total("trainees"),
-     "本年度开班的高级研修班培训人数之和。", ADVANCED),
+     _("本年度开班的高级研修班培训人数之和。"), ADVANCED),
     ("labor.ecommerce_trainees", _("互联网营销师培训人数"), _("人次"), 76, total("trainees"),
-     "本年度开班的互联网营销师培训班培训人数之和。", ECOMMERCE),
+     _("本年度开班的互联网营销师培训班培训人数之和。"), ECOMMERCE),
 ]:  # fmt: skip
     fixed = {"kind": kind} if kind else {}
     where = Q(kind=kind) if kind else None
     _column_indicator(
-        COURSES, "labor:courses", key, label, unit, order, measure, doc + _COURSE, where, **fixed
+        COURSES,
+        "labor:courses",
+        key,
+        label,
+        unit,
+        order,
+        measure,
+        sentences(doc, _COURSE),
+        where,
+        **fixed,
     )
 
-_FACTORY = (
+_FACTORY = _(
     "年底在产：投产日期不晚于12月31日且未在当日或之前停产。按镇：工厂所在镇；"
     "按月：当年该月投产且年底在产的工厂。"
 )
 for key, label, unit, order, measure, doc in [
     ("labor.factories", _("新社区工厂（年底在产）"), _("家"), 80, count(),
-     "年底在产的新社区工厂家数。"),
+     _("年底在产的新社区工厂家数。")),
     ("labor.factory_jobs", _("新社区工厂吸纳就业"), PERSONS, 81, total("jobs"),
-     "年底在产的新社区工厂吸纳就业人数之和（工厂台账填报数）。"),
+     _("年底在产的新社区工厂吸纳就业人数之和（工厂台账填报数）。")),
     ("labor.factory_jobs_poverty_exited", _("其中：吸纳脱贫劳动力"), PERSONS, 82,
-     total("poverty_exited_jobs"), "年底在产的新社区工厂吸纳脱贫劳动力人数之和（工厂台账填报数）。"),
+     total("poverty_exited_jobs"), _("年底在产的新社区工厂吸纳脱贫劳动力人数之和（工厂台账填报数）。")),
 ]:  # fmt: skip
     _column_indicator(
-        FACTORIES, "labor:factories", key, label, unit, order, measure, doc + _FACTORY
+        FACTORIES,
+        "labor:factories",
+        key,
+        label,
+        unit,
+        order,
+        measure,
+        sentences(doc, _FACTORY),
     )

@@ -9,48 +9,56 @@ never rename one once committed.
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.indicators import Group, Source, count, declare, distinct, list_link, total
+from cooperation.indicators import (
+    Group,
+    Source,
+    count,
+    declare,
+    distinct,
+    in_town,
+    list_link,
+    sentences,
+    total,
+)
 
 from .querysets import NOT_CANCELLED
 
 WAN = _("万元")
 
 
-def _in_town(code):
-    return Q(town_id=code)
-
-
 PROJECTS = Source(
     "projects",
     "projects.Project",
     rows=lambda year: Q(fund_year=year) & NOT_CANCELLED,
-    town=_in_town,
+    town=in_town,
 )
 DONATIONS = Source(
     "donations",
     "projects.Donation",
     rows=lambda year: Q(date__year=year),
-    town=_in_town,
+    town=in_town,
     month=lambda year, month: Q(date__month=month),
 )
 INVESTMENTS = Source(
     "investments",
     "projects.Investment",
     rows=lambda year: Q(signed_on__year=year),
-    town=_in_town,
+    town=in_town,
     month=lambda year, month: Q(signed_on__month=month),
 )
 SALES = Source(
     "sales",
     "projects.ConsumptionSale",
     rows=lambda year: Q(year=year),
-    town=_in_town,
+    town=in_town,
     month=lambda year, month: Q(month=month),
 )
 
 # The projects list must leave out cancelled projects to add up to these figures.
 _PROJECTS_LIST = list_link("projects:projects", exclude_cancelled=1)
-_PROJECTS = "资金年度为当年、状态不是“已取消”的协作资金项目；按镇筛选时只计项目所在镇为该镇的项目。项目无月份，不能按月筛选。"
+_PROJECTS = _(
+    "资金年度为当年、状态不是“已取消”的协作资金项目；按镇筛选时只计项目所在镇为该镇的项目。项目无月份，不能按月筛选。"
+)
 
 # --- Funds (资金支持) ----------------------------------------------------------------------
 
@@ -66,7 +74,7 @@ declare(
     source=PROJECTS,
     measure=total("aid_funds", money=True),
     list_url=_PROJECTS_LIST,
-    description="“协作资金”之和（万元）。" + _PROJECTS,
+    description=sentences(_("“协作资金”之和（万元）。"), _PROJECTS),
 )
 declare(
     key="funds.projects",
@@ -79,7 +87,7 @@ declare(
     source=PROJECTS,
     measure=count(),
     list_url=_PROJECTS_LIST,
-    description="项目个数。" + _PROJECTS,
+    description=sentences(_("项目个数。"), _PROJECTS),
 )
 declare(
     key="funds.beneficiaries",
@@ -91,7 +99,9 @@ declare(
     source=PROJECTS,
     measure=total("beneficiaries"),
     list_url=_PROJECTS_LIST,
-    description="“受益人数”之和（各项目分别填报，同一人受益于两个项目计两次）。" + _PROJECTS,
+    description=sentences(
+        _("“受益人数”之和（各项目分别填报，同一人受益于两个项目计两次）。"), _PROJECTS
+    ),
 )
 declare(
     key="funds.beneficiaries_poverty_exited",
@@ -103,10 +113,10 @@ declare(
     source=PROJECTS,
     measure=total("beneficiaries_poverty_exited"),
     list_url=_PROJECTS_LIST,
-    description="“其中脱贫人口”之和。" + _PROJECTS,
+    description=sentences(_("“其中脱贫人口”之和。"), _PROJECTS),
 )
 
-_DONATIONS = "捐赠日期在当年（按月筛选时在当月）的社会帮扶捐赠；按镇：受赠所在镇。"
+_DONATIONS = _("捐赠日期在当年（按月筛选时在当月）的社会帮扶捐赠；按镇：受赠所在镇。")
 declare(
     key="funds.donations_cash",
     label=_("社会帮扶捐款"),
@@ -117,7 +127,7 @@ declare(
     source=DONATIONS,
     measure=total("cash", money=True),
     list_url=list_link("projects:donations", kind="cash"),
-    description="“捐款”之和（万元）。" + _DONATIONS,
+    description=sentences(_("“捐款”之和（万元）。"), _DONATIONS),
 )
 declare(
     key="funds.donations_in_kind",
@@ -129,7 +139,7 @@ declare(
     source=DONATIONS,
     measure=total("in_kind", money=True),
     list_url=list_link("projects:donations", kind="in_kind"),
-    description="“捐物折价”之和（万元）。" + _DONATIONS,
+    description=sentences(_("“捐物折价”之和（万元）。"), _DONATIONS),
 )
 declare(
     key="funds.donations_total",
@@ -141,12 +151,12 @@ declare(
     source=DONATIONS,
     measure=total(F("cash") + F("in_kind"), money=True),
     list_url=list_link("projects:donations"),
-    description="“捐款”与“捐物折价”之和（万元）。" + _DONATIONS,
+    description=sentences(_("“捐款”与“捐物折价”之和（万元）。"), _DONATIONS),
 )
 
 # --- Industry (产业合作) -------------------------------------------------------------------
 
-_INVESTMENTS = "签约（落地）日期在当年（按月筛选时在当月）的招商引资记录；按镇：落地镇。"
+_INVESTMENTS = _("签约（落地）日期在当年（按月筛选时在当月）的招商引资记录；按镇：落地镇。")
 declare(
     key="industry.enterprises_settled",
     label=_("引导落地企业"),
@@ -156,7 +166,7 @@ declare(
     source=INVESTMENTS,
     measure=distinct("enterprise"),
     list_url=list_link("projects:investments"),
-    description="不同企业名称的个数（同一企业当年两次签约计一家）。" + _INVESTMENTS,
+    description=sentences(_("不同企业名称的个数（同一企业当年两次签约计一家）。"), _INVESTMENTS),
 )
 declare(
     key="industry.investment_agreed",
@@ -168,7 +178,7 @@ declare(
     source=INVESTMENTS,
     measure=total("agreed", money=True),
     list_url=list_link("projects:investments"),
-    description="“协议投资额”之和（万元）。" + _INVESTMENTS,
+    description=sentences(_("“协议投资额”之和（万元）。"), _INVESTMENTS),
 )
 declare(
     key="industry.investment_arrived",
@@ -181,7 +191,9 @@ declare(
     source=INVESTMENTS,
     measure=total("arrived", money=True),
     list_url=list_link("projects:investments"),
-    description="“实际到位投资”之和（万元）；到位投资按签约年度归集，不按到位时间。" + _INVESTMENTS,
+    description=sentences(
+        _("“实际到位投资”之和（万元）；到位投资按签约年度归集，不按到位时间。"), _INVESTMENTS
+    ),
 )
 declare(
     key="industry.jobs",
@@ -192,12 +204,12 @@ declare(
     source=INVESTMENTS,
     measure=total("jobs"),
     list_url=list_link("projects:investments"),
-    description="“带动就业人数”之和。" + _INVESTMENTS,
+    description=sentences(_("“带动就业人数”之和。"), _INVESTMENTS),
 )
 
 # --- Consumption (消费帮扶) ----------------------------------------------------------------
 
-_SALES = "年度（按月筛选时年度与月份）为当期的消费帮扶记录，各渠道合计；按镇：产品所在镇。"
+_SALES = _("年度（按月筛选时年度与月份）为当期的消费帮扶记录，各渠道合计；按镇：产品所在镇。")
 declare(
     key="consumption.amount",
     label=_("消费帮扶销售额"),
@@ -209,7 +221,7 @@ declare(
     source=SALES,
     measure=total("amount", money=True),
     list_url=list_link("projects:sales"),
-    description="“销售金额”之和（万元）。" + _SALES,
+    description=sentences(_("“销售金额”之和（万元）。"), _SALES),
 )
 declare(
     key="consumption.certified_amount",
@@ -221,5 +233,5 @@ declare(
     source=SALES,
     measure=total("certified_amount", money=True),
     list_url=list_link("projects:sales", certified=1),
-    description="“其中国家认定扶贫产品”金额之和（万元）。" + _SALES,
+    description=sentences(_("“其中国家认定扶贫产品”金额之和（万元）。"), _SALES),
 )

@@ -370,3 +370,22 @@ def test_an_import_of_one_partnerships_projects_leaves_the_other_alone(a, b):
     import_file(ProjectResource, file_bytes([HEAD, changed], "utf-8"))
     again = versions([a.pk], [b.pk], [])
     assert again[0] != after[0] and again[1:] == after[1:]
+
+
+@pytest.mark.parametrize("params", [{"east": "32", "west": "61"}, {"nation": "1"}])
+def test_a_cached_rollup_page_is_one_query_and_a_write_beneath_renews_it(
+    client, a, b, django_assert_num_queries, params
+):
+    """Which partnerships an area holds is cached under the global version, so a warm
+    roll-up reads only the versions (one query) and builds no list of partnerships."""
+    url = reverse("cooperation:dashboard")
+    first = client.get(url, {**params, "year": YEAR})
+    assert rendered(first)
+    with django_assert_num_queries(1):
+        again = client.get(url, {**params, "year": YEAR})
+    assert not rendered(again) and page(again) == page(first)
+    with transaction.atomic():
+        ProjectFactory(partnership=b, fund_year=YEAR, town_id=HANYIN_CHENGGUAN)
+    renewed = client.get(url, {**params, "year": YEAR})
+    assert rendered(renewed)
+    assert projects_card(renewed) == projects_card(first) + 1
