@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.apps import apps
-from django.db.models import Case, CharField, Count, F, IntegerField, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -99,9 +111,10 @@ class RecordSource:
     def in_december(self):
         return {f"{self.day}__month": 12} if self.day else {self.month: 12}
 
-    def latest(self, scope, **lookups):
-        """Subquery: the latest date (a year and month as year × 100 + month; a year) of the
-        scope's records that match `lookups`, answered by the source's date index."""
+    def latest(self, **lookups):
+        """Subquery over partnerships: the latest date (a year and month as year × 100 +
+        month; a year) of the partnership's records that match `lookups`, answered by the
+        source's (partnership, date) index."""
         if self.day:
             order, value = [f"-{self.day}"], F(self.day)
         elif self.month:
@@ -111,7 +124,7 @@ class RecordSource:
         else:
             order, value = [f"-{self.year}"], F(self.year)
         records = apps.get_model(self.model).objects.filter(
-            scope.records(), **dict(self.only), **lookups
+            partnership=OuterRef("pk"), **dict(self.only), **lookups
         )
         return Subquery(records.order_by(*order).annotate(latest=value).values("latest")[:1])
 
@@ -169,20 +182,23 @@ def choose_year(scope, year, on, latest=True, as_of=True):
     subqueries = {}
     for i, source in enumerate(RECORD_SOURCES):
         if year is None or latest:
-            subqueries[f"any_{i}"] = source.latest(scope)
+            subqueries[f"any_{i}"] = source.latest()
         if year is not None and as_of and source.dated:
-            subqueries[f"in_{i}"] = source.latest(scope, **source.in_year(year))
+            subqueries[f"in_{i}"] = source.latest(**source.in_year(year))
         if year is None:
-            subqueries[f"before_{i}"] = source.latest(scope, **source.before(on.year))
+            subqueries[f"before_{i}"] = source.latest(**source.before(on.year))
             if source.dated:
-                subqueries[f"december_{i}"] = source.latest(scope, **source.in_december())
-    # One row to hang the subqueries on: the scope's first partnership.
-    rows = Partnership.objects.filter(pk=scope.partnerships[0].pk).annotate(**subqueries)
+                subqueries[f"december_{i}"] = source.latest(**source.in_december())
+    # One row per partnership of the scope, each subquery answered by the index of its
+    # partnership's records (a roll-up takes the latest over its partnerships' answers).
+    ids = scope.partnership_ids
+    rows = Partnership.objects.filter(Q() if ids is None else Q(pk__in=ids))
     answers = defaultdict(list)  # question → the sources' answers (days, or fund years)
-    for key, value in next(iter(rows.order_by().values(*subqueries)), {}).items():
-        question, i = key.rsplit("_", 1)
-        if value is not None:
-            answers[question].append(RECORD_SOURCES[int(i)].read(value, on))
+    for row in rows.annotate(**subqueries).order_by().values(*subqueries):
+        for key, value in row.items():
+            question, i = key.rsplit("_", 1)
+            if value is not None:
+                answers[question].append(RECORD_SOURCES[int(i)].read(value, on))
     latest_year = max(map(_year_of, answers["any"]), default=None)
     if year is None:
         complete = [d.year for d in answers["december"]]
