@@ -34,7 +34,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import formatting
+from . import formatting, freshness
 from .export_limit import limit_exports
 from .exports import exact_money
 
@@ -328,6 +328,7 @@ class ListSpec:
             else "",
             "headers": self.headers(request, sort_form),
             "query": _query_without(request, "page", "full"),
+            "filter_cache": _filter_cache_key(request),
             "csv_url": self.export_url("csv"),
             "xlsx_url": self.export_url("xlsx"),
             "full_query": self.full_export_query(request),
@@ -588,6 +589,17 @@ def _field_at(model, key):
         if field.is_relation and field.related_model is not None:
             model = field.related_model
     return field
+
+
+def _filter_cache_key(request):
+    """What the filter form's HTML depends on: the list, its filter values, and the choices
+    it offers (partnerships and towns: records of no partnership, the global version). The
+    form is then rendered once per filter and version (`{% cache %}` in list.html), not
+    for every request; None (no cache) for a long query string, so junk cannot flood it."""
+    query = _query_without(request, "page", "full")
+    if len(query) > 512:
+        return None
+    return f"{request.path}?{query}|{freshness.scope_version(())}"
 
 
 def _query_without(request, *names):

@@ -13,6 +13,7 @@ differently):
 """
 
 import pytest
+from django.core.cache import cache
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
@@ -196,11 +197,13 @@ def test_a_scoped_list_runs_the_same_queries_for_few_and_many_rows(
     params = {"east": "3204", "west": "6109"}
     _records(name, partnerships["A"], 3)
     _records(name, partnerships["B"], 3)  # out of the scope
+    cache.clear()  # the filter form is cached once per filter: measure the pages cold
     with django_assert_max_num_queries(MAX_LIST_QUERIES) as few:
         assert _count(client, name, params) == 3
     _records(name, partnerships["A"], 20)
     _records(name, partnerships["C"], 20)
     _records(name, partnerships["D"], 20)  # out of the scope
+    cache.clear()
     with django_assert_max_num_queries(MAX_LIST_QUERIES) as many:
         assert _count(client, name, params) == 43
     assert len(few) == len(many)

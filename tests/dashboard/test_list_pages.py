@@ -8,6 +8,9 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation.models import Region
@@ -325,18 +328,21 @@ def test_a_hostile_sort_value_is_escaped_in_its_message(client, partnership):
 def test_the_page_runs_the_same_queries_for_few_and_many_records_and_choices(
     client, partnership, django_assert_max_num_queries
 ):
-    """A visitor's page: the partnership chosen, the partnerships offered, the towns of its
-    western county, the footer aggregate and the page of rows: 5 queries, whether 2 records
-    and 1 partnership or 80 records and 6 partnerships."""
+    """A visitor's page: the partnership chosen, the version of the choices (the filter
+    form's cache key), the partnerships offered, the towns of its western county, the footer
+    aggregate and the page of rows: 6 queries, whether 2 records and 1 partnership or 80
+    records and 6 partnerships."""
     params = {"partnership": partnership.pk, "year": 2021}
     ProjectFactory.create_batch(2, partnership=partnership)
-    with django_assert_max_num_queries(5) as few:
+    cache.clear()
+    with django_assert_max_num_queries(6) as few:
         assert client.get(PROJECTS, params).status_code == 200
     counties = Region.objects.filter(level=Region.Level.COUNTY, code__startswith="6109")
     for county in counties.exclude(code="610902")[:5]:
         PartnershipFactory(west_region=county)
     ProjectFactory.create_batch(78, partnership=partnership)
-    with django_assert_max_num_queries(5) as many:
+    cache.clear()
+    with django_assert_max_num_queries(6) as many:
         response = client.get(PROJECTS, params)
     assert len(few) == len(many)
     assert response.context["totals"][0].value == 80
@@ -352,3 +358,25 @@ def test_list_templates_are_read_once_by_the_cached_loader():
     assert isinstance(loader, Loader)
     template = loader.get_template("cooperation/list/table.html")
     assert loader.get_template("cooperation/list/table.html") is template
+
+
+def test_the_filter_form_is_rendered_once_per_filter_and_renewed_by_new_choices(
+    client, partnership
+):
+    """The form's HTML is cached under the list, its filter values and the version of the
+    choices it offers: the next request does not read the choices again, and a new
+    partnership is offered at once."""
+    params = {"partnership": partnership.pk, "year": 2021}
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(PROJECTS, params).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(PROJECTS, params).content.decode()
+    assert len(warm) < len(cold)  # the choices offered are not read again
+    assert options(again, "partnership") == options(first, "partnership")
+    other = client.get(PROJECTS, {**params, "year": 2020}).content.decode()
+    assert re.search(r'name="year" value="2020"', other)  # another filter: its own form
+    counties = Region.objects.filter(level=Region.Level.COUNTY, code__startswith="6109")
+    PartnershipFactory(west_region=counties.exclude(code="610902").first())
+    renewed = client.get(PROJECTS, params).content.decode()
+    assert len(options(renewed, "partnership")) == len(options(first, "partnership")) + 1
