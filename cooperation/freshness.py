@@ -277,6 +277,7 @@ def _digest(key, tokens):
 # Within a request each version is read once (several caches may ask); a write in the
 # request forgets them. Outside requests (commands, shells) they are read every time.
 _request_memo = threading.local()
+_PLAIN_KEY = re.compile(r"[\w.,=&%+/:|-]*", re.ASCII)
 
 
 def _request_started(**kwargs):
@@ -302,7 +303,9 @@ def cache_key(name, *parts, version=None):
     version = version if version is not None else data_version()
     language = translation.get_language() or "-"
     middle = ":".join(map(str, parts))
-    if len(middle) > 100:  # a long query string: a digest keeps keys short for any cache backend
+    if len(middle) > 100 or not _PLAIN_KEY.fullmatch(middle):
+        # A long or unusual value (a query string, a visitor's parameter): a digest keeps keys
+        # short and printable for any cache backend (memcached refuses spaces and controls).
         middle = hashlib.sha256(middle.encode("utf-8", "surrogatepass")).hexdigest()
     return ":".join([name, middle, language, version])
 
