@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Case, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import areas
 from .admin_base import NoRegionLinks, TrackedAdmin
 from .importing import spreadsheet
 from .models import (
@@ -14,6 +17,7 @@ from .models import (
     Posting,
     Region,
     Target,
+    UserArea,
     Visit,
 )
 
@@ -249,6 +253,10 @@ class ExportAuditAdmin(admin.ModelAdmin):
     search_fields = ("username", "list_name", "query_string")
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request):
+        """Only the exports of users working within the reviewer's areas (and their own)."""
+        return areas.scope(super().get_queryset(request), request.user)
+
     def has_view_permission(self, request, obj=None):
         # The filters of a personal-data export may hold a searched name or ID number.
         return super().has_view_permission(request, obj) and request.user.has_perm(
@@ -266,3 +274,30 @@ class ExportAuditAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class UserAreaInline(NoRegionLinks, admin.TabularInline):
+    """The areas where a staff user works (cooperation/areas.py): set by whoever manages
+    users; without one a staff user sees no records."""
+
+    model = UserArea
+    extra = 1
+    autocomplete_fields = ("region",)
+    verbose_name = _("工作地区")
+    verbose_name_plural = _("工作地区（省、市或县；留空为全国）")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class OfficeUserAdmin(UserAdmin):
+    """Django's user admin, with the user's areas beside the roles (groups)."""
+
+    inlines = [UserAreaInline]
+    list_display = (*UserAdmin.list_display, "office")
+
+    @admin.display(description=_("工作地区与角色"))
+    def office(self, obj):
+        return areas.office(obj)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import areas
 from .models import Partnership, Region
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -285,16 +286,49 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def get_queryset(self, request):
+        """Only the records of the user's areas (cooperation/areas.py): the change list, the
+        change, delete and history pages, bulk actions and the admin's exports."""
+        return areas.scope(super().get_queryset(request), request.user)
+
     def partnerships_for(self, request):
-        """The partnerships whose records this user enters: today every one (a user's own
-        area, when there is one, narrows it here)."""
-        return Partnership.objects.all()
+        """The partnerships whose records this user enters: those of the user's areas."""
+        return areas.partnerships(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Partnership and "queryset" not in kwargs:
             # Its name is its two regions': joined, not two queries per partnership shown.
             kwargs["queryset"] = self.partnerships_for(request).with_regions()
+        elif "queryset" not in kwargs:
+            # A record of another area is neither offered nor accepted when posted.
+            related = db_field.related_model
+            kwargs["queryset"] = areas.scope(related._default_manager.all(), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def in_area_or_404(self, request, object_id):
+        """404 for a record outside the user's areas — also for one deleted since, whose
+        history says where it was — so that its existence does not leak."""
+        if object_id is None or areas.sees_everything(request.user):
+            return
+        pk = unquote(object_id)
+        _existing_key(self.model, pk)
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return
+        deleted = not self.model._default_manager.filter(pk=pk).exists()
+        history = getattr(self.model, "history", None)
+        if deleted and history is not None:
+            rows = areas.scope(history.model._default_manager.filter(id=pk), request.user)
+            if rows.exists():
+                return
+        raise Http404(gettext("没有这条记录。"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.in_area_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.in_area_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
 
     def get_changeform_initial_data(self, request):
         """An add form's partnership is preselected when the user has only one to choose."""
@@ -331,6 +365,7 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
         if not self.has_history_permission(request):
             raise PermissionDenied
         _existing_key(self.model, unquote(object_id))
+        self.in_area_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -338,6 +373,7 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
             raise PermissionDenied
         _existing_key(self.model, unquote(object_id))
         _existing_key(self.model.history.model, version_id)
+        self.in_area_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):

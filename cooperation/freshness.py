@@ -160,6 +160,13 @@ def _path(model):
     return _paths[model]
 
 
+def partnership_lookup(model):
+    """The ORM path from a record of `model` to its partnership's id ("partnership_id",
+    "worker__partnership_id"), or None for records that belong to no partnership."""
+    path = _path(model)
+    return None if path is None else path.lookup
+
+
 def _partnership_of(instance, path, using=None):
     """The partnership id of a record as it is in memory (None: it has none)."""
     value = getattr(instance, path.key.attname)

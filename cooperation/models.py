@@ -689,3 +689,60 @@ class YearFigureStamp(models.Model):
 
     def __str__(self):
         return f"{self.partnership_id} {self.year}: {self.token}"
+
+
+class UserArea(models.Model):
+    """Where a staff user works (cooperation/areas.py): an official region — a county, a
+    city or a province — and, for a city or province, the side whose counties it covers;
+    no region is the nation. A county covers the partnerships it belongs to; a city or
+    province on the west side the partnerships whose western county lies in it (on the
+    east side, whose eastern county); without a side, both. A role says what a user may
+    do, an area where."""
+
+    class Side(models.TextChoices):
+        BOTH = "", _("东西部均可")
+        EAST = "east", _("东部")
+        WEST = "west", _("西部")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="areas",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level__lte": Region.Level.COUNTY},
+        help_text=_("省、市或县（区）；留空表示全国。"),
+    )
+    side = models.CharField(_("东西部"), max_length=4, choices=Side.choices, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "工作地区")
+        verbose_name_plural = _("工作地区")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region", "side"], name="userarea_unique")
+        ]
+
+    def __str__(self):
+        return self.label(self.region.name if self.region else None, self.side)
+
+    @classmethod
+    def label(cls, region_name, side):
+        """An area in words: 汉滨区, 江苏省（东部）, 全国 (`region_name` None)."""
+        if region_name is None:
+            return str(_("全国"))
+        if side:
+            return f"{region_name}（{cls.Side(side).label}）"
+        return region_name
+
+    def clean(self):
+        if self.region is not None and self.region.level > Region.Level.COUNTY:
+            raise ValidationError({"region": _("工作地区应为省、市或县（区），不能是镇或村。")})
+        if self.region is None and self.side:
+            raise ValidationError({"side": _("全国不分东西部。")})

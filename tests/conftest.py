@@ -50,10 +50,15 @@ def partnership(db):
 
 
 def _user_in(django_user_model, role, username):
+    """A staff user of a role who works for the whole nation (tests of one area give
+    their users their own areas: tests/security/test_areas.py)."""
+    from cooperation.models import UserArea
+
     user = django_user_model.objects.create_user(
         username=username, password="pw-12345-test", is_staff=True
     )
     user.groups.add(Group.objects.get(name=role))
+    UserArea.objects.create(user=user, region=None)
     return user
 
 

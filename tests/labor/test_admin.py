@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from cooperation.models import UserArea
 from labor.models import Employment, Worker, WorkerYear
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 
@@ -57,6 +58,7 @@ def test_change_page_of_a_clerk_without_the_permission_is_masked_and_read_only(
     user.user_permissions.set(
         Permission.objects.filter(codename__in=["view_worker", "change_worker"])
     )
+    UserArea.objects.create(user=user, region_id=han.partnership.west_region_id)
     url = reverse("admin:labor_worker_change", args=[han.pk])
     html = page(client, user, url).content.decode()
     assert_masked(html)
