@@ -71,7 +71,9 @@ def scope(queryset, user):
     q = partnership_q(user)
     if q is None:
         return queryset
-    model = queryset.model._meta.concrete_model
+    # A history model (simple-history's Historical…) has its record's fields: it is
+    # narrowed like its record.
+    model = getattr(queryset.model, "instance_type", queryset.model)._meta.concrete_model
     if model is Partnership:
         return queryset.filter(q)
     lookup = partnership_lookup(model)

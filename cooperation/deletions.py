@@ -25,6 +25,7 @@ from simple_history.utils import get_history_manager_for_model
 
 from labor.privacy import can_view_personal_data, display_value, personal_fields
 
+from . import areas
 from .middleware import acting_user
 from .roles import APPS
 
@@ -220,7 +221,7 @@ def deletions_page(user, number):
     related records their names need. So a page costs the same whatever its rows."""
     models_ = [m for m in historized_models() if may_restore(user, m)]
     selects = [
-        _started_here(model)
+        areas.scope(_started_here(model), user)
         .annotate(deletion_kind=Value(index))
         .order_by()
         .values_list("deletion_kind", "history_id", "history_date")
@@ -276,15 +277,17 @@ def _label_from_history(user, record):
     return record_label(user, instance)
 
 
-def find_deletion(app_label, model_name, history_id):
-    """The historical "-" row (history_id) of a model of the project's apps, or None."""
+def find_deletion(app_label, model_name, history_id, user):
+    """The historical "-" row (history_id) of a model of the project's apps, or None — also
+    when the record was outside the user's areas."""
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:
         return None
     if app_label not in APPS or history_of(model) is None:
         return None
-    return history_of(model).filter(history_type="-", history_id=history_id).first()
+    rows = history_of(model).filter(history_type="-", history_id=history_id)
+    return areas.scope(rows, user).first()
 
 
 def dependants_of(record):

@@ -40,7 +40,7 @@ def deletion_list(request):
 @login_required
 def restore(request, app_label, model_name, history_id):
     _require_history_permission(request.user)
-    record = deletions.find_deletion(app_label, model_name, history_id)
+    record = deletions.find_deletion(app_label, model_name, history_id, request.user)
     if record is None:
         raise Http404
     if not deletions.may_restore(request.user, record.instance_type):

@@ -48,6 +48,7 @@ from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
 
+from . import areas
 from .export_limit import limit_exports
 from .exports import FORMULA_STARTS, neutralise
 from .freshness import bump_data_version, partnerships_of
@@ -839,6 +840,22 @@ def _error_texts(error):
 AUDIT_FIELDS = ("id", "created_at", "updated_at", "version")
 
 
+def _partnerships_named(partnerships, text):
+    """The partnerships a cell names (normalised `text`): by both counties, one county, or
+    both codes."""
+    return [
+        p
+        for p in partnerships
+        if text
+        in {
+            p.east_region.name + p.west_region.name,
+            p.west_region.name,
+            p.east_region.name,
+            p.east_region_id + p.west_region_id,
+        }
+    ]
+
+
 class NaturalKeyLoader(BaseInstanceLoader):
     """Finds a row's existing record in the dict the resource prefetched (no query per row).
     A key that does not parse means "new": the cell's own error is reported by its field."""
@@ -958,9 +975,18 @@ class TrackedResource(resources.ModelResource):
 
     @property
     def partnerships(self):
+        """The partnerships rows may name: those of the importing user's areas (every one
+        for the command, which runs without a user)."""
         if self._partnerships is None:
-            self._partnerships = list(Partnership.objects.with_regions())
+            self._partnerships = list(self.in_area(Partnership.objects.with_regions()))
         return self._partnerships
+
+    def in_area(self, queryset):
+        return queryset if self.user is None else areas.scope(queryset, self.user)
+
+    def get_queryset(self):
+        """The records a row may find and change: those of the importing user's areas."""
+        return self.in_area(super().get_queryset())
 
     def partnership_of(self, value):
         raw = "" if value is None else str(value).strip()
@@ -973,17 +999,14 @@ class TrackedResource(resources.ModelResource):
                 raise ValueError(gettext("请填写协作关系（如“武进区—汉滨区”）"))
         else:
             text = re.sub(r"[-—–－~～/／、,，\s]+", "", normalise_text(raw))
-            matches = [
-                p
-                for p in self.partnerships
-                if text
-                in {
-                    p.east_region.name + p.west_region.name,
-                    p.west_region.name,
-                    p.east_region.name,
-                    p.east_region_id + p.west_region_id,
-                }
-            ]
+            matches = _partnerships_named(self.partnerships, text)
+            if not matches and self.user is not None:
+                elsewhere = _partnerships_named(Partnership.objects.with_regions(), text)
+                if elsewhere:
+                    raise ValueError(
+                        gettext("协作关系“%(v)s”不在您的工作地区（%(areas)s）内，不能导入它的记录")
+                        % {"v": raw, "areas": areas.names(self.user) or gettext("无")}
+                    )
             if len(matches) != 1:
                 raise ValueError(
                     gettext("找不到协作关系“%(v)s”（应写作“东部区县—西部区县”，如“%(example)s”）")

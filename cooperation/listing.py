@@ -34,7 +34,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import formatting, freshness
+from . import areas, formatting, freshness
 from .export_limit import limit_exports
 from .exports import exact_money
 
@@ -216,7 +216,11 @@ class ListSpec:
         data = request.GET.copy()
         data.pop("page", None)
         data.pop("full", None)
-        filterset = self.filterset_class(data or None, queryset=self.queryset(), request=request)
+        queryset = self.queryset()
+        if self.permission is not None:
+            # A staff list (and its exports) holds only the records of the user's areas.
+            queryset = areas.scope(queryset, request.user)
+        filterset = self.filterset_class(data or None, queryset=queryset, request=request)
         offer_towns(filterset.form, data.get("partnership"))
         sort_form = SortForm(data, self.columns)
         filters_ok = not filterset.is_bound or filterset.is_valid()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperation import deletions
-from cooperation.models import Visit
+from cooperation.models import UserArea, Visit
 from labor.models import Employment, Worker, WorkerYear
 from labor.services import COLUMNS, FACTS
 from tests.labor.factories import EmploymentFactory, WorkerFactory
@@ -227,6 +227,7 @@ def test_labour_deletions_need_the_personal_data_permission_too(
     client, django_user_model, deleted_han
 ):
     user = django_user_model.objects.create_user(username="auditor", password="pw-12345-test")
+    UserArea.objects.create(user=user, region=None)  # everywhere: only the permission lacks
     user.user_permissions.add(
         Permission.objects.get(codename="view_history"),
         Permission.objects.get(codename="change_worker"),

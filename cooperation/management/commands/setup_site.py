@@ -32,11 +32,18 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        from cooperation.demo.offices import PASSWORD, create_demo_offices
+
+        offices = "\n".join(
+            f"    {username:<18} {area} · {role}" for username, area, role in create_demo_offices()
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  站点 / site:   http://127.0.0.1:8000/\n"
                 f"  报道中的2021年数字 / the report's year:  http://127.0.0.1:8000/?year=2021\n"
                 f"  管理 / admin:  http://127.0.0.1:8000/{settings.ADMIN_URL}\n"
                 f"  演示管理员 / demo administrator:  用户名 {DEMO_USERNAME}  密码 {DEMO_PASSWORD}\n"
+                f"  各级办公室演示用户 / demo office users (密码 / password {PASSWORD}):\n"
+                f"{offices}\n"
             )
         )
