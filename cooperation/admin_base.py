@@ -130,6 +130,26 @@ class StaleEditGuard:
         return cleaned_data
 
 
+class AreaGuard:
+    """Mixed into the admin's ModelForm: a partnership or an organisation cannot be added or
+    moved outside the user's areas (cooperation/areas.py); records of a partnership are kept
+    inside by their choices."""
+
+    area_user = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        values = {
+            name: cleaned_data.get(name, getattr(self.instance, name, None))
+            for name in ("east_region", "west_region", "region")
+            if name in cleaned_data or hasattr(self.instance, name)
+        }
+        refused = areas.refusal(self.area_user, type(self.instance), values) or {}
+        for name, why in refused.items():
+            self.add_error(name, ValidationError(why, code="outside_area"))
+        return cleaned_data
+
+
 class StaleInlineGuard:
     """Mixed into an inline formset of tracked rows: a row changed or deleted on this page
     that someone saved elsewhere (e.g. on its own change page) since loading is refused."""
@@ -256,10 +276,12 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
     readonly_fields = AUDIT_FIELDS
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = safe_autocomplete(super().get_form(request, obj, change=change, **kwargs))
-        if obj is None or issubclass(form, StaleEditGuard):
-            return form
-        return type(form)(form.__name__, (StaleEditGuard, form), {})
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form = type(form)(form.__name__, (AreaGuard, form), {"area_user": request.user})
+        if obj is not None and not issubclass(form, StaleEditGuard):
+            form = type(form)(form.__name__, (StaleEditGuard, form), {})
+        # Last: a subclass made by the form's metaclass gets fresh fields and widgets.
+        return safe_autocomplete(form)
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):

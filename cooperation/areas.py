@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from .freshness import partnership_lookup
 from .models import ExportAudit, Organisation, Partnership, UserArea
@@ -50,11 +51,20 @@ def partnership_q(user):
     for code, side, _name in _areas(user):
         if code is None:
             return None  # the nation
-        if side != UserArea.Side.WEST:
-            q |= Q(east_region__code__startswith=code)
-        if side != UserArea.Side.EAST:
-            q |= Q(west_region__code__startswith=code)
+        for end in _ends(side):
+            q |= Q(**{f"{end}_region__code__startswith": code})
     return q
+
+
+def _ends(side):
+    """The ends of a partnership (its eastern and western county) an area of this side is
+    matched against: the region's code is a prefix of that county's code."""
+    return [end for end in ("east", "west") if side in ("", end)]
+
+
+def _beside(partnerships, county):
+    """The partnerships one of whose two counties is `county` (a value or an OuterRef)."""
+    return partnerships.filter(Q(east_region_id=county) | Q(west_region_id=county))
 
 
 def sees_everything(user):
@@ -81,13 +91,40 @@ def scope(queryset, user):
         return queryset.filter(**{f"{lookup}__in": Partnership.objects.filter(q).values("pk")})
     if model is Organisation:
         county = Substr(OuterRef("region_id"), 1, 6)
-        beside = Partnership.objects.filter(q).filter(
-            Q(east_region_id=county) | Q(west_region_id=county)
-        )
-        return queryset.filter(Exists(beside))
+        return queryset.filter(Exists(_beside(Partnership.objects.filter(q), county)))
     if model is ExportAudit:
         return queryset.filter(Q(user=user) | Exists(_areas_within(user)))
     return queryset
+
+
+def refusal(user, model, values):
+    """{field: why} when a partnership or an organisation with these field values
+    (`values`: the form's cleaned data over the record's own) would lie outside the user's
+    areas; None when it lies inside, or for other records (their partnership field's choices
+    already keep them inside)."""
+    if partnership_q(user) is None:
+        return None
+    if model is Partnership:
+        east, west = values.get("east_region"), values.get("west_region")
+        if east is None or west is None:
+            return None
+        counties = {"east": east.code, "west": west.code}
+        for code, side, _name in _areas(user):
+            if any(counties[end].startswith(code) for end in _ends(side)):
+                return None
+        why = _("协作关系的东部或西部区县须在您的工作地区（%(areas)s）内。") % {
+            "areas": names(user) or _("无")
+        }
+        return {"east_region": why, "west_region": why}
+    if model is Organisation:
+        region = values.get("region")
+        if region is None or _beside(partnerships(user), region.code[:6]).exists():
+            return None
+        why = _("单位须在您的工作地区（%(areas)s）的协作关系所在区县内。") % {
+            "areas": names(user) or _("无")
+        }
+        return {"region": why}
+    return None
 
 
 def _areas_within(user):

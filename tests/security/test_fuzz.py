@@ -5,6 +5,10 @@ every page of the site and of every admin changelist, and at every admin add for
 200/302/400/403/404 may come back, nothing is written when a form is refused, and no
 hostile markup comes back unescaped.
 
+A staff user limited to an area (cooperation/areas.py) gets 404 for the admin's change,
+delete and history pages of every record of another area, live or deleted, and of any
+other id that is not one of their own records: never 200, 302 or 500.
+
 Examples per page: 200 when CI is set (.ci/run), FUZZ_EXAMPLES (default 20) otherwise.
 Examples per admin changelist and add form: 50 in CI, FUZZ_ADMIN_EXAMPLES to change it: a
 refused admin form is rendered again in full (0.15-0.3 s each here), so 200 per form would
@@ -21,6 +25,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
+from cooperation.middleware import acting_user
+
 from .forms import form_data
 from .fuzzing import (
     COMMON_PARAMETERS,
@@ -36,6 +42,14 @@ from .fuzzing import (
     read_page,
     route_of,
     site_routes,
+)
+from .test_areas import (  # the two partnerships' records, and the users of their areas
+    RECORD_MODELS,
+    admin_url,
+    history_form_url,
+    model_of,
+    people,  # noqa: F401 - a fixture
+    records,  # noqa: F401 - a fixture
 )
 
 ALLOWED = {200, 302, 400, 403, 404}
@@ -241,3 +255,130 @@ def test_admin_add_forms_reject_garbage_without_writing(
                 assert markup not in response.content
 
     fuzz()
+
+
+# --- Areas: another area's records are not reached by their ids ----------------------------
+
+# Deleted in this order, so that nothing protects a record when its turn comes.
+DELETION_ORDER = [
+    "labor.Employment",
+    "labor.Worker",
+    "labor.CommunityFactory",
+    "labor.JobFair",
+    "labor.TrainingCourse",
+    "projects.Project",
+    "projects.Investment",
+    "projects.ConsumptionSale",
+    "projects.Donation",
+    "cooperation.Pairing",
+    "cooperation.Posting",
+    "cooperation.Visit",
+    "cooperation.Target",
+    "cooperation.Organisation",
+    "cooperation.Partnership",
+]
+
+
+def _record_urls(label, pk):
+    """(method, url) of every admin page of one record: change, delete, history, and each
+    of its old versions (the revert form), read and posted."""
+    yield "get", admin_url(label, "change", pk)
+    yield "post", admin_url(label, "change", pk)
+    yield "get", admin_url(label, "delete", pk)
+    yield "post", admin_url(label, "delete", pk)
+    yield "get", admin_url(label, "history", pk)
+    for history_id in model_of(label).history.filter(id=pk).values_list("history_id", flat=True):
+        yield "get", history_form_url(label, pk, history_id)
+        yield "post", history_form_url(label, pk, history_id)
+
+
+def _other_area_records(records):  # noqa: F811 - the fixture
+    """{label: [pk, …]} of the other partnership's records (its organisations: both)."""
+    found = {label: [records.Q[label].pk] for label in RECORD_MODELS}
+    found["cooperation.Organisation"] = [
+        records.extra["Q", "east_org"].pk,
+        records.extra["Q", "west_org"].pk,
+    ]
+    return found
+
+
+def test_a_scoped_user_gets_404_for_every_record_of_another_area(
+    records,  # noqa: F811
+    people,  # noqa: F811
+    django_user_model,
+):
+    """汉滨区's reviewer who may also delete (a refusal is the area's, not the role's): every
+    page of every record of 新北区—汉阴县 is a 404, before and after those records are
+    deleted (their history says where they were); nothing is changed or deleted."""
+    client = Client(raise_request_exception=True)
+    client.force_login(people.hb_deleter)
+    others = _other_area_records(records)
+    for label in RECORD_MODELS:  # the control: the same pages of an own record answer
+        own = records.P[label].pk
+        assert client.get(admin_url(label, "change", own)).status_code == 200, label
+        assert client.get(admin_url(label, "history", own)).status_code == 200, label
+
+    def probe(deleted):
+        for label, pks in others.items():
+            for pk in pks:
+                for method, url in _record_urls(label, pk):
+                    before = list(model_of(label)._base_manager.filter(pk=pk).values())
+                    data = {"post": "yes"} if method == "post" else None
+                    response = getattr(client, method)(url, data)
+                    assert response.status_code == 404, (deleted, method, url, response.status_code)
+                    assert list(model_of(label)._base_manager.filter(pk=pk).values()) == before
+
+    probe(deleted=False)
+    with acting_user(people.superuser):
+        for label in DELETION_ORDER:
+            for pk in others[label]:
+                model_of(label)._base_manager.filter(pk=pk).first().delete()
+    probe(deleted=True)
+
+
+def test_a_scoped_user_gets_404_for_any_id_not_their_own(
+    records,  # noqa: F811
+    people,  # noqa: F811
+):
+    """Ids thrown at the change, delete, history and revert pages of every record admin:
+    the other area's ids and any integer (most name no record at all); whatever is not an
+    own record's id answers 404."""
+    from hypothesis import strategies as st
+
+    client = Client(raise_request_exception=True)
+    client.force_login(people.hb_deleter)
+    others = _other_area_records(records)
+    own = {
+        label: set(model_of(label)._base_manager.values_list("pk", flat=True)) - set(pks)
+        for label, pks in others.items()
+    }
+    sqlite = connection.vendor == "sqlite"
+    ids = st.integers(
+        min_value=-(2**63) if sqlite else -(10**30), max_value=2**63 - 1 if sqlite else 10**30
+    )
+
+    @st.composite
+    def requests(draw):
+        label = draw(st.sampled_from(RECORD_MODELS))
+        pk = draw(st.one_of(st.sampled_from(others[label]), ids))
+        view = draw(st.sampled_from(["change", "delete", "history", "revert"]))
+        method = draw(st.sampled_from(["get", "post"]))
+        if view == "revert":
+            url = history_form_url(label, pk, draw(ids))
+        else:
+            url = admin_url(label, view, pk)
+        return label, pk, method, url
+
+    @fuzz_settings(EXAMPLES)
+    @given(request=requests())
+    def fuzz(request):
+        label, pk, method, url = request
+        if pk in own[label]:
+            return
+        data = {"post": "yes"} if method == "post" else None
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 404, (method, url, response.status_code)
+
+    fuzz()
+    for label, pks in others.items():  # nothing of the other area was touched
+        assert model_of(label)._base_manager.filter(pk__in=pks).count() == len(pks)
