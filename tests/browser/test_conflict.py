@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from cooperation.models import Pairing
+from cooperation.models import Pairing, UserArea
 from cooperation.roles import DATA_ENTRY, REVIEWER
 from tests.cooperation.factories import PairingFactory, PartnershipFactory
 
@@ -20,6 +20,7 @@ def pairing(site):
 def _staff(username, role):
     user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=role))
+    UserArea.objects.create(user=user, region_id="610902")  # 汉滨区
 
 
 def _signed_in_page(chromium, base, username):

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from cooperation.models import UserArea
 from cooperation.roles import DATA_ENTRY
 from labor import idcard
 from tests.cooperation.factories import EastOrgFactory, OrganisationFactory, PartnershipFactory
@@ -24,6 +25,7 @@ SUCCESS = "ul.messagelist li.success"
 def clerk_account(site):
     user = get_user_model().objects.create_user("xiaowang", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=DATA_ENTRY))
+    UserArea.objects.create(user=user, region_id="610902")  # 汉滨区
     return user
 
 
