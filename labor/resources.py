@@ -28,6 +28,7 @@ from cooperation.importing import (
     fast_create,
     fast_history,
     model_field,
+    normalise_text,
     parse_date,
 )
 from cooperation.models import Region
@@ -293,11 +294,34 @@ class WorkerResource(TrackedResource):
             for k, v in spell_errors.items():
                 errors.setdefault(f"employment__{k}" if k != NON_FIELD_ERRORS else k, v)
         if not errors:
+            errors.update(self.identity_errors(instance))
+        if not errors:
             errors.update(self.repeat_errors(instance))
         if errors:
             from django.core.exceptions import ValidationError
 
             raise ValidationError(self.errors_by_column(errors))
+
+    def identity_errors(self, instance):
+        """A line whose ID number is a known worker's but whose name is another is another
+        person, or a typo in the ID number: never a silent overwrite of that worker's name,
+        home and phone. The clerk corrects the ID number, or renames the worker in the
+        admin first."""
+        stored = self.snapshots.get(id(instance)) if instance.pk is not None else None
+        if stored is None:
+            return {}
+        before = stored[self.worker_fields.index("name")]
+        if normalise_text(before or "") == normalise_text(instance.name or ""):
+            return {}
+        return {
+            "id_number": [
+                gettext(
+                    "此身份证号码已登记为“%(before)s”，与本行姓名“%(name)s”不符。若身份证号码"
+                    "录入有误，请更正；若确为同一人改名，请先在管理后台修改其姓名，再导入"
+                )
+                % {"before": before, "name": instance.name}
+            ]
+        }
 
     def repeat_errors(self, instance):
         """A worker on several lines must read the same on each; a spell only once."""

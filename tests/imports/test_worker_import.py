@@ -130,12 +130,13 @@ def test_a_worker_on_two_lines_is_one_version_per_import(partnership):
     zhang = Worker.objects.get(id_number=ZHANG)
     assert (zhang.version, zhang.history.count()) == (0, 1)
 
-    renamed = [[*line[:1], "张叁", *line[2:]] for line in (ZHANG_1, ZHANG_2)]
-    result = import_file(WorkerResource, file_bytes([HEAD, *renamed], "utf-8"))
+    # A new phone on both lines (a new name would be refused: another person's ID number).
+    changed = [[*line[:3], "13900000000", *line[4:]] for line in (ZHANG_1, ZHANG_2)]
+    result = import_file(WorkerResource, file_bytes([HEAD, *changed], "utf-8"))
 
     assert result.ok, result.messages
     zhang.refresh_from_db()
-    assert (zhang.name, zhang.version) == ("张叁", 1)
+    assert (zhang.phone, zhang.version) == ("13900000000", 1)
     assert list(zhang.history.values_list("history_type", "version")) == [("~", 1), ("+", 0)]
 
 
@@ -177,6 +178,41 @@ def test_the_same_worker_must_read_the_same_on_each_line(partnership):
 
     assert result.messages == ["第3行“手机号码”：与第2行同一身份证号码的“手机号码”不一致"]
     assert Worker.objects.count() == 0
+
+
+def test_a_known_id_number_under_another_name_is_refused_naming_both_people(partnership):
+    """An ID typo must never overwrite another person: 张三's record keeps his name, home
+    and phone, and the file is refused (nothing written), naming both names."""
+    import_file(WorkerResource, file_bytes([HEAD, ZHANG_1], "utf-8"))
+    typo = list(LI_0)
+    typo[2] = ZHANG  # 李四's line with 张三's ID number
+
+    result = import_file(WorkerResource, file_bytes([HEAD, typo], "utf-8"))
+
+    assert result.messages == [
+        "第2行“身份证号码”：此身份证号码已登记为“张三”，与本行姓名“李四”不符。若身份证号码"
+        "录入有误，请更正；若确为同一人改名，请先在管理后台修改其姓名，再导入"
+    ]
+    zhang = Worker.objects.get(id_number=ZHANG)
+    assert (zhang.name, zhang.phone, zhang.home_village_id is not None) == (
+        "张三",
+        "13812345678",
+        True,
+    )
+    assert Worker.objects.count() == 1
+
+
+def test_a_known_id_number_under_the_same_name_written_differently_is_the_same_person(
+    partnership,
+):
+    import_file(WorkerResource, file_bytes([HEAD, ZHANG_1], "utf-8"))
+    spaced = list(ZHANG_1)
+    spaced[1] = " 张三 "
+
+    result = import_file(WorkerResource, file_bytes([HEAD, spaced], "utf-8"))
+
+    assert result.messages == []
+    assert Worker.objects.get(id_number=ZHANG).name == "张三"
 
 
 def test_a_spell_listed_twice_is_refused(partnership):
