@@ -35,7 +35,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import NOT_PROVIDED, Model
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
@@ -112,8 +114,8 @@ def _trimmed(headers, rows):
 def dataset_from_rows(rows):
     """A list of rows (the first one the header) → Dataset, trimmed."""
     rows = [r if r.__class__ is list else list(r) for r in rows]
-    if not rows:
-        return tablib.Dataset()
+    if not any(not _is_blank(v) for r in rows for v in r):
+        raise ImportFileError(gettext("文件是空的：没有表头，也没有数据行。"))
     # A title line ("2021年协作资金项目台账", one cell) may come before the header: then the
     # header is the first of the first ten lines with the most filled cells.
     counts = [sum(1 for v in r if not _is_blank(v)) for r in rows[:10]]
@@ -172,7 +174,56 @@ def read_xlsx(data):
         rows = [[_xlsx_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
+    unsaved = _formulas_without_values(data, rows)
+    if unsaved:
+        raise ImportFileError(
+            gettext(
+                "单元格 %(cells)s 是公式，但文件中没有保存它的计算结果（文件可能由程序生成、"
+                "未在 Excel 中打开保存过）。请在 Excel 中打开并保存后再导入，或把公式改为数值。"
+            )
+            % {"cells": "、".join(unsaved[:10]) + ("……" if len(unsaved) > 10 else "")}
+        )
     return dataset_from_rows(rows)
+
+
+def _has_formula(archive, name):
+    """Whether a sheet's XML has a formula element, read a megabyte at a time."""
+    tail = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1 << 20):
+            if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                return True
+            tail = chunk[-3:]
+    return False
+
+
+def _formulas_without_values(data, rows):
+    """The cells (A1 names) of the first sheet holding a formula whose result the file does
+    not keep: read as values they are empty, and would be taken as blanks or zeros. Only a
+    file with formulas is read a second time."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [
+            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        ]
+        if not any(_has_formula(archive, n) for n in sheets):
+            return []
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found = []
+        for r, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("="):
+                    shown = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+                    if shown is None:
+                        found.append(f"{get_column_letter(c + 1)}{r + 1}")
+        return found
+    finally:
+        book.close()
 
 
 ZIP_SIGNATURE = b"PK\x03\x04"  # an XLSX file is a ZIP archive
@@ -1199,6 +1250,13 @@ class TrackedResource(resources.ModelResource):
         for attribute, path, column, widget, default in self._plan:
             if column not in row:
                 continue
+            if isinstance(row[column], str) and "\x00" in row[column]:
+                # PostgreSQL refuses NUL in any text, SQLite would store it: refused here,
+                # on both, naming the line and the column.
+                errors[attribute] = ValidationError(
+                    gettext("含有空字符（NUL，\\x00），请删除后再导入"), code="nul"
+                )
+                continue
             try:
                 value = widget.clean(row[column], row=row)
                 if value in (None, "") and default is not NOT_PROVIDED:
@@ -1234,6 +1292,15 @@ class TrackedResource(resources.ModelResource):
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
+            # A blank cell of a required number or date is None: Django's "这个值不能为 null。"
+            # says nothing to a clerk; it is the same "此字段不能为空。" as for text.
+            for name, found in exc.error_dict.items():
+                if name != NON_FIELD_ERRORS:
+                    blank = instance._meta.get_field(name).error_messages["blank"]
+                    found[:] = [
+                        ValidationError(blank, code="blank") if e.code == "null" else e
+                        for e in found
+                    ]
             errors = exc.update_error_dict(errors)
         return errors
 
@@ -1650,6 +1717,24 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         # A row that fails on confirmation (data changed since the preview) undoes them all.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def process_import(self, request, **kwargs):
+        """The confirmation. Its temporary file is removed once imported, so confirming the
+        same preview again (a double click, the back button) finds none: say so."""
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            messages.warning(
+                request,
+                gettext(
+                    "这次导入已确认过（或预览已过期），没有再次写入。请在列表中核对；"
+                    "如需导入，请重新上传文件。"
+                ),
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            )
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportFileError):  # its text says what is wrong, in words of ours

@@ -150,6 +150,9 @@ class _FastImport:
             if f.column_name in headers
         }
         self.spell_indexes = [self.index[n] for n in EMPLOYMENT_FIELDS if n in self.index]
+        used = sorted(set(self.index.values()))
+        if any(isinstance(row[i], str) and "\x00" in row[i] for row in self.dataset for i in used):
+            raise Declined  # a NUL byte: the general path names its line and column
         if "job_fair" in self.index:
             self.resource.load_job_fairs(self.resource.column_values(self.dataset, "job_fair"))
         workers, spells = self.read()

@@ -224,3 +224,20 @@ def test_admin_export_imports_back_unchanged(client, clerk, partnership):
         _f, content = export(client, "projects_project", fmt)
         preview = upload(client, reverse("admin:projects_project_import"), content, name, fmt)
         assert "新增 0 行，修改 0 行，无变化 2 行" in preview.content.decode()
+
+
+def test_confirming_the_same_preview_twice_says_it_was_imported_already(client, clerk, partnership):
+    """The second confirmation (a double click, the back button) finds its temporary file
+    gone: a message, not a 500, and nothing written twice."""
+    client.force_login(clerk)
+    preview = upload(
+        client, reverse("admin:projects_project_import"), file_bytes([HEAD, TEA], "utf-8"), "p.csv"
+    )
+    confirm(client, "projects_project", preview)
+    assert Project.objects.count() == 1
+
+    again = confirm(client, "projects_project", preview)
+
+    assert again.status_code == 200
+    assert "这次导入已确认过" in again.content.decode()  # on the list, after a redirect
+    assert Project.objects.count() == 1

@@ -71,3 +71,15 @@ def test_unknown_model_lists_the_choices(tmp_path):
 def test_missing_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match="找不到文件：/nope.csv"):
         run("projects.project", "/nope.csv")
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\r\n\r\n", b",,,\r\n"])
+def test_an_empty_file_says_it_is_empty(partnership, tmp_path, content):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(content)
+
+    with pytest.raises(CommandError) as refused:
+        run("projects.project", str(path))
+
+    assert "文件是空的：没有表头，也没有数据行。" in str(refused.value)
+    assert Project.objects.count() == 0

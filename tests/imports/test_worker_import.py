@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 
-from cooperation.importing import CSV, XLSX
+from cooperation.importing import CSV, XLSX, ImportFileError
 from labor import idcard
 from labor.models import Employment, Worker, WorkerYear
 from labor.resources import WorkerResource
@@ -213,6 +213,51 @@ def test_a_known_id_number_under_the_same_name_written_differently_is_the_same_p
 
     assert result.messages == []
     assert Worker.objects.get(id_number=ZHANG).name == "张三"
+
+
+def test_a_nul_byte_is_refused_naming_the_line_and_column(partnership):
+    """SQLite would store it and PostgreSQL fails with an English database error."""
+    bad = list(LI_0)
+    bad[1] = "李\x00四"
+
+    result = import_file(WorkerResource, file_bytes([HEAD, ZHANG_1, bad], "utf-8"))
+
+    assert result.messages == ["第3行“姓名”：含有空字符（NUL，\\x00），请删除后再导入"]
+    assert Worker.objects.count() == 0
+
+
+def test_a_formula_without_its_saved_result_is_refused_naming_the_cell(partnership):
+    """A file written by a program keeps formulas without results: read as values they are
+    empty, and a wage would be stored as nothing. Excel-saved formulas are read as values."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEAD)
+    sheet.append(ZHANG_1)
+    sheet["L2"] = "=4000+500"  # 月工资（元）, no cached value (openpyxl writes none)
+    sheet.append([*LI_0[:1], '="李"&"四"'] + LI_0[2:])  # B3
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    with pytest.raises(ImportFileError) as refused:
+        import_file(WorkerResource, buffer.getvalue(), "w.xlsx")
+
+    assert "单元格 L2、B3 是公式，但文件中没有保存它的计算结果" in str(refused.value)
+    assert Worker.objects.count() == 0
+
+
+def test_text_that_looks_like_a_formula_is_not_taken_for_one(partnership):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEAD)
+    sheet.append(ZHANG_1)
+    sheet["B2"].value = "=张三"
+    sheet["B2"].data_type = "s"  # a text cell, as Excel keeps a quoted '=张三
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    result = import_file(WorkerResource, buffer.getvalue(), "w.xlsx")
+
+    assert "是公式" not in " ".join(result.messages)
 
 
 def test_a_spell_listed_twice_is_refused(partnership):
