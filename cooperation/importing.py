@@ -130,12 +130,48 @@ def dataset_from_rows(rows):
                 gettext("第%(line)d行的列数多于表头（表头共%(n)d列），请检查是否有多余的逗号。")
                 % {"line": line, "n": len(headers)}
             )
+    # Blank lines in the middle and 合计 lines are not records: left out, and said so; the
+    # kept rows remember their line in the file, which every message names.
+    kept, lines, blank, totals = [], [], 0, []
+    for line, row in enumerate(body, start + 2):
+        if all(_is_blank(v) for v in row):
+            blank += 1
+        elif _is_total_row(row):
+            totals.append(line)
+        else:
+            kept.append(row)
+            lines.append(line)
     dataset = tablib.Dataset(headers=headers)
     # Every row has the header's width (_trimmed pads them): skip tablib's per-row checks,
     # a fifth of the reading time of a 100,000-line file.
-    dataset._data = [tablib.core.Row(r) for r in body]
+    dataset._data = [tablib.core.Row(r) for r in kept]
     dataset.header_line = start + 1
+    dataset.line_numbers = lines
+    dataset.skipped = (blank, totals)
     return dataset
+
+
+_TOTAL_WORDS = ("合计", "总计", "小计")
+
+
+def _is_total_row(row):
+    """A 合计 (total) line: its first filled cell says 合计, 总计 or 小计."""
+    first = next((v for v in row if not _is_blank(v)), None)
+    return isinstance(first, str) and "".join(first.split()).startswith(_TOTAL_WORDS)
+
+
+def skipped_note(dataset_or_result):
+    """What reading left out, in a sentence ("" when nothing): blank lines, 合计 lines."""
+    blank, totals = getattr(dataset_or_result, "skipped", (0, []))
+    parts = []
+    if blank:
+        parts.append(gettext("跳过空行 %(n)d 行") % {"n": blank})
+    if totals:
+        parts.append(
+            gettext("第%(lines)s行是合计行，已跳过（合计由系统计算）")
+            % {"lines": "、".join(map(str, totals))}
+        )
+    return "；".join(parts) + "。" if parts else ""
 
 
 def read_csv(data):
@@ -331,21 +367,49 @@ def normalise_text(value):
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+# Characters a spreadsheet hides: zero-width ones (removed), and spaces that are not the
+# plain one (no-break, thin …: made plain). The full-width space U+3000 is kept in text, but
+# not inside a person's name (PersonNameWidget).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_ODD_SPACES = dict.fromkeys(
+    map(
+        ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+    ),
+    " ",
+)
+
+
 def cell_text(value):
-    """A cell as text, for text fields: numbers from XLSX without a trailing ".0"."""
+    """A cell as text, for text fields: numbers from XLSX without a trailing ".0", hidden
+    characters removed and odd spaces made plain."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    return unneutralise(str(value).strip())
+    text = str(value).translate(_INVISIBLE).translate(_ODD_SPACES)
+    return unneutralise(text.strip())
 
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 # Units a clerk may append, and their value in the field's unit (yuan or 万元).
-_UNITS_IN_YUAN = {"亿元": Decimal(100_000_000), "万元": Decimal(10_000), "元": Decimal(1)}
+_UNITS_IN_YUAN = {
+    "亿元": Decimal(100_000_000),
+    "万元": Decimal(10_000),
+    "元": Decimal(1),
+    "亿": Decimal(100_000_000),
+    "万": Decimal(10_000),
+}
+# What ledgers write in a number's cell for "none": read as a blank cell.
+_NOTHING_MARKS = {"—", "——", "-", "－", "–", "/", "／"}
+
+
+def _no_number(value):
+    return value is None or (
+        isinstance(value, str) and (not value.strip() or value.strip() in _NOTHING_MARKS)
+    )
 
 
 def parse_decimal(value, *, unit="万元", places=4, what=None):
@@ -353,8 +417,9 @@ def parse_decimal(value, *, unit="万元", places=4, what=None):
 
     A cell may name its unit (亿元, 万元, 元); it is converted to the column's unit. More
     decimal places than the field keeps (4 for 万元: exact to the yuan) are refused rather
-    than rounded away, except for binary floats from Excel which are rounded."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    than rounded away, except for binary floats from Excel which are rounded. A dash ("—")
+    is a blank cell."""
+    if _no_number(value):
         return None
     what = what or _("金额")
     if isinstance(value, bool):
@@ -384,7 +449,7 @@ def parse_decimal(value, *, unit="万元", places=4, what=None):
 
 
 def parse_integer(value, *, what=None):
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if _no_number(value):
         return None
     what = what or _("整数")
     if isinstance(value, bool):
@@ -599,6 +664,17 @@ class TextWidget(widgets.CharWidget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+
+class PersonNameWidget(TextWidget):
+    """A person's name: a Chinese name loses every space inside it (张　三, 张 三 → 张三, as
+    ledgers pad two-character names); other names keep single spaces."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return "".join(text.split())
+        return " ".join(text.split())
 
 
 class IdTextWidget(TextWidget):
@@ -834,9 +910,15 @@ class ImportResult(Result):
     第5行“资金年度”：'二〇二一' 不是有效的年份"""
 
     header_line = 1
+    line_numbers = None  # the file line of each row, when reading left lines out
+    skipped = (0, [])
 
     def line_of(self, number):
-        return number + self.header_line
+        return line_in_file(self, number)
+
+    @property
+    def skipped_note(self):
+        return skipped_note(self)
 
     @property
     def messages(self):
@@ -879,6 +961,15 @@ class ImportResult(Result):
     @property
     def ok(self):
         return not self.has_errors() and not self.has_validation_errors()
+
+
+def line_in_file(holder, number):
+    """The file line of a dataset row (`number` from 1): after the header line, less any
+    blank or 合计 line that reading left out (`holder.line_numbers`)."""
+    lines = holder.line_numbers
+    if lines and 1 <= number <= len(lines):
+        return lines[number - 1]
+    return number + holder.header_line
 
 
 def _error_texts(error):
@@ -987,6 +1078,7 @@ class TrackedResource(resources.ModelResource):
         self.snapshots = {}
         self.seen_keys = {}
         self.header_line = 1
+        self.line_numbers = None
         self.pending = set()
         self.created, self.updated = [], []
 
@@ -1178,6 +1270,7 @@ class TrackedResource(resources.ModelResource):
 
         headers = list(dataset.headers or [])
         self.header_line = getattr(dataset, "header_line", 1)
+        self.line_numbers = getattr(dataset, "line_numbers", None)
         headers = [expected.get(_key(h), h) if not _is_blank(h) else h for h in headers]
         seen = set()
         for h in headers:
@@ -1219,7 +1312,12 @@ class TrackedResource(resources.ModelResource):
             dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
         )
         result.header_line = self.header_line
+        result.line_numbers = self.line_numbers
+        result.skipped = getattr(dataset, "skipped", (0, []))
         return result
+
+    def line(self, number):
+        return line_in_file(self, number)
 
     def before_import(self, dataset, **kwargs):
         if kwargs.get("user") is not None and self.user is None:
@@ -1332,7 +1430,7 @@ class TrackedResource(resources.ModelResource):
                 NON_FIELD_ERRORS: [
                     gettext("与第%(line)d行是同一条记录（%(cols)s相同），请删除重复行")
                     % {
-                        "line": first + self.header_line,
+                        "line": self.line(first),
                         "cols": "、".join(
                             f"“{self.fields[n].column_name}”" for n in self.natural_key
                         ),
@@ -1808,7 +1906,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         counts = row_counts(result)
         messages.success(
             request,
-            gettext("导入完成：新增 %(new)d 行，修改 %(update)d 行，无变化 %(skip)d 行。") % counts,
+            gettext("导入完成：新增 %(new)d 行，修改 %(update)d 行，无变化 %(skip)d 行。") % counts
+            + skipped_note(result),
         )
 
 

@@ -3,7 +3,13 @@
 Organisations are named as registered (admin → 单位): the eastern one within the
 partnership's eastern county, the western one within its western county."""
 
-from .importing import LookupWidget, PartnershipWidget, TrackedResource, model_field
+from .importing import (
+    LookupWidget,
+    PartnershipWidget,
+    PersonNameWidget,
+    TrackedResource,
+    model_field,
+)
 from .models import Pairing, Posting
 
 
@@ -77,7 +83,7 @@ class PostingDirectionOrg(OrganisationLookup):
 
 class PostingResource(TrackedResource):
     partnership = model_field(Posting, "partnership", PartnershipWidget())
-    person_name = model_field(Posting, "person_name")
+    person_name = model_field(Posting, "person_name", PersonNameWidget())
     direction = model_field(Posting, "direction")
     category = model_field(Posting, "category")
     home_org = model_field(Posting, "home_org", PostingDirectionOrg("home"))

@@ -21,6 +21,7 @@ from cooperation.importing import (
     IdTextWidget,
     LookupWidget,
     PartnershipWidget,
+    PersonNameWidget,
     RegionWidget,
     TrackedResource,
     _is_blank,
@@ -38,9 +39,27 @@ from projects.resources import PLACE, WesternPlaceResource, place_fields
 from . import idcard
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
 
+# "6.10902E+17", "6.10902199001021E+17": an ID number Excel turned into a number and wrote
+# in scientific notation (a CSV saved from such a sheet).
+SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
+
 
 class IdNumberWidget(IdTextWidget):
+    """An ID number is text. One that reaches the file as a number — a numeric XLSX cell, or
+    scientific notation — has lost its last digits to Excel's 15 significant digits (they
+    read 000), and its check digit may pass by chance: refused, whatever it reads."""
+
     def clean(self, value, row=None, **kwargs):
+        text = value.strip() if isinstance(value, str) else value
+        if (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(text, str) and SCIENTIFIC.fullmatch(text)
+        ):
+            raise ValueError(
+                gettext(
+                    "被 Excel 存成了数字（%(v)s），末几位可能已丢失，请把该列设为文本后重新填写"
+                )
+                % {"v": text}
+            )
         return idcard.normalise(super().clean(value, row, **kwargs))
 
 
@@ -68,7 +87,7 @@ class JobFairLookup(LookupWidget):
 
 class WorkerResource(TrackedResource):
     partnership = model_field(Worker, "partnership", PartnershipWidget())
-    name = model_field(Worker, "name")
+    name = model_field(Worker, "name", PersonNameWidget())
     id_number = model_field(Worker, "id_number", IdNumberWidget())
     phone = model_field(Worker, "phone", IdTextWidget())
     home_town = model_field(
@@ -336,7 +355,7 @@ class WorkerResource(TrackedResource):
                 if a != b:
                     errors[name] = [
                         gettext("与第%(line)d行同一身份证号码的“%(col)s”不一致")
-                        % {"line": first + self.header_line, "col": self.fields[name].column_name}
+                        % {"line": self.line(first), "col": self.fields[name].column_name}
                     ]
         spell = instance.employment
         if spell.in_row:
@@ -347,7 +366,7 @@ class WorkerResource(TrackedResource):
                     gettext(
                         "与第%(line)d行是同一段就业（身份证号码、就业单位、就业开始日期相同），请删除重复行"
                     )
-                    % {"line": first + self.header_line}
+                    % {"line": self.line(first)}
                 ]
         return errors
 

@@ -263,3 +263,46 @@ def test_a_dry_run_leaves_the_data_version_alone(partnership):
     import_file(ProjectResource, file_bytes([HEAD, TEA], "utf-8"), dry_run=True)
 
     assert data_version() == before
+
+
+@pytest.mark.parametrize(
+    "aid, local, expected_aid, expected_local",
+    [
+        # a 万元 column: 12.5万 is 12.5 万元; a dash is a blank cell (the field's default, 0)
+        ("12.5万", "—", Decimal("12.5"), Decimal("0")),
+        ("125000元", "-", Decimal("12.5"), Decimal("0")),
+        ("0.1亿", "／", Decimal("1000"), Decimal("0")),
+    ],
+)
+def test_amounts_with_a_unit_or_a_dash_are_read(
+    partnership, aid, local, expected_aid, expected_local
+):
+    line = list(TEA)
+    line[6], line[7] = aid, local
+
+    result = import_file(ProjectResource, file_bytes([HEAD, line], "utf-8"))
+
+    assert result.ok, result.messages
+    project = Project.objects.get()
+    assert (project.aid_funds, project.local_funds) == (expected_aid, expected_local)
+
+
+def test_blank_lines_and_a_total_line_are_skipped_and_lines_keep_their_numbers(partnership):
+    """A blank line between records and a 合计 line at the end are not records: left out and
+    said so; an error on a later line still names its line in the file."""
+    total = ["合 计", "", "", "", "", "", "2,234.50", "", "", "", ""]
+    bad = list(ROAD)
+    bad[1] = "二〇二一"
+    rows = [HEAD, TEA, [""] * len(HEAD), bad, total]
+
+    refused = import_file(ProjectResource, file_bytes(rows, "utf-8"))
+
+    assert refused.messages == ["第4行“资金年度”：'二〇二一' 不是有效的年份"]  # line 4 of the file
+
+    good = import_file(
+        ProjectResource, file_bytes([HEAD, TEA, [""] * len(HEAD), ROAD, total], "utf-8")
+    )
+
+    assert good.ok, good.messages
+    assert Project.objects.count() == 2
+    assert good.skipped_note == "跳过空行 1 行；第5行是合计行，已跳过（合计由系统计算）。"

@@ -170,6 +170,64 @@ def test_id_number_mangled_by_excel_into_a_number_is_explained(partnership):
     assert result.messages[0].startswith("第2行“身份证号码”：被 Excel 存成了数字")
 
 
+def valid_id_ending_in_000():
+    """A valid ID number whose last three characters are 000 (sequence x00, check digit 0):
+    what Excel leaves of an 18-digit number, whose check digit passes by chance."""
+    for n in range(1000):
+        number = idcard.make("610902", datetime.date(1990, 1, 2), n)
+        if number.endswith("000"):
+            return number
+    raise AssertionError("no such number")
+
+
+def test_an_id_number_from_a_numeric_xlsx_cell_is_refused_even_when_it_checks(partnership):
+    truncated = valid_id_ending_in_000()
+    idcard.validate(truncated)  # a valid number as text (raises if not)…
+    bad = list(LI_0)
+    bad[2] = int(truncated)  # …but stored by Excel as a number (an integer cell)
+
+    result = import_file(WorkerResource, file_bytes([HEAD, bad], "xlsx"), "w.xlsx")
+
+    assert len(result.messages) == 1
+    assert result.messages[0].startswith("第2行“身份证号码”：被 Excel 存成了数字")
+    assert Worker.objects.count() == 0
+
+
+@pytest.mark.parametrize("written", ["6.10902E+17", "6.10902199001021E+17", "6.10902199001021e17"])
+def test_an_id_number_in_scientific_notation_is_refused(partnership, written):
+    bad = list(LI_0)
+    bad[2] = written
+
+    result = import_file(WorkerResource, file_bytes([HEAD, bad], "utf-8"))
+
+    assert result.messages == [
+        f"第2行“身份证号码”：被 Excel 存成了数字（{written}），末几位可能已丢失，"
+        "请把该列设为文本后重新填写"
+    ]
+
+
+def test_a_valid_id_number_ending_in_000_written_as_text_is_accepted(partnership):
+    line = list(LI_0)
+    line[2] = valid_id_ending_in_000()
+
+    result = import_file(WorkerResource, file_bytes([HEAD, line], "utf-8"))
+
+    assert result.ok, result.messages
+
+
+@pytest.mark.parametrize(
+    "written", ["李\u3000四", "李 四", "李\u00a0四", "\u200b李四\u200b", " 李四\u3000"]
+)
+def test_spaces_and_hidden_characters_in_a_name_are_removed(partnership, written):
+    line = list(LI_0)
+    line[1] = written
+
+    result = import_file(WorkerResource, file_bytes([HEAD, line], "utf-8"))
+
+    assert result.ok, result.messages
+    assert Worker.objects.get().name == "李四"
+
+
 def test_the_same_worker_must_read_the_same_on_each_line(partnership):
     other_phone = list(ZHANG_2)
     other_phone[3] = "13900000000"

@@ -13,7 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
-from cooperation.importing import ImportFileError, read_file, row_counts, run_import
+from cooperation.importing import (
+    ImportFileError,
+    read_file,
+    row_counts,
+    run_import,
+    skipped_note,
+)
 from cooperation.middleware import acting_user
 
 MAX_MESSAGES = 50
@@ -146,6 +152,7 @@ class Command(BaseCommand):
         summary = (
             f"{path.name}：{len(dataset)} 行，新增 {counts['new']}，修改 {counts['update']}，"
             f"无变化 {counts['skip']}；{seconds:.1f} 秒（{len(dataset) / max(seconds, 1e-9):,.0f} 行/秒）{how}"
+            f"{skipped_note(dataset)}"
         )
         if dry_run:
             summary += "。试运行：没有写入任何数据。"
