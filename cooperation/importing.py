@@ -161,9 +161,16 @@ def _is_total_row(row):
 
 
 def skipped_note(dataset_or_result):
-    """What reading left out, in a sentence ("" when nothing): blank lines, 合计 lines."""
+    """What reading left out, in a sentence ("" when nothing): columns that are no field of
+    the table, blank lines, 合计 lines."""
     blank, totals = getattr(dataset_or_result, "skipped", (0, []))
+    ignored = getattr(dataset_or_result, "ignored_columns", None) or []
     parts = []
+    if ignored:
+        parts.append(
+            gettext("这些列不是本表的字段，未导入：%(cols)s")
+            % {"cols": "、".join(f"“{c}”" for c in ignored)}
+        )
     if blank:
         parts.append(gettext("跳过空行 %(n)d 行") % {"n": blank})
     if totals:
@@ -912,6 +919,7 @@ class ImportResult(Result):
     header_line = 1
     line_numbers = None  # the file line of each row, when reading left lines out
     skipped = (0, [])
+    ignored_columns = ()
 
     def line_of(self, number):
         return line_in_file(self, number)
@@ -1038,6 +1046,8 @@ class TrackedResource(resources.ModelResource):
     `prepare(instance)` to set what `save()` would derive (bulk writes bypass `save()`)."""
 
     natural_key = ()
+    #: {field name: other everyday names of its column}, e.g. {"phone": ("联系电话",)}
+    column_synonyms = {}
 
     def get_diff_class(self):
         return StyleFreeDiff
@@ -1272,6 +1282,21 @@ class TrackedResource(resources.ModelResource):
         self.header_line = getattr(dataset, "header_line", 1)
         self.line_numbers = getattr(dataset, "line_numbers", None)
         headers = [expected.get(_key(h), h) if not _is_blank(h) else h for h in headers]
+        # A column under another everyday name (联系电话 for 手机号码) is that column, unless
+        # the file also has the column itself.
+        synonyms = {
+            _key(word): self.fields[name].column_name
+            for name, words in self.column_synonyms.items()
+            for word in words
+        }
+        for i, h in enumerate(headers):
+            column = synonyms.get(_key(h)) if not _is_blank(h) else None
+            if column is not None and column not in headers:
+                headers[i] = column
+        # Any other column is not imported: said in the preview and the summary.
+        dataset.ignored_columns = self.ignored_columns = [
+            h for h in headers if not _is_blank(h) and h not in expected.values()
+        ]
         seen = set()
         for h in headers:
             if h and h in seen:
@@ -1314,6 +1339,7 @@ class TrackedResource(resources.ModelResource):
         result.header_line = self.header_line
         result.line_numbers = self.line_numbers
         result.skipped = getattr(dataset, "skipped", (0, []))
+        result.ignored_columns = getattr(self, "ignored_columns", [])
         return result
 
     def line(self, number):

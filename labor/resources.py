@@ -116,6 +116,17 @@ class WorkerResource(TrackedResource):
 
     natural_key = ("id_number",)
     required_columns = ("partnership", "name", "household")
+    column_synonyms = {
+        "name": ("务工人员姓名", "劳动力姓名"),
+        "id_number": ("身份证号", "身份证", "公民身份号码", "身份证件号码"),
+        "phone": ("联系电话", "电话", "手机", "手机号", "联系方式"),
+        "home_town": ("所在镇", "所在镇（街道）", "户籍镇", "乡镇", "镇（街道）"),
+        "home_village": ("所在村", "所在村（社区）", "户籍村", "村（社区）", "行政村"),
+        "monthly_wage": ("月收入（元）", "月收入", "月工资", "月均工资（元）"),
+        "employer": ("务工单位", "就业企业", "用工单位"),
+        "destination": ("务工地", "务工地点", "就业地点"),
+        "start_date": ("务工开始时间", "就业时间", "开始日期"),
+    }
     personal_data = True
     personal_fields = ("name", "id_number", "phone", "note")
     worker_fields = (

@@ -228,6 +228,36 @@ def test_spaces_and_hidden_characters_in_a_name_are_removed(partnership, written
     assert Worker.objects.get().name == "李四"
 
 
+def test_everyday_column_names_are_read_and_other_columns_are_said_to_be_left_out(partnership):
+    """联系电话, 所在镇, 所在村, 月收入（元） are the columns they mean; a column that is no field
+    is listed as not imported, never silently dropped."""
+    renamed = {"手机号码": "联系电话", "户籍镇（街道）": "所在镇", "户籍村（社区）": "所在村",
+               "月工资（元）": "月收入（元）"}  # fmt: skip
+    head = [renamed.get(h, h) for h in HEAD] + ["家庭人口"]
+
+    result = import_file(WorkerResource, file_bytes([head, [*ZHANG_1, "4"]], "utf-8"))
+
+    assert result.ok, result.messages
+    zhang = Worker.objects.get()
+    assert (zhang.phone, zhang.home_town.name, zhang.home_village.name) == (
+        "13812345678",
+        "大河镇",
+        "小河村委会",  # the code list's name of 小河村
+    )
+    assert zhang.employments.get().monthly_wage == Decimal("4500")
+    assert result.skipped_note == "这些列不是本表的字段，未导入：“家庭人口”。"
+
+
+def test_a_synonym_beside_its_own_column_is_not_read_twice(partnership):
+    head = HEAD + ["联系电话"]
+
+    result = import_file(WorkerResource, file_bytes([head, [*ZHANG_1, "13900000000"]], "utf-8"))
+
+    assert result.ok, result.messages
+    assert Worker.objects.get().phone == "13812345678"
+    assert "“联系电话”" in result.skipped_note
+
+
 def test_the_same_worker_must_read_the_same_on_each_line(partnership):
     other_phone = list(ZHANG_2)
     other_phone[3] = "13900000000"
