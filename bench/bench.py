@@ -191,6 +191,8 @@ class Site:
         from cooperation.models import Partnership, UserArea
         from cooperation.roles import DATA_ENTRY
 
+        if getattr(self, "county_session", None):
+            return self.county_session  # signed in once per run
         user, created = get_user_model().objects.get_or_create(
             username="bench-county", defaults={"is_staff": True}
         )
@@ -201,7 +203,8 @@ class Site:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         self.county_client = client
-        return f"{self.settings.SESSION_COOKIE_NAME}={client.cookies[self.settings.SESSION_COOKIE_NAME].value}"
+        self.county_session = f"{self.settings.SESSION_COOKIE_NAME}={client.cookies[self.settings.SESSION_COOKIE_NAME].value}"
+        return self.county_session
 
     def captured_queries(self, path, staff=False):
         """The SQL a request runs (the page rendered in this process, app caches cold)."""

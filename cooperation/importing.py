@@ -689,13 +689,16 @@ class IdTextWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, float):
-            raise ValueError(
-                gettext(
-                    "被 Excel 存成了数字（%(v)s），末几位可能已丢失，请把该列设为文本后重新填写"
-                )
-                % {"v": f"{value:.6g}"}
-            )
+            self.stored_as_number(f"{value:.6g}")
         return cell_text(value)
+
+    @staticmethod
+    def stored_as_number(shown):
+        """Refuse a cell that Excel turned into a number (`shown` as the file has it)."""
+        raise ValueError(
+            gettext("被 Excel 存成了数字（%(v)s），末几位可能已丢失，请把该列设为文本后重新填写")
+            % {"v": shown}
+        )
 
 
 class DecimalWidget(widgets.Widget):

@@ -54,12 +54,7 @@ class IdNumberWidget(IdTextWidget):
         if (isinstance(value, int) and not isinstance(value, bool)) or (
             isinstance(text, str) and SCIENTIFIC.fullmatch(text)
         ):
-            raise ValueError(
-                gettext(
-                    "被 Excel 存成了数字（%(v)s），末几位可能已丢失，请把该列设为文本后重新填写"
-                )
-                % {"v": text}
-            )
+            self.stored_as_number(text)
         return idcard.normalise(super().clean(value, row, **kwargs))
 
 
