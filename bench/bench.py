@@ -390,7 +390,7 @@ def dashboard_scopes(raw, year):
     """[(level, Scope)]: the first partnership and the western town with the most
     worker-years in `year`, the city pair and the province pair of that partnership, the
     nation."""
-    from cooperation import scopes
+    from cooperation.dashboard import scopes
 
     first = scopes.all_partnerships()[0]
     towns = {t.code: t for t in scopes.western_towns(first)}
@@ -417,7 +417,7 @@ def scope_queries(scope, year, records=False):
     counts from the records — what a roll-up page reads."""
     from scope_sql import minimal_sql, rollup_sql  # bench/scope_sql.py, beside this script
 
-    from cooperation.indicators import registry
+    from cooperation.dashboard.indicators import registry
 
     if scope.is_rollup and not records:
         summed = [i.key for i in registry.all() if i.measure.summable]
@@ -431,7 +431,7 @@ def check_scope_figures(results, raw, scopes_, year):
     """Once: the minimal SQL's figures against evaluate(scope, year)'s, for every scope."""
     from scope_sql import compare, run
 
-    from cooperation.indicators import evaluate
+    from cooperation.dashboard.indicators import evaluate
 
     problems = {}
     for level, scope in scopes_:

@@ -2,7 +2,7 @@
 computes every figure of the scope and year (`SUM(…) FILTER (WHERE …)` conditional
 aggregates), the reference of the benchmark's "dashboard by scope" rows.
 
-It is deliberately *not* derived from the figures engine (cooperation/indicators.py) nor
+It is deliberately *not* derived from the figures engine (cooperation/dashboard/indicators.py) nor
 from the page's captured SQL: it is what a person who knows the tables would write for the
 same figures, so that anything the page runs beyond it — a wasted query, a needless join,
 a DISTINCT the data makes redundant — counts against the page. The benchmark checks once
@@ -10,7 +10,7 @@ that its numbers equal `evaluate(scope, year)`'s (`compare`).
 
 Each column is named by the indicator key it computes. Figures a town cannot be narrowed to
 (the visits name no town) are left out of the town scope, as the engine leaves them None.
-The rules come from the declarations (cooperation/core_indicators.py,
+The rules come from the declarations (cooperation/dashboard/core_indicators.py,
 projects/indicators.py, labor/indicators.py) and their conditions (cooperation/querysets.py,
 projects/querysets.py, labor/querysets.py).
 """
@@ -199,7 +199,7 @@ def minimal_sql(year, partnership_ids=None, town=None):
 
 def rollup_sql(year, partnership_ids, summed_keys):
     """{source: SQL} of a roll-up read from the yearly figures per partnership
-    (cooperation_yearfigure, kept current by cooperation/facts.py): one pivot of
+    (cooperation_yearfigure, kept current by cooperation/dashboard/facts.py): one pivot of
     `SUM(value) FILTER (WHERE key = …)` over the partnerships' rows for the figures that add
     up (`summed_keys`; a mean from its sum and count parts), and the distinct counts — which
     do not add up across partnerships — from the postings and investments themselves."""

@@ -6,9 +6,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.imports.admin import spreadsheet
+
 from . import areas
 from .admin_base import NoRegionLinks, TrackedAdmin
-from .importing import spreadsheet
 from .models import (
     ExportAudit,
     Organisation,
@@ -224,7 +225,7 @@ class TargetAdmin(TrackedAdmin):
         if db_field.name == "indicator":
             from django import forms
 
-            from .indicators import registry
+            from cooperation.dashboard.indicators import registry
 
             return forms.ChoiceField(
                 choices=[("", "---------")] + registry.choices(), label=db_field.verbose_name

@@ -30,7 +30,7 @@ class CooperationConfig(AppConfig):
 
         # Every app's indicators.py registers its figures in the shared registry.
         autodiscover_modules("indicators")
-        from . import core_indicators  # noqa: F401  (the core app's own figures)
+        from cooperation.dashboard import core_indicators  # noqa: F401  the core app's own figures
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="cooperation_roles")
         post_migrate.connect(create_cache_tables, dispatch_uid="cooperation_cache_tables")

@@ -489,13 +489,13 @@ class Target(Tracked):
 
     @property
     def indicator_label(self):
-        from .indicators import registry
+        from cooperation.dashboard.indicators import registry
 
         ind = registry.get(self.indicator)
         return ind.label if ind else self.indicator
 
     def clean(self):
-        from .indicators import registry
+        from cooperation.dashboard.indicators import registry
 
         if self.indicator and registry.get(self.indicator) is None:
             raise ValidationError({"indicator": _("未知的指标：%(key)s") % {"key": self.indicator}})
@@ -644,7 +644,7 @@ class DataVersion(models.Model):
 
 
 class YearFigure(models.Model):
-    """One part of one figure of one partnership's year (cooperation/facts.py): the value
+    """One part of one figure of one partnership's year (cooperation/dashboard/facts.py): the value
     the indicator's aggregate takes over the partnership's records (`part` names one of a
     figure's several aggregates, e.g. the sum and the count of a mean). Roll-ups add these up
     instead of scanning every record of the nation. Derived data: rebuilt, never edited."""
@@ -672,7 +672,7 @@ class YearFigure(models.Model):
 
 class YearFigureStamp(models.Model):
     """The data version (`DataVersion.token`) a partnership's figures of a year were computed
-    at: they are current while it equals the partnership's token (cooperation/facts.py)."""
+    at: they are current while it equals the partnership's token (cooperation/dashboard/facts.py)."""
 
     partnership = models.ForeignKey(
         Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="+"

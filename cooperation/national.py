@@ -878,8 +878,8 @@ class NationalData:
     def targets(self, cur):
         """Agreed targets of the first partnership for every indicator and year: 90 % of the
         actual figure, rounded (so the dashboard shows percentages above 100 %)."""
-        from .indicators import evaluate
-        from .scopes import of_partnership
+        from cooperation.dashboard.indicators import evaluate
+        from cooperation.dashboard.scopes import of_partnership
 
         Partnership = apps.get_model("cooperation.Partnership")
         partnership = Partnership.objects.get(pk=1)

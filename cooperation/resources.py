@@ -3,13 +3,14 @@
 Organisations are named as registered (admin → 单位): the eastern one within the
 partnership's eastern county, the western one within its western county."""
 
-from .importing import (
+from cooperation.imports.resources import TrackedResource
+from cooperation.imports.widgets import (
     LookupWidget,
     PartnershipWidget,
     PersonNameWidget,
-    TrackedResource,
     model_field,
 )
+
 from .models import Pairing, Posting
 
 
@@ -19,9 +20,10 @@ class OrganisationLookup(LookupWidget):
         self.side = side
 
     def clean(self, value, row=None, **kwargs):
-        from .importing import _is_blank, cell_text
+        from cooperation.imports.cells import cell_text
+        from cooperation.imports.files import is_blank
 
-        if _is_blank(value):
+        if is_blank(value):
             return None
         return self.resource.organisation_named(cell_text(value), row, side=self.side)
 
@@ -63,9 +65,10 @@ class PostingDirectionOrg(OrganisationLookup):
         self.role = role
 
     def clean(self, value, row=None, **kwargs):
-        from .importing import _is_blank, cell_text
+        from cooperation.imports.cells import cell_text
+        from cooperation.imports.files import is_blank
 
-        if _is_blank(value):
+        if is_blank(value):
             return None
         direction_widget = self.resource.fields["direction"]
         try:

@@ -100,7 +100,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://cooperation"),
-    # Slots of the export limit (cooperation/export_limit.py): shared by every process and
+    # Slots of the export limit (cooperation/lists/export_limit.py): shared by every process and
     # app server through a table of the database (made by `migrate`), or a shared Redis.
     "exports": env.cache("EXPORT_CACHE_URL", default="dbcache://export_slots"),
 }
@@ -225,7 +225,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-# Concurrent exports (cooperation/export_limit.py); beyond them 429. 0 turns a limit off.
+# Concurrent exports (cooperation/lists/export_limit.py); beyond them 429. 0 turns a limit off.
 EXPORT_MAX_CONCURRENT = env.int("EXPORT_MAX_CONCURRENT", default=2)  # in all, below --workers
 EXPORT_MAX_PER_CLIENT = env.int("EXPORT_MAX_PER_CLIENT", default=2)  # per user / anonymous address
 EXPORT_SLOT_SECONDS = env.int("EXPORT_SLOT_SECONDS", default=600)  # a slot's expiry = --timeout

@@ -9,9 +9,10 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from . import views
+from cooperation.dashboard import views
+from cooperation.dashboard.scopes import partnership_ids_of
+
 from .freshness import never_stale_page
-from .scopes import partnership_ids_of
 
 
 def healthz(request):

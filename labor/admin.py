@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin_base import AUDIT_FIELDS, NoRegionLinks, TrackedAdmin
-from cooperation.importing import spreadsheet
+from cooperation.imports.admin import spreadsheet
 from cooperation.models import Partnership, Region
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear

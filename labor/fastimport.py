@@ -34,7 +34,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cooperation.freshness import bump_data_version
-from cooperation.importing import _is_blank, cell_text, reserve_ids
+from cooperation.imports.cells import cell_text
+from cooperation.imports.files import is_blank
+from cooperation.imports.writers import reserve_ids
 from cooperation.pgcopy import NULL, copy_rows
 from cooperation.pgcopy import copy_text as _copy_text
 
@@ -304,7 +306,7 @@ class _FastImport:
                 household,
                 note_of(values),
             )
-            has_spell = any(not _is_blank(values[i]) for i in spell_indexes)
+            has_spell = any(not is_blank(values[i]) for i in spell_indexes)
             first = workers.get(number)
             if first is None:
                 workers[number] = (worker, not has_spell)

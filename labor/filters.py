@@ -8,7 +8,7 @@ persons: each appears once however many spells or year rows he has.
 
 Every FilterSet accepts `partnership` (id), `year`, `town` (9-digit code of a western town),
 `month` (1–12), and `east`/`west` (code of the province, city or county the partnership's
-eastern/western county lies in: cooperation.filters.area_filter). An invalid value makes
+eastern/western county lies in: cooperation.lists.filters.area_filter). An invalid value makes
 the FilterSet invalid (`errors` says which and why) and its `qs` empty: a list never
 silently ignores a filter it could not read."""
 
@@ -17,7 +17,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.filters import area_filter
+from cooperation.lists.filters import area_filter
 from cooperation.models import Partnership
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker

@@ -1,4 +1,4 @@
-"""Figures of labour cooperation, declared for the figures engine (cooperation/indicators.py).
+"""Figures of labour cooperation, declared for the figures engine (cooperation/dashboard/indicators.py).
 
 Worker figures count persons (WorkerYear rows: one per worker and year, maintained by
 labor/services.py), never spells. `town` is the worker's home town (户籍镇) for worker
@@ -8,7 +8,7 @@ opens the list whose rows add up to the figure (labor/filters.py)."""
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.indicators import (
+from cooperation.dashboard.indicators import (
     Group,
     Source,
     count,

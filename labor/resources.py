@@ -16,22 +16,19 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from cooperation.importing import (
+from cooperation.imports.cells import cell_text, normalise_text, parse_date
+from cooperation.imports.files import is_blank
+from cooperation.imports.resources import TrackedResource
+from cooperation.imports.widgets import (
     BoundWidget,
     IdTextWidget,
     LookupWidget,
     PartnershipWidget,
     PersonNameWidget,
     RegionWidget,
-    TrackedResource,
-    _is_blank,
-    cell_text,
-    fast_create,
-    fast_history,
     model_field,
-    normalise_text,
-    parse_date,
 )
+from cooperation.imports.writers import fast_create, fast_history
 from cooperation.models import Region
 from projects.models import Project
 from projects.resources import PLACE, WesternPlaceResource, place_fields
@@ -233,7 +230,7 @@ class WorkerResource(TrackedResource):
         return [self.fields[n].column_name for n in EMPLOYMENT_FIELDS]
 
     def row_has_spell(self, row):
-        return any(not _is_blank(row.get(c)) for c in self.spell_columns())
+        return any(not is_blank(row.get(c)) for c in self.spell_columns())
 
     def spell_key(self, worker, row):
         try:
@@ -488,7 +485,7 @@ class WorkerResource(TrackedResource):
         give the same rows."""
         from django.db import connections, router
 
-        from cooperation.importing import insert_rows
+        from cooperation.imports.writers import insert_rows
 
         from .models import WorkerYear
         from .services import COLUMNS, FACTS, years_of
@@ -577,7 +574,7 @@ class ProjectLookup(BoundWidget):
     """扶持项目 as exported ("2021 茶园建设"), or by name when the partnership has one such."""
 
     def clean(self, value, row=None, **kwargs):
-        if _is_blank(value):
+        if is_blank(value):
             return None
         return self.resource.project_named(cell_text(value), row)
 

@@ -10,7 +10,7 @@ personal-data export)."""
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.listing import (
+from cooperation.lists.listing import (
     BOOL,
     CHOICE,
     CODE,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin_base import TrackedAdmin
 from cooperation.formatting import wan
-from cooperation.importing import spreadsheet
+from cooperation.imports.admin import spreadsheet
 
 from .models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
 

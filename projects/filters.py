@@ -2,7 +2,7 @@
 
 Every indicator's `list_url` (see `indicators.py`) is a query string for one of these
 FilterSets: `partnership`, `year`, `town` (9-digit code), `month` where records have one,
-`east`/`west` (a roll-up scope: cooperation.filters.area_filter), plus fixed values such
+`east`/`west` (a roll-up scope: cooperation.lists.filters.area_filter), plus fixed values such
 as `exclude_cancelled=1`. Applied to all records, those parameters select exactly the rows
 that add up to the indicator (tested for every indicator).
 
@@ -17,7 +17,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.filters import area_filter
+from cooperation.lists.filters import area_filter
 from cooperation.models import Partnership
 
 from .models import ConsumptionSale, Donation, Investment, Project

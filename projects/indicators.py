@@ -1,5 +1,5 @@
 """Figures of funds, industry and consumption, declared for the figures engine
-(cooperation/indicators.py). Each `list_url` opens the public list filtered so that its rows
+(cooperation/dashboard/indicators.py). Each `list_url` opens the public list filtered so that its rows
 add up to the figure (tests/projects/test_list_contract.py checks every one).
 
 Keys are a contract (targets, the dashboard, the demo data and exports refer to them):
@@ -9,7 +9,7 @@ never rename one once committed.
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.indicators import (
+from cooperation.dashboard.indicators import (
     Group,
     Source,
     count,

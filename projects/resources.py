@@ -3,12 +3,12 @@
 Columns are the fields' verbose names (what the export writes); see cooperation/importing.py
 for how cells are read and rows validated."""
 
-from cooperation.importing import (
+from cooperation.imports.resources import TrackedResource
+from cooperation.imports.widgets import (
     DateWidget,
     LookupWidget,
     PartnershipWidget,
     RegionWidget,
-    TrackedResource,
     model_field,
 )
 from cooperation.models import Region

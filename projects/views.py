@@ -1,6 +1,6 @@
 """Public lists of projects, investments, consumption sales and donations.
 
-Each list is a `ListSpec` (cooperation/listing.py): the FilterSets of projects/filters.py,
+Each list is a `ListSpec` (cooperation/lists/listing.py): the FilterSets of projects/filters.py,
 columns shared by the page and its CSV/XLSX export, and footer totals of the filtered rows
 that add up to the dashboard's funds, industry and consumption figures."""
 
@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.listing import (
+from cooperation.lists.listing import (
     CHOICE,
     DATE,
     INT,

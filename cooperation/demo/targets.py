@@ -7,7 +7,7 @@ targets. Keys missing from the registry are skipped."""
 
 from decimal import Decimal
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from cooperation.models import Target
 
 TARGETS = {  # key: (2021, 2022)

@@ -1,6 +1,6 @@
 import pytest
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from tests.cooperation.factories import PairingFactory
 
 

@@ -1,6 +1,6 @@
 """Roll-up scopes above the county: every list filtered by `east` / `west`, the code of the
 province (2 digits), city (4) or county (6) that a partnership's eastern / western county lies
-in (cooperation.filters.area_filter), as the city, province and national dashboards link.
+in (cooperation.lists.filters.area_filter), as the city, province and national dashboards link.
 
 Four partnerships, each with a different number of records in every list, so that the row
 count of a list names the partnerships it holds (1, 2, 4 and 8 rows: every subset sums

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cooperation.dashboard.scopes import of_partnership
+from cooperation.dashboard.views import choose_year
 from cooperation.models import Target
-from cooperation.scopes import of_partnership
-from cooperation.views import choose_year
 from labor.models import JobFair
 from tests.cooperation.factories import PairingFactory
 from tests.dashboard.helpers import cards, read_csv
@@ -35,7 +35,7 @@ def on(monkeypatch):
     """Set the day the site thinks it is."""
 
     def set_day(date):
-        monkeypatch.setattr("cooperation.views.today", lambda: date)
+        monkeypatch.setattr("cooperation.dashboard.views.today", lambda: date)
         cache.clear()  # pages are cached under the data version, not the day
 
     set_day(day(2026, 6, 1))

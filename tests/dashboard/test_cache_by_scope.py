@@ -13,7 +13,8 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cooperation import freshness, scopes
+from cooperation import freshness
+from cooperation.dashboard import scopes
 from cooperation.models import DataVersion, Region
 from labor.models import Employment
 from labor.services import rebuild_worker_years

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from tests.dashboard.conftest import EXPECTED, FOOTER, YEAR
 from tests.dashboard.helpers import cards, footer
 

@@ -6,8 +6,8 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from cooperation import charts
-from cooperation.scopes import of_partnership
+from cooperation.dashboard import charts
+from cooperation.dashboard.scopes import of_partnership
 from tests.dashboard.conftest import EXPECTED, YEAR
 from tests.dashboard.helpers import read_csv, read_xlsx
 

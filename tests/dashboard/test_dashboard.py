@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from tests.cooperation.factories import PostingFactory
 from tests.dashboard.conftest import EXPECTED, TARGETS, YEAR
 from tests.dashboard.helpers import cards
@@ -63,7 +63,7 @@ def test_every_figure_links_to_its_list(client, data):
 
 
 def test_default_is_the_first_partnership_and_the_latest_complete_year(client, data, monkeypatch):
-    monkeypatch.setattr("cooperation.views.today", lambda: datetime.date(2026, 6, 1))
+    monkeypatch.setattr("cooperation.dashboard.views.today", lambda: datetime.date(2026, 6, 1))
     response = client.get(URL)
     choice = response.context["choice"]
     assert choice.partnership == data

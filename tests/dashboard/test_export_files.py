@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cooperation.exports import FILENAME_MAX, safe_filename
-from cooperation.listing import export_filename
+from cooperation.lists.exports import FILENAME_MAX, safe_filename
+from cooperation.lists.listing import export_filename
 from tests.dashboard.conftest import ID_NUMBERS, YEAR
 from tests.dashboard.helpers import footer, streamed
 from tests.projects.factories import LAOCHENG, ProjectFactory

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from cooperation.exports import csv_value, neutralise
+from cooperation.lists.exports import csv_value, neutralise
 from cooperation.models import ExportAudit
 from tests.dashboard.conftest import FORMULA, ID_NUMBERS, WORKER_NAMES, YEAR
 from tests.dashboard.helpers import read_csv, read_xlsx, screen_rows

@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from cooperation.models import Direction, Posting, Region
 from tests.cooperation.factories import EastOrgFactory, OrganisationFactory, PostingFactory, region
 from tests.dashboard.conftest import FOOTER

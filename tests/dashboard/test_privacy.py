@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from cooperation import charts
+from cooperation.dashboard import charts
 from cooperation.models import ExportAudit
 from tests.conftest import PUBLIC_LISTS
 from tests.dashboard.conftest import ID_NUMBERS, WORKER_NAMES, YEAR

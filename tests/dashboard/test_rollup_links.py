@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cooperation import scopes
-from cooperation.indicators import registry
+from cooperation.dashboard import scopes
+from cooperation.dashboard.indicators import registry
 from tests.dashboard.conftest import EXPECTED, FOOTER, YEAR
 from tests.dashboard.helpers import cards, footer, read_csv
 from tests.dashboard.test_rollups import with_records

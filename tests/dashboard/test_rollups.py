@@ -1,4 +1,4 @@
-"""Roll-ups (cooperation/scopes.py): a city pair, a province pair, one side's province and the
+"""Roll-ups (cooperation/dashboard/scopes.py): a city pair, a province pair, one side's province and the
 nation sum the partnerships beneath them. The engine runs one query per source at any
 scope; a roll-up's dashboard runs a fixed number of queries however many partnerships it
 holds; its comparison table, targets, chooser, bad parameters and wording."""
@@ -15,8 +15,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cooperation import indicators, scopes
-from cooperation.indicators import evaluate, evaluate_by_partnership, registry
+from cooperation.dashboard import indicators, scopes
+from cooperation.dashboard.indicators import evaluate, evaluate_by_partnership, registry
 from cooperation.models import Region, Target
 from labor.models import CommunityFactory, JobFair, TrainingCourse
 from tests.cooperation.factories import (

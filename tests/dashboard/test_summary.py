@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from tests.dashboard.conftest import EXPECTED, TARGETS, YEAR
 from tests.dashboard.helpers import cards, read_csv, read_xlsx
 

@@ -10,10 +10,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from cooperation import charts
-from cooperation.listing import MONEY
+from cooperation.dashboard import charts
+from cooperation.dashboard.scopes import of_partnership
+from cooperation.lists.listing import MONEY
 from cooperation.models import Region
-from cooperation.scopes import of_partnership
 from tests.dashboard.conftest import YEAR
 from tests.dashboard.helpers import cards, footer, read_csv
 from tests.projects.factories import LAOCHENG

@@ -1,4 +1,4 @@
-"""The yearly figures per partnership (cooperation/facts.py) that roll-ups add up: computed
+"""The yearly figures per partnership (cooperation/dashboard/facts.py) that roll-ups add up: computed
 for the partnerships written since, never stale, and equal to the figures computed from
 the records — sums, means (over every person, not a mean of means), durations — while a
 person in two partnerships still counts once at a roll-up."""
@@ -12,8 +12,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from cooperation import facts, scopes
-from cooperation.indicators import evaluate, evaluate_by_partnership, refresh, registry
+from cooperation.dashboard import facts, scopes
+from cooperation.dashboard.indicators import evaluate, evaluate_by_partnership, refresh, registry
 from cooperation.models import YearFigure, YearFigureStamp
 from tests.cooperation.factories import EastOrgFactory, PartnershipFactory, PostingFactory, region
 from tests.labor.factories import EmploymentFactory, WorkerFactory

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from cooperation.dashboard.indicators import percent, registry
 from cooperation.demo.people import REPORT_NAMES
-from cooperation.indicators import percent, registry
 from cooperation.models import Partnership, Region, Target
 from labor import idcard
 from labor.models import Employment, Worker

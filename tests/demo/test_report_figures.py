@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from cooperation.models import Posting, Region
 from labor.models import TrainingCourse
 from projects.models import Investment

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from tests.conftest import PUBLIC_LISTS
 from tests.i18n.helpers import CJK, chinese_in, ui_texts
 from tests.projects.factories import ProjectFactory

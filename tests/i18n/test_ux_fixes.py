@@ -17,7 +17,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from cooperation.templatetags.coop import figure, in_yi
 from tests.i18n.helpers import CJK
 from tests.projects.factories import ProjectFactory

@@ -7,7 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from cooperation.importing import read_file, run_import
+from cooperation.imports.files import read_file
+from cooperation.imports.resources import run_import
 
 
 def csv_bytes(rows, encoding="utf-8"):

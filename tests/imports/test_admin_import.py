@@ -149,7 +149,7 @@ def test_clerk_imports_workers_through_the_admin(client, clerk, partnership):
 
 
 def export(client, model_url, fmt=CSV_FORMAT):
-    from cooperation.importing import FORMATS
+    from cooperation.imports.files import FORMATS
 
     response = client.get(reverse(f"admin:{model_url}_export"))
     form = response.context["form"]

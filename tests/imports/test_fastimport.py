@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cooperation import freshness
-from cooperation.importing import RegionIndex, TrackedResource, read_file, run_import
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
+from cooperation.imports.files import read_file
+from cooperation.imports.places import RegionIndex
+from cooperation.imports.resources import TrackedResource, run_import
 from cooperation.models import Partnership, Region
 from labor import fastimport, idcard
 from labor.models import Employment, Worker, WorkerYear

@@ -6,20 +6,17 @@ from decimal import Decimal
 
 import pytest
 
-from cooperation.importing import (
-    ChoiceWidget,
+from cooperation.imports.cells import parse_date, parse_decimal, parse_integer, parse_year
+from cooperation.imports.files import (
     ImportFileError,
-    RegionIndex,
     decode_text,
-    neutralise,
-    parse_date,
-    parse_decimal,
-    parse_integer,
-    parse_year,
     read_csv,
     read_file,
     unneutralise,
 )
+from cooperation.imports.places import RegionIndex
+from cooperation.imports.widgets import ChoiceWidget
+from cooperation.lists.exports import neutralise
 from projects.models import Project
 from tests.imports.conftest import csv_bytes, xlsx_bytes
 

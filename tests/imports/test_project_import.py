@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cooperation.importing import CSV, XLSX, read_file
+from cooperation.imports.files import CSV, XLSX, read_file
 from projects.models import Project
 from projects.resources import ProjectResource
 from tests.imports.conftest import file_bytes, import_file

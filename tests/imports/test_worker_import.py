@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 
-from cooperation.importing import CSV, XLSX, ImportFileError
+from cooperation.imports.files import CSV, XLSX, ImportFileError
 from labor import idcard
 from labor.models import Employment, Worker, WorkerYear
 from labor.resources import WorkerResource

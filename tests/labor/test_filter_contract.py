@@ -10,7 +10,7 @@ from django.db.models import Avg, Sum
 from django.http import QueryDict
 from django.urls import resolve
 
-from cooperation.indicators import Group, registry
+from cooperation.dashboard.indicators import Group, registry
 from cooperation.models import Region
 from labor import filters
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear

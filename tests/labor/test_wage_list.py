@@ -22,7 +22,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from labor.models import WorkerYear
 from tests.dashboard.helpers import footer, read_csv, read_xlsx, screen_rows
 from tests.labor.factories import EmploymentFactory, WorkerFactory

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Count, F, Sum
 from django.urls import reverse
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from cooperation.models import Region
 from projects.filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from projects.models import ConsumptionSale, Donation, Investment, Project

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cooperation.indicators import Group, registry
+from cooperation.dashboard.indicators import Group, registry
 from cooperation.models import Region
 from tests.projects.conftest import FIGURES
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cooperation.indicators import registry
+from cooperation.dashboard.indicators import registry
 from cooperation.models import Region
 from projects.models import ConsumptionSale, Donation, Investment, Project
 from tests.projects.factories import (

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from cooperation import exports, fastcsv
+from cooperation.lists import exports, fastcsv
 from labor import idcard
 from labor.models import Employment, Worker
 from labor.views import employment_list, worker_list

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cooperation import charts
+from cooperation.dashboard import charts
 from tests.cooperation.factories import PairingFactory, PostingFactory
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 from tests.projects.factories import ProjectFactory

@@ -1,5 +1,5 @@
 """At most EXPORT_MAX_CONCURRENT exports at once in all and EXPORT_MAX_PER_CLIENT per client
-(cooperation/export_limit.py); beyond them 429 with a Chinese message and Retry-After. A slot
+(cooperation/lists/export_limit.py); beyond them 429 with a Chinese message and Retry-After. A slot
 is free again when its export is read to the end, closed, fails, or expires.
 
 An export "in progress" is served in a thread of its own, as another worker thread of the
@@ -20,8 +20,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 import cooperation.settings
-from cooperation.export_limit import client_key, limit_exports
-from cooperation.listing import ListSpec
+from cooperation.lists.export_limit import client_key, limit_exports
+from cooperation.lists.listing import ListSpec
 from tests.conftest import PUBLIC_LISTS, STAFF_LISTS
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,7 @@ def failing_rows(monkeypatch):
         steps.fail.wait(10)
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("cooperation.fastcsv.stream_csv", lambda *args, **kwargs: None)
+    monkeypatch.setattr("cooperation.lists.fastcsv.stream_csv", lambda *args, **kwargs: None)
     monkeypatch.setattr(ListSpec, "stream_rows", stream_rows)
     return steps
 
@@ -267,7 +267,7 @@ def test_the_default_slots_live_in_a_table_made_by_migrate(settings):
     every gunicorn worker and app server sees them; `migrate` made the table."""
     from django.core.management import call_command
 
-    from cooperation import export_limit
+    from cooperation.lists import export_limit
 
     settings.CACHES = {
         **settings.CACHES,

@@ -13,13 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
-from cooperation.importing import (
-    ImportFileError,
-    read_file,
-    row_counts,
-    run_import,
-    skipped_note,
-)
+from cooperation.imports.files import ImportFileError, read_file, skipped_note
+from cooperation.imports.resources import row_counts, run_import
 from cooperation.middleware import acting_user
 
 MAX_MESSAGES = 50

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from pygal.etree import etree
 from pygal.style import Style
 
-from .exports import exact_money
-from .indicators import headlines_by_partnership, list_link
-from .indicators import registry as indicators
-from .listing import INT, MONEY, TEXT, format_value
-from .models import Region
-from .scopes import of_partnership
+from cooperation.dashboard.indicators import headlines_by_partnership, list_link
+from cooperation.dashboard.indicators import registry as indicators
+from cooperation.dashboard.scopes import of_partnership
+from cooperation.lists.exports import exact_money
+from cooperation.lists.listing import INT, MONEY, TEXT, format_value
+from cooperation.models import Region
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
 STYLE = Style(
@@ -95,7 +95,7 @@ class Table:
 
 
 class Chart:
-    """A chart and its table, computed for a scope (cooperation/scopes.py). `by_town`:
+    """A chart and its table, computed for a scope (cooperation/dashboard/scopes.py). `by_town`:
     whether the chart can be narrowed to one town (a chart by town cannot: narrowed to one
     town it would have one bar)."""
 

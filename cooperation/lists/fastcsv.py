@@ -33,7 +33,7 @@ from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
-from .exports import BOM, csv_value, neutralise
+from cooperation.lists.exports import BOM, csv_value, neutralise
 
 CHUNK = 5000
 
@@ -59,7 +59,7 @@ def _mask_sql():
 def column_sql(spec, column, field, v, unmasked, params):
     """(SQL of one cell's text for the value `v` before neutralising and quoting, whether the
     cell is text that neutralising applies to), or None when the column has no SQL twin."""
-    from .listing import BOOL, MONEY
+    from cooperation.lists.listing import BOOL, MONEY
 
     labels = spec.choice_labels.get(column.key)
     is_text = isinstance(field, TEXT_FIELDS)
@@ -99,7 +99,7 @@ def cells_sql(spec, qs, *, unmasked=False):
     (labels and masks applied, no NULLs) joined by SEP — and, only for a row whose text
     values hold SEP themselves, the cells again as a JSON array. None when a column has no
     SQL twin. The list's own query, ORDER BY included, is the subquery."""
-    from .listing import _field_at
+    from cooperation.lists.listing import _field_at
 
     keys = [c.key for c in spec.columns]
     inner, inner_params = qs.values_list(*keys).query.get_compiler(using=qs.db).as_sql()

@@ -27,8 +27,8 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import freshness
-from .models import Partnership, Region
+from cooperation import freshness
+from cooperation.models import Partnership, Region
 
 TOWN, PARTNERSHIP, CITY_PAIR, PROVINCE_PAIR, AREA, NATION = (
     "town",

@@ -27,12 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from . import charts, exports, freshness, scopes
-from .filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilter
-from .indicators import evaluate, headlines_by_partnership, percent, registry
-from .listing import CHOICE, DATE, DECIMAL, INT, Column, ListSpec, Total
-from .models import Pairing, Partnership, Posting, Region, Target, Visit
-from .querysets import short_region_name_sql
+from cooperation import freshness
+from cooperation.dashboard import charts, scopes
+from cooperation.dashboard.indicators import evaluate, headlines_by_partnership, percent, registry
+from cooperation.lists import exports
+from cooperation.lists.filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilter
+from cooperation.lists.listing import CHOICE, DATE, DECIMAL, INT, Column, ListSpec, Total
+from cooperation.models import Pairing, Partnership, Posting, Region, Target, Visit
+from cooperation.querysets import short_region_name_sql
 
 WAN = _("万元")
 
@@ -221,7 +223,7 @@ def _int_param(request, name, low, high):
 
 
 def choose(request, offer=True, as_of=True):
-    """Read the scope (cooperation/scopes.py) and ?year=. Unknown or malformed values give
+    """Read the scope (cooperation/dashboard/scopes.py) and ?year=. Unknown or malformed values give
     a 404. The year defaults to the latest complete year (see `choose_year`; this year when
     there are no records). `offer`: the page offers years and towns (its choice form lists
     them). `as_of`: the page says through which day the year's records run. A fixed number

@@ -50,8 +50,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import facts, freshness
-from .scopes import Scope, of_partnership
+from cooperation import freshness
+from cooperation.dashboard import facts
+from cooperation.dashboard.scopes import Scope, of_partnership
 
 
 class Group(models.TextChoices):
@@ -135,7 +136,7 @@ class Measure:
     """How a figure is aggregated: `parts(where, year)` gives named aggregates (each filtered
     by the indicator's condition), `finish(values)` the figure from their values. `empty`:
     the parts' values over no rows; `kinds`: how each part is read back from the yearly
-    figures table (cooperation/facts.py: int, Decimal or a duration in seconds);
+    figures table (cooperation/dashboard/facts.py: int, Decimal or a duration in seconds);
     `summable`: the parts of partnerships add up to the parts of a roll-up (a distinct
     count does not: one person may appear in two partnerships)."""
 
@@ -340,7 +341,7 @@ def evaluate(scope, year, month=None, indicators=None):
     """{key: figure} of every indicator (or of `indicators`) for the scope, year and month.
     A town or a partnership: one aggregate query per source over its records. A roll-up:
     the figures that add up are summed from the yearly figures of the partnerships beneath
-    (cooperation/facts.py: one query, after refreshing any partnership written since), the
+    (cooperation/dashboard/facts.py: one query, after refreshing any partnership written since), the
     others (distinct counts) take one aggregate per source over the records. A figure that
     cannot be narrowed to the scope or month is None."""
     indicators = registry.all() if indicators is None else list(indicators)
@@ -362,7 +363,7 @@ def evaluate(scope, year, month=None, indicators=None):
 def parts_by_partnership(ids, year):
     """{partnership id: {(key, part): value}} of every indicator for the partnerships `ids`,
     from their records: one aggregate per source grouped by partnership (what
-    cooperation/facts.py stores; a partnership without rows of a source gets none)."""
+    cooperation/dashboard/facts.py stores; a partnership without rows of a source gets none)."""
     found = {pid: {} for pid in ids}
     indicators = registry.all()
     for source, members in _by_source(indicators):
@@ -382,7 +383,7 @@ def parts_by_partnership(ids, year):
 
 def refresh(scope, year):
     """Bring the yearly figures of the partnerships beneath the scope up to date (one query
-    when none was written since; see cooperation/facts.py)."""
+    when none was written since; see cooperation/dashboard/facts.py)."""
     return facts.refresh(scope.partnership_ids, year, lambda ids: parts_by_partnership(ids, year))
 
 

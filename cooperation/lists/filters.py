@@ -1,7 +1,7 @@
 """FilterSets of the core lists (pairings, postings, visits) and the filters they share.
 
 Each FilterSet honours every parameter the core indicators put in their links
-(`cooperation.indicators.list_link`), so that a card's link lists exactly the rows that add
+(`cooperation.dashboard.indicators.list_link`), so that a card's link lists exactly the rows that add
 up to the card: partnership, year, town, month, direction, kind=cadre|professional,
 cumulative=1, on_post_at_year_end=1, on_post_in_year=1, active_at_year_end=1, level,
 signed_in_year=1. Bad values give the form's own message, never a 500.
@@ -17,7 +17,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Direction, Pairing, Partnership, Posting, Region, Visit
+from cooperation.models import Direction, Pairing, Partnership, Posting, Region, Visit
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _YEAR_RANGE = _("年度应在1990至2100之间。")

@@ -33,7 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import DataVersion, Partnership, YearFigure, YearFigureStamp
+from cooperation.models import DataVersion, Partnership, YearFigure, YearFigureStamp
 
 PLACES = Decimal("0.0001")  # YearFigure.value's decimal places
 _CHUNK = 500  # partnership ids per IN list (SQLite's historic limit of 999 parameters)

@@ -1,5 +1,5 @@
 """The core app's indicators: people exchange (postings, visits) and pairings, declared for
-the figures engine (cooperation/indicators.py). A town is the western end of a record."""
+the figures engine (cooperation/dashboard/indicators.py). A town is the western end of a record."""
 
 import datetime
 from decimal import Decimal
@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import (
+from cooperation.dashboard.indicators import (
     DURATION,
     INTEGER,
     Group,
@@ -21,8 +21,8 @@ from .indicators import (
     sentences,
     total,
 )
-from .models import Direction, Posting
-from .querysets import (
+from cooperation.models import Direction, Posting
+from cooperation.querysets import (
     average_months,
     days_on_post_in,
     pairing_active_q,

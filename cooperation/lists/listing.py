@@ -34,9 +34,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import areas, formatting, freshness
-from .export_limit import limit_exports
-from .exports import exact_money
+from cooperation import areas, formatting, freshness
+from cooperation.lists.export_limit import limit_exports
+from cooperation.lists.exports import exact_money
 
 TEXT, INT, MONEY, DECIMAL, DATE, CODE, CHOICE, BOOL = (
     "text",
@@ -359,8 +359,8 @@ class ListSpec:
         return render(request, self.template_name, context)
 
     def export_view(self, request, fmt):
-        from . import exports
-        from .models import ExportAudit
+        from cooperation.lists import exports
+        from cooperation.models import ExportAudit
 
         denied = self.check_access(request)
         if denied is not None:
@@ -400,8 +400,8 @@ class ListSpec:
         headers = [str(c.label) for c in self.columns]
         filename = export_filename(self.title, filterset.form, cleaned, personal=self.personal)
         if fmt == "csv":
-            # On PostgreSQL the same CSV, several times faster (cooperation/fastcsv.py).
-            from .fastcsv import stream_csv
+            # On PostgreSQL the same CSV, several times faster (cooperation/lists/fastcsv.py).
+            from cooperation.lists.fastcsv import stream_csv
 
             fast = stream_csv(self, qs, filename, headers, unmasked=unmasked)
             if fast is not None:
@@ -466,7 +466,7 @@ def export_filename(title, form, cleaned, *, personal=False):
     then the other filters as their labels (协作资金项目_武进区—汉滨区_2021年_恒口镇_在建).
     Text searched for is left out of lists of personal data: it may be a name or an ID
     number, which a masked export must not carry in its name."""
-    from .exports import safe_filename
+    from cooperation.lists.exports import safe_filename
 
     parts = [title]
     if cleaned.get("partnership"):
@@ -490,7 +490,7 @@ def _town_name(field, value):
         return str(value)
     name = dict(getattr(field.widget, "choices", ())).get(value)
     if name is None:
-        from .models import Region
+        from cooperation.models import Region
 
         name = Region.objects.filter(code=value).values_list("name", flat=True).first()
     return name or value
@@ -572,7 +572,7 @@ def with_place(queryset):
 
 def place_expression():
     """Town and village names, then a place written as text (see `with_place`)."""
-    from .querysets import short_region_name_sql
+    from cooperation.querysets import short_region_name_sql
 
     return Concat(
         Coalesce("town__name", Value("")),
@@ -637,6 +637,6 @@ def offer_towns(form, partnership_id):
 
 
 def _western_towns(pid):
-    from .filters import western_towns
+    from cooperation.lists.filters import western_towns
 
     return list(western_towns(pid).values_list("code", "name")[: TOWN_CHOICES_MAX + 1])

@@ -132,7 +132,7 @@ def xlsx_column(kind, places=2):
     """The layout of a list column of this kind (see `Column` in listing.py): dates 12
     characters wide, codes 20 and kept as text, numbers 12–14 with thousand separators
     (amounts with the decimals shown on screen), names and places 28."""
-    from .listing import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, MONEY
+    from cooperation.lists.listing import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, MONEY
 
     if kind == INT:
         return XlsxColumn(12, "#,##0")

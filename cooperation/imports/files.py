@@ -1,0 +1,319 @@
+"""Files → rows: CSV in any encoding staff use, XLSX, and the import/export formats."""
+
+import codecs
+import csv
+import datetime
+import io
+
+import tablib
+from django.utils.translation import gettext
+from import_export.formats import base_formats
+
+from cooperation.lists.exports import FORMULA_STARTS, neutralise
+
+# --------------------------------------------------------------------------------------
+# 1. Files
+# --------------------------------------------------------------------------------------
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (encoding, format, shape)."""
+
+
+def decode_text(data):
+    """Bytes of a text file → str. UTF-8 (with or without BOM) first, then UTF-16 with its BOM,
+    then GB18030 (a superset of GBK and GB2312, what Chinese Excel writes), then whatever
+    charset-normalizer finds. Nothing to choose for the clerk."""
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ImportFileError(
+            gettext("无法识别文件的字符编码。请在 Excel 中另存为“CSV UTF-8”或 XLSX 后再导入。")
+        )
+    return str(best)
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _trimmed(headers, rows):
+    """Drop trailing empty rows, and trailing columns with neither a header nor a value."""
+    while rows and all(is_blank(v) for v in rows[-1]):
+        rows.pop()
+    width = len(headers)
+    while (
+        width
+        and is_blank(headers[width - 1])
+        and all(len(r) < width or is_blank(r[width - 1]) for r in rows)
+    ):
+        width -= 1
+    headers = [("" if h is None else str(h).strip()) for h in headers[:width]]
+    return headers, [
+        list(r[:width]) if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows
+    ]
+
+
+def dataset_from_rows(rows):
+    """A list of rows (the first one the header) → Dataset, trimmed."""
+    rows = [r if r.__class__ is list else list(r) for r in rows]
+    if not any(not is_blank(v) for r in rows for v in r):
+        raise ImportFileError(gettext("文件是空的：没有表头，也没有数据行。"))
+    # A title line ("2021年协作资金项目台账", one cell) may come before the header: then the
+    # header is the first of the first ten lines with the most filled cells.
+    counts = [sum(1 for v in r if not is_blank(v)) for r in rows[:10]]
+    start = counts.index(max(counts)) if counts[0] <= 1 else 0
+    rows = rows[start:]
+    headers, body = _trimmed(rows[0], rows[1:])
+    # Values beyond the header would be lost (or shift columns): refuse the file.
+    width = len(headers)
+    for line, row in enumerate(rows[1 : len(body) + 1], start + 2):
+        if len(row) > width and any(not is_blank(v) for v in row[width:]):
+            raise ImportFileError(
+                gettext("第%(line)d行的列数多于表头（表头共%(n)d列），请检查是否有多余的逗号。")
+                % {"line": line, "n": len(headers)}
+            )
+    # Blank lines in the middle and 合计 lines are not records: left out, and said so; the
+    # kept rows remember their line in the file, which every message names.
+    kept, lines, blank, totals = [], [], 0, []
+    for line, row in enumerate(body, start + 2):
+        if all(is_blank(v) for v in row):
+            blank += 1
+        elif _is_total_row(row):
+            totals.append(line)
+        else:
+            kept.append(row)
+            lines.append(line)
+    dataset = tablib.Dataset(headers=headers)
+    # Every row has the header's width (_trimmed pads them): skip tablib's per-row checks,
+    # a fifth of the reading time of a 100,000-line file.
+    dataset._data = [tablib.core.Row(r) for r in kept]
+    dataset.header_line = start + 1
+    dataset.line_numbers = lines
+    dataset.skipped = (blank, totals)
+    return dataset
+
+
+_TOTAL_WORDS = ("合计", "总计", "小计")
+
+
+def _is_total_row(row):
+    """A 合计 (total) line: its first filled cell says 合计, 总计 or 小计."""
+    first = next((v for v in row if not is_blank(v)), None)
+    return isinstance(first, str) and "".join(first.split()).startswith(_TOTAL_WORDS)
+
+
+def skipped_note(dataset_or_result):
+    """What reading left out, in a sentence ("" when nothing): columns that are no field of
+    the table, blank lines, 合计 lines."""
+    blank, totals = getattr(dataset_or_result, "skipped", (0, []))
+    ignored = getattr(dataset_or_result, "ignored_columns", None) or []
+    parts = []
+    if ignored:
+        parts.append(
+            gettext("这些列不是本表的字段，未导入：%(cols)s")
+            % {"cols": "、".join(f"“{c}”" for c in ignored)}
+        )
+    if blank:
+        parts.append(gettext("跳过空行 %(n)d 行") % {"n": blank})
+    if totals:
+        parts.append(
+            gettext("第%(lines)s行是合计行，已跳过（合计由系统计算）")
+            % {"lines": "、".join(map(str, totals))}
+        )
+    return "；".join(parts) + "。" if parts else ""
+
+
+def read_csv(data):
+    text = decode_text(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    rows = [
+        [cell.strip() for cell in row]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ]
+    return dataset_from_rows(rows)
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def read_xlsx(data):
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
+        raise ImportFileError(
+            gettext(
+                "无法读取 XLSX 文件（%(error)s）。请确认文件是 Excel 2007 及以后的 .xlsx 格式。"
+            )
+            % {"error": type(exc).__name__}
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_xlsx_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    unsaved = _formulas_without_values(data, rows)
+    if unsaved:
+        raise ImportFileError(
+            gettext(
+                "单元格 %(cells)s 是公式，但文件中没有保存它的计算结果（文件可能由程序生成、"
+                "未在 Excel 中打开保存过）。请在 Excel 中打开并保存后再导入，或把公式改为数值。"
+            )
+            % {"cells": "、".join(unsaved[:10]) + ("……" if len(unsaved) > 10 else "")}
+        )
+    return dataset_from_rows(rows)
+
+
+def _has_formula(archive, name):
+    """Whether a sheet's XML has a formula element, read a megabyte at a time."""
+    tail = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(1 << 20):
+            if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                return True
+            tail = chunk[-3:]
+    return False
+
+
+def _formulas_without_values(data, rows):
+    """The cells (A1 names) of the first sheet holding a formula whose result the file does
+    not keep: read as values they are empty, and would be taken as blanks or zeros. Only a
+    file with formulas is read a second time."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [
+            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        ]
+        if not any(_has_formula(archive, n) for n in sheets):
+            return []
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found = []
+        for r, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("="):
+                    shown = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+                    if shown is None:
+                        found.append(f"{get_column_letter(c + 1)}{r + 1}")
+        return found
+    finally:
+        book.close()
+
+
+ZIP_SIGNATURE = b"PK\x03\x04"  # an XLSX file is a ZIP archive
+
+
+def file_kind(head, name):
+    """What a file is, from its first bytes and its name: "xlsx" (a ZIP archive, whatever
+    its name, or an .xlsx/.xlsm name), "xls" (old Excel), "csv" (a .csv name), else None."""
+    lower = (name or "").lower()
+    if head.startswith(ZIP_SIGNATURE) or lower.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    if lower.endswith(".xls"):
+        return "xls"
+    return "csv" if lower.endswith(".csv") else None
+
+
+def read_file(data, name):
+    """Bytes of a CSV or XLSX file (by content, or by its name's extension) → Dataset; a
+    file of no known kind is read as CSV."""
+    kind = file_kind(data[: len(ZIP_SIGNATURE)], name)
+    if kind == "xlsx":
+        return read_xlsx(data)
+    if kind == "xls":
+        raise ImportFileError(gettext("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV。"))
+    return read_csv(data)
+
+
+# --------------------------------------------------------------------------------------
+# Formula neutralising (exports) and its undoing (imports)
+# --------------------------------------------------------------------------------------
+
+
+def unneutralise(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+class CSV(base_formats.CSV):
+    """CSV that reads any encoding Chinese Excel writes and writes UTF-8 with a BOM.
+
+    Declared binary so that django-import-export hands over the raw bytes (it would
+    otherwise decode them as UTF-8 and fail on GBK)."""
+
+    native_types = False
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_csv(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(dataset.headers or [])
+        for row in dataset:
+            writer.writerow(["" if v is None else neutralise(str(v)) for v in row])
+        return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+class XLSX(base_formats.XLSX):
+    """XLSX read with dates kept as dates and empty trailing rows dropped; written with
+    numbers and dates as such, and every text cell (ID numbers, "=…") typed as text."""
+
+    native_types = True
+
+    def create_dataset(self, in_stream, **kwargs):
+        return read_xlsx(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        import openpyxl
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet()
+        sheet.append(list(dataset.headers or []))
+        for row in dataset:
+            cells = []
+            for value in row:
+                if isinstance(value, str):
+                    # Text stays text (ID numbers too); "=…" gets its apostrophe, as in CSV.
+                    cells.append(ILLEGAL_CHARACTERS_RE.sub("\ufffd", neutralise(value)))
+                else:
+                    cells.append(value)
+            sheet.append(cells)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+FORMATS = [CSV, XLSX]
