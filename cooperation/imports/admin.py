@@ -135,9 +135,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """Every admin export leaves an ExportAudit entry (who, when, which filter — the
         changelist's query string —, how many rows, whether personal data was in it), as
         the lists' exports do."""
-        from labor.privacy import can_view_personal_data
-
         from cooperation.models import ExportAudit
+        from labor.privacy import can_view_personal_data
 
         personal = any(
             getattr(r, "personal_data", False) for r in self.get_resource_classes(request)
