@@ -23,7 +23,9 @@ from django.utils.translation import gettext
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
+from labor.models import Employment, Worker
 from labor.privacy import can_view_personal_data, display_value, personal_fields
+from labor.services import deferred_worker_year_rebuild, worker_years_changed
 
 from . import areas
 from .middleware import acting_user
@@ -311,8 +313,6 @@ def restore(record, user):
     Raises RestoreRefused (already restored, a record it belongs to is gone, it would clash
     with a record entered since) or PermissionDenied (a restored kind the user may not
     change); either way nothing is restored."""
-    from labor.services import deferred_worker_year_rebuild
-
     restored = []
     with transaction.atomic(), acting_user(user), deferred_worker_year_rebuild():
         # Two reviewers pressing 恢复 at once: the second waits here, then finds it restored.
@@ -408,9 +408,6 @@ def _rebuild_derived(restored):
     WorkerYear rows, CASCADE) and they are rebuilt by the service that maintains them.
     Inside `deferred_worker_year_rebuild` this notes the workers; they are rebuilt once,
     at the end of the block."""
-    from labor.models import Employment, Worker
-    from labor.services import worker_years_changed
-
     workers = {obj.pk for obj in restored if isinstance(obj, Worker)}
     workers |= {obj.worker_id for obj in restored if isinstance(obj, Employment)}
     worker_years_changed(workers)

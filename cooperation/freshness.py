@@ -57,6 +57,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from cooperation.roles import PERSONAL_DATA
+
 APPS = ("cooperation", "projects", "labor")
 # Derived or bookkeeping rows: WorkerYear is rebuilt by services that bump themselves (and a
 # delete listener would turn its bulk deletes into row-by-row ones); DataVersion is the
@@ -299,7 +301,7 @@ def user_kind(user):
     """What a user may see decides what a cached page may hold."""
     if user is None or not user.is_authenticated:
         return "public"
-    if user.has_perm("labor.view_personal_data"):
+    if user.has_perm(PERSONAL_DATA):
         return "personal"
     return "staff"
 

@@ -14,10 +14,14 @@ ROLE_DESCRIPTIONS = {
 }
 
 APPS = ("cooperation", "projects", "labor")
+# Seeing workers' names, ID numbers and phones in full (pages, admin, imports, exports).
+PERSONAL_DATA = "labor.view_personal_data"
+HISTORY = "cooperation.view_history"
+
 # Custom permissions beyond add/change/delete/view, by role.
 EXTRA = {
-    DATA_ENTRY: ["labor.view_personal_data"],
-    REVIEWER: ["labor.view_personal_data", "cooperation.view_history"],
+    DATA_ENTRY: [PERSONAL_DATA],
+    REVIEWER: [PERSONAL_DATA, HISTORY],
     OFFICIAL: [],
 }
 ACTIONS = {
@@ -28,6 +32,10 @@ ACTIONS = {
 
 
 READ_ONLY_MODELS = {"region", "workeryear", "exportaudit", "dataversion"}
+
+
+def can_view_personal_data(user):
+    return bool(user and user.is_active and user.has_perm(PERSONAL_DATA))
 
 
 def sync_role_permissions(sender=None, **kwargs):

@@ -12,10 +12,13 @@ Without the permission `labor.view_personal_data`: names show as 韩**, ID numbe
 610902************, phones as 138****5678; birth date and the free-text note are not
 shown at all (they identify a person too); exports leave all of them out."""
 
+from cooperation.roles import PERSONAL_DATA as PERMISSION
+from cooperation.roles import can_view_personal_data
+
 from . import idcard
 from .models import mask_name, mask_phone
 
-PERMISSION = "labor.view_personal_data"
+__all__ = ["PERMISSION", "can_view_personal_data"]
 
 # Personal fields by model name (lower case, as in `Model._meta.model_name`); the historical
 # (simple_history) copies hold the same fields.
@@ -27,10 +30,6 @@ PERSONAL_FIELDS = {
 # How a personal field is shown to a user without the permission; a personal field without
 # a masker is not shown at all.
 MASKERS = {"name": mask_name, "id_number": idcard.mask, "phone": mask_phone}
-
-
-def can_view_personal_data(user):
-    return bool(user and user.is_active and user.has_perm(PERMISSION))
 
 
 def personal_fields(model):

@@ -10,18 +10,8 @@ personal-data export)."""
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.listing import (
-    BOOL,
-    CHOICE,
-    CODE,
-    DATE,
-    DECIMAL,
-    INT,
-    Column,
-    ListSpec,
-    Total,
-    with_place,
-)
+from cooperation.lists.columns import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, Column, Total
+from cooperation.lists.listing import ListSpec, with_place
 from cooperation.querysets import short_region_name_sql
 
 from . import idcard

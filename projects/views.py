@@ -8,17 +8,8 @@ from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.listing import (
-    CHOICE,
-    DATE,
-    INT,
-    MONEY,
-    TEXT,
-    Column,
-    ListSpec,
-    Total,
-    with_place,
-)
+from cooperation.lists.columns import CHOICE, DATE, INT, MONEY, TEXT, Column, Total
+from cooperation.lists.listing import ListSpec, with_place
 
 from .filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from .models import ConsumptionSale, Donation, Investment, Project

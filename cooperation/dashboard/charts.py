@@ -24,8 +24,8 @@ from pygal.style import Style
 from cooperation.dashboard.indicators import headlines_by_partnership, list_link
 from cooperation.dashboard.indicators import registry as indicators
 from cooperation.dashboard.scopes import of_partnership
+from cooperation.lists.columns import INT, MONEY, TEXT, format_value
 from cooperation.lists.exports import exact_money
-from cooperation.lists.listing import INT, MONEY, TEXT, format_value
 from cooperation.models import Region
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"

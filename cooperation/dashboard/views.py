@@ -31,8 +31,9 @@ from cooperation import freshness
 from cooperation.dashboard import charts, scopes
 from cooperation.dashboard.indicators import evaluate, headlines_by_partnership, percent, registry
 from cooperation.lists import exports
+from cooperation.lists.columns import CHOICE, DATE, DECIMAL, INT, Column, Total
 from cooperation.lists.filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilter
-from cooperation.lists.listing import CHOICE, DATE, DECIMAL, INT, Column, ListSpec, Total
+from cooperation.lists.listing import ListSpec, needs_permission_missing
 from cooperation.models import Pairing, Partnership, Posting, Region, Target, Visit
 from cooperation.querysets import short_region_name_sql
 
@@ -264,24 +265,10 @@ class Figure:
     unscoped: bool = False  # a town is chosen and this figure cannot be narrowed to it
 
 
-def staff_only(user):
-    """A test of a URL: does it open a staff list the user may not open (so that its link
-    leads to the login page, and the page should say so)?"""
-    from labor.views import employment_list, worker_list
-
-    staff_lists = {spec.url_path(): spec for spec in (worker_list, employment_list)}
-
-    def test(url):
-        spec = staff_lists.get((url or "").split("?")[0])
-        return spec is not None and not user.has_perm(spec.permission)
-
-    return test
-
-
 def mark_restricted(groups, user):
     """Flag the figures whose list is a staff list the user may not open, so the card can
     say so."""
-    restricted = staff_only(user)
+    restricted = needs_permission_missing(user)
     for _group, figures in groups:
         for f in figures:
             f.restricted = restricted(f.url)
@@ -561,7 +548,7 @@ def chart_items(choice, user):
     its title naming the scope it shows, the query string of its SVG and exports, whether
     it shows the whole county although a town is chosen, and whether its cells link to a
     list the user may not open."""
-    restricted = staff_only(user)
+    restricted = needs_permission_missing(user)
     items = []
     for chart in charts.registry:
         scope = chart.narrowed(choice.scope)

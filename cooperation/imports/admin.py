@@ -7,12 +7,15 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
 from cooperation.lists.export_limit import limit_exports
+from cooperation.models import ExportAudit
+from cooperation.roles import can_view_personal_data
 
 from .files import FORMATS, ZIP_SIGNATURE, ImportFileError, file_kind, skipped_note
 from .resources import row_counts
@@ -114,8 +117,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         if not super().has_import_permission(request):
             return False
         if any(getattr(r, "personal_data", False) for r in self.get_resource_classes(request)):
-            from labor.privacy import can_view_personal_data
-
             return can_view_personal_data(request.user)
         return True
 
@@ -135,9 +136,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """Every admin export leaves an ExportAudit entry (who, when, which filter — the
         changelist's query string —, how many rows, whether personal data was in it), as
         the lists' exports do."""
-        from cooperation.models import ExportAudit
-        from labor.privacy import can_view_personal_data
-
         personal = any(
             getattr(r, "personal_data", False) for r in self.get_resource_classes(request)
         )
@@ -184,7 +182,6 @@ def spreadsheet(resource_path):
     """The import/export mixin for one resource, named by its dotted path so that admin
     modules need not import resources: `class ProjectAdmin(spreadsheet("projects.resources.
     ProjectResource"), PlacedAdmin)`."""
-    from django.utils.module_loading import import_string
 
     class Mixin(SpreadsheetAdminMixin):
         def get_resource_classes(self, request):

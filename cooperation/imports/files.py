@@ -4,10 +4,15 @@ import codecs
 import csv
 import datetime
 import io
+import zipfile
 
+import openpyxl
 import tablib
+from charset_normalizer import from_bytes
 from django.utils.translation import gettext
 from import_export.formats import base_formats
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from cooperation.lists.exports import FORMULA_STARTS, neutralise
 
@@ -35,8 +40,6 @@ def decode_text(data):
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data).best()
     if best is None:
         raise ImportFileError(
@@ -156,8 +159,6 @@ def _xlsx_value(value):
 
 
 def read_xlsx(data):
-    import openpyxl
-
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
@@ -199,11 +200,6 @@ def _formulas_without_values(data, rows):
     """The cells (A1 names) of the first sheet holding a formula whose result the file does
     not keep: read as values they are empty, and would be taken as blanks or zeros. Only a
     file with formulas is read a second time."""
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [
             n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
@@ -296,9 +292,6 @@ class XLSX(base_formats.XLSX):
         return read_xlsx(in_stream)
 
     def export_data(self, dataset, **kwargs):
-        import openpyxl
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet()
         sheet.append(list(dataset.headers or []))

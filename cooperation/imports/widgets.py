@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
@@ -136,9 +139,6 @@ class ChoiceWidget(widgets.Widget):
         stored value. Built once per widget, whatever language the request that first needs
         it speaks: a table built in English refused the Chinese labels of every later file."""
         if getattr(self, "_table", None) is None:
-            from django.conf import settings
-            from django.utils import translation
-
             table = {}
             codes = [settings.LANGUAGE_CODE] + [c for c, _n in settings.LANGUAGES]
             for code in dict.fromkeys(codes):
@@ -233,9 +233,6 @@ def field(attribute, label, widget=None, **kwargs):
     Spreadsheet columns are always titled in the site's default language (Chinese): the title
     is fixed when the resource class is built, which may happen first inside a request of any
     language, and a file must import in every process the same way."""
-    from django.conf import settings
-    from django.utils import translation
-
     with translation.override(settings.LANGUAGE_CODE):
         column_name = str(label)
     return fields.Field(
@@ -257,14 +254,9 @@ def model_field(model, name, widget=None, attribute=None):
 
 
 def widget_for(f):
-    from django.db import models
-
     if f.choices:
         return ChoiceWidget(f.choices)
     if isinstance(f, models.DecimalField):
-        from django.conf import settings
-        from django.utils import translation
-
         with translation.override(settings.LANGUAGE_CODE):  # the unit is in the Chinese title
             title = str(f.verbose_name)
         unit = "元" if "元" in title and "万元" not in title else "万元"

@@ -31,6 +31,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cooperation.lists.columns import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, MONEY
+
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,8 +134,6 @@ def xlsx_column(kind, places=2):
     """The layout of a list column of this kind (see `Column` in listing.py): dates 12
     characters wide, codes 20 and kept as text, numbers 12–14 with thousand separators
     (amounts with the decimals shown on screen), names and places 28."""
-    from cooperation.lists.listing import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, MONEY
-
     if kind == INT:
         return XlsxColumn(12, "#,##0")
     if kind in (MONEY, DECIMAL):

@@ -16,11 +16,11 @@ plus the spec's `extras` if any.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
@@ -34,22 +34,22 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation import areas, formatting, freshness
-from cooperation.lists.export_limit import limit_exports
-from cooperation.lists.exports import exact_money
-
-TEXT, INT, MONEY, DECIMAL, DATE, CODE, CHOICE, BOOL = (
-    "text",
-    "int",
-    "money",
-    "decimal",
-    "date",
-    "code",
-    "choice",
-    "bool",
+from cooperation import areas, freshness
+from cooperation.lists import exports
+from cooperation.lists.columns import (
+    BOOL,
+    DATE,
+    DEFAULT_UNIT,
+    INT,
+    MONEY,
+    Total,
+    format_value,
 )
-NUMERIC_KINDS = {INT, MONEY, DECIMAL}
-DEFAULT_UNIT = _("条")
+from cooperation.lists.export_limit import limit_exports
+from cooperation.lists.exports import exact_money, safe_filename
+from cooperation.lists.filters import western_towns
+from cooperation.models import ExportAudit, Region
+from cooperation.querysets import short_region_name_sql
 
 
 class ExportFormatConverter:
@@ -63,56 +63,6 @@ class ExportFormatConverter:
 
 
 register_converter(ExportFormatConverter, "exportformat")
-
-
-@dataclass
-class Column:
-    """One column of a list: `key` is a `values()` path (or an annotation of the spec's
-    queryset); `label` carries the unit (资金（万元）)."""
-
-    key: str
-    label: str
-    kind: str = TEXT
-    sortable: bool = True
-    total: bool = False  # summed over the filtered rows in the footer
-    mask: object = None  # callable applied to the value on screen and in exports
-    places: int = 2  # decimals shown on screen for money/decimal
-
-    @property
-    def numeric(self):
-        return self.kind in NUMERIC_KINDS
-
-
-@dataclass
-class Total:
-    """A figure in the list's footer, computed over all the filtered rows (not the page)."""
-
-    key: str
-    label: str
-    value: object
-    kind: str = INT
-    places: int = 2
-
-    @property
-    def display(self):
-        return format_value(self.value, self.kind, self.places)
-
-
-def format_value(value, kind, places=2):
-    """A value as shown on screen."""
-    if value is None or value == "":
-        return ""
-    if kind == MONEY:
-        return formatting.wan(value, places)
-    if kind == DECIMAL:
-        return formatting.grouped(value, places)
-    if kind == INT:
-        return formatting.number(value)
-    if kind == DATE:
-        return value.isoformat() if isinstance(value, datetime.date) else str(value)
-    if kind == BOOL:
-        return gettext("是") if value else gettext("否")
-    return str(value)
 
 
 class SortForm(forms.Form):
@@ -139,6 +89,22 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self):
         return self.known_count
+
+
+# The lists that need a permission (staff lists of personal data), whichever app declares them.
+PERMISSION_LISTS = []
+
+
+def needs_permission_missing(user):
+    """A test of a URL: does it open a list that needs a permission the user lacks (so that its
+    link leads to the login page, and the page should say so)?"""
+    paths = {spec.url_path(): spec for spec in PERMISSION_LISTS}
+
+    def test(url):
+        spec = paths.get((url or "").split("?")[0])
+        return spec is not None and not user.has_perm(spec.permission)
+
+    return test
 
 
 class ListSpec:
@@ -173,6 +139,8 @@ class ListSpec:
         self.personal = personal
         self.extras = extras  # callable(queryset, cleaned_data) -> [Total, …]
         self.namespace = None
+        if permission is not None:
+            PERMISSION_LISTS.append(self)
 
     # --- URLs --------------------------------------------------------------------------------
 
@@ -359,9 +327,6 @@ class ListSpec:
         return render(request, self.template_name, context)
 
     def export_view(self, request, fmt):
-        from cooperation.lists import exports
-        from cooperation.models import ExportAudit
-
         denied = self.check_access(request)
         if denied is not None:
             return denied
@@ -399,13 +364,6 @@ class ListSpec:
             )
         headers = [str(c.label) for c in self.columns]
         filename = export_filename(self.title, filterset.form, cleaned, personal=self.personal)
-        if fmt == "csv":
-            # On PostgreSQL the same CSV, several times faster (cooperation/lists/fastcsv.py).
-            from cooperation.lists.fastcsv import stream_csv
-
-            fast = stream_csv(self, qs, filename, headers, unmasked=unmasked)
-            if fast is not None:
-                return fast
         rows = self.stream_rows(qs, unmasked=unmasked)
         if fmt == "csv":
             return exports.csv_response(filename, headers, rows)
@@ -466,8 +424,6 @@ def export_filename(title, form, cleaned, *, personal=False):
     then the other filters as their labels (协作资金项目_武进区—汉滨区_2021年_恒口镇_在建).
     Text searched for is left out of lists of personal data: it may be a name or an ID
     number, which a masked export must not carry in its name."""
-    from cooperation.lists.exports import safe_filename
-
     parts = [title]
     if cleaned.get("partnership"):
         parts.append(str(cleaned["partnership"]))
@@ -490,8 +446,6 @@ def _town_name(field, value):
         return str(value)
     name = dict(getattr(field.widget, "choices", ())).get(value)
     if name is None:
-        from cooperation.models import Region
-
         name = Region.objects.filter(code=value).values_list("name", flat=True).first()
     return name or value
 
@@ -572,8 +526,6 @@ def with_place(queryset):
 
 def place_expression():
     """Town and village names, then a place written as text (see `with_place`)."""
-    from cooperation.querysets import short_region_name_sql
-
     return Concat(
         Coalesce("town__name", Value("")),
         Coalesce(short_region_name_sql("village__name"), Value("")),
@@ -614,8 +566,6 @@ def _query_without(request, *names):
 
 
 def _page_size():
-    from django.conf import settings
-
     return getattr(settings, "LIST_PAGE_SIZE", 50)
 
 
@@ -637,6 +587,4 @@ def offer_towns(form, partnership_id):
 
 
 def _western_towns(pid):
-    from cooperation.lists.filters import western_towns
-
     return list(western_towns(pid).values_list("code", "name")[: TOWN_CHOICES_MAX + 1])

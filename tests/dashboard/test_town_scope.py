@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cooperation.dashboard import charts
 from cooperation.dashboard.scopes import of_partnership
-from cooperation.lists.listing import MONEY
+from cooperation.lists.columns import MONEY
 from cooperation.models import Region
 from tests.dashboard.conftest import YEAR
 from tests.dashboard.helpers import cards, footer, read_csv
