@@ -203,20 +203,23 @@ class SafeAutocompleteSelectMultiple(_ValidChoicesOnly, AutocompleteSelectMultip
     pass
 
 
-SAFE_WIDGETS = {
-    AutocompleteSelect: SafeAutocompleteSelect,
-    AutocompleteSelectMultiple: SafeAutocompleteSelectMultiple,
-}
+class SafeAutocomplete:
+    """Mixed into every admin and inline with autocomplete fields: they get the safe widgets
+    above (Django uses a `widget` given to the form field instead of its own)."""
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-def safe_autocomplete(form_class):
-    """Swaps the autocomplete widgets of a (freshly built) admin form class for the safe
-    ones above; also used for inline formsets, whose admins are plain inlines."""
-    for field in form_class.base_fields.values():
-        widget = getattr(field.widget, "widget", field.widget)  # inside the related wrapper
-        if type(widget) in SAFE_WIDGETS:
-            widget.__class__ = SAFE_WIDGETS[type(widget)]
-    return form_class
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def is_valid_key(field, raw, using):
@@ -247,7 +250,7 @@ def _has_version(model):
     return any(f.name == "version" for f in model._meta.concrete_fields)
 
 
-class NoRegionLinks:
+class NoRegionLinks(SafeAutocomplete):
     """Mixed into every admin and inline whose form has a region field: the official regions
     are reference data, read-only for every role, so the field offers no add, change, delete
     or view link beside it (a clerk would only open a popup that refuses, or the code list)."""
@@ -280,12 +283,10 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
         form = type(form)(form.__name__, (AreaGuard, form), {"area_user": request.user})
         if obj is not None and not issubclass(form, StaleEditGuard):
             form = type(form)(form.__name__, (StaleEditGuard, form), {})
-        # Last: a subclass made by the form's metaclass gets fresh fields and widgets.
-        return safe_autocomplete(form)
+        return form
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
-            safe_autocomplete(formset.form)
             if obj is not None and _has_version(formset.model):
                 formset = type(formset.__name__, (StaleInlineGuard, formset), {})
             yield formset, inline
