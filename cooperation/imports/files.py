@@ -4,6 +4,7 @@ import codecs
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -12,7 +13,7 @@ from charset_normalizer import from_bytes
 from django.utils.translation import gettext
 from import_export.formats import base_formats
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from cooperation.lists.exports import FORMULA_STARTS, neutralise
 
@@ -69,15 +70,54 @@ def _trimmed(headers, rows):
     ]
 
 
-def dataset_from_rows(rows):
-    """A list of rows (the first one the header) → Dataset, trimmed."""
+_FIGURE = re.compile(r"^[\s+\-.,:/年月日()（）%％\d万亿元]*$")  # numbers, amounts, dates
+
+
+def _header_cells(row):
+    """How many filled cells a line has if it can be a header (every filled cell is a name:
+    text that is not a number, amount or date), else 0."""
+    filled = [v for v in row if not is_blank(v)]
+    if not all(isinstance(v, str) and not _FIGURE.match(v) for v in filled):
+        return 0
+    return len(filled)
+
+
+def header_index(rows):
+    """Which of the first ten lines is the header: the first with the most filled cells among
+    those that can be one. A title line above it ("2021年协作资金项目台账", even with a date or
+    a unit beside it), or the upper line of a two-row header (its group names span several
+    columns, so it has fewer filled cells), is left out."""
+    counts = [_header_cells(r) for r in rows[:HEADER_SEARCH_LINES]]
+    return counts.index(max(counts)) if max(counts, default=0) else 0
+
+
+HEADER_SEARCH_LINES = 10
+
+
+def _fill_merged(rows, merged, below):
+    """Give every cell of a merged range the value of its top-left cell (a person's name
+    merged over his two job lines), for the ranges below line `below` (0-based) only."""
+    for top, left, bottom, right in merged:
+        if top <= below or top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else None
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= right:
+                row.extend([None] * (right + 1 - len(row)))
+            for c in range(left, right + 1):
+                if is_blank(row[c]):
+                    row[c] = value
+
+
+def dataset_from_rows(rows, merged=()):
+    """A list of rows → Dataset: the header found (see `header_index`), merged cells below it
+    filled, trailing blanks trimmed, blank and 合计 lines left out and counted."""
     rows = [r if r.__class__ is list else list(r) for r in rows]
     if not any(not is_blank(v) for r in rows for v in r):
         raise ImportFileError(gettext("文件是空的：没有表头，也没有数据行。"))
-    # A title line ("2021年协作资金项目台账", one cell) may come before the header: then the
-    # header is the first of the first ten lines with the most filled cells.
-    counts = [sum(1 for v in r if not is_blank(v)) for r in rows[:10]]
-    start = counts.index(max(counts)) if counts[0] <= 1 else 0
+    start = header_index(rows)
+    _fill_merged(rows, merged, start)
     rows = rows[start:]
     headers, body = _trimmed(rows[0], rows[1:])
     # Values beyond the header would be lost (or shift columns): refuse the file.
@@ -136,10 +176,19 @@ def skipped_note(dataset_or_result):
     return "；".join(parts) + "。" if parts else ""
 
 
+DELIMITERS = (",", "\t", ";", "；")
+
+
+def delimiter_of(text):
+    """The separator of a CSV text: of comma, tab and semicolon (Excel's CSV in some
+    locales), the one found most often on the busiest of the first ten lines."""
+    lines = text.splitlines()[:HEADER_SEARCH_LINES]
+    return max(DELIMITERS, key=lambda d: max((line.count(d) for line in lines), default=0))
+
+
 def read_csv(data):
     text = decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    delimiter = delimiter_of(text)
     rows = [
         [cell.strip() for cell in row]
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -166,11 +215,12 @@ def read_xlsx(data):
             % {"error": type(exc).__name__}
         ) from None
     try:
-        sheet = book.worksheets[0]
-        rows = [[_xlsx_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        index, rows = _data_sheet(book)
     finally:
         book.close()
-    unsaved = _formulas_without_values(data, rows)
+    sheets = _sheet_files(data)
+    sheet_name = sheets[index] if index < len(sheets) else None
+    unsaved = _formulas_without_values(data, rows, index)
     if unsaved:
         raise ImportFileError(
             gettext(
@@ -179,7 +229,71 @@ def read_xlsx(data):
             )
             % {"cells": "、".join(unsaved[:10]) + ("……" if len(unsaved) > 10 else "")}
         )
-    return dataset_from_rows(rows)
+    return dataset_from_rows(rows, _merged_ranges(data, sheet_name))
+
+
+INSTRUCTION_WORDS = ("说明", "填表", "填报要求", "instructions")
+
+
+def _data_sheet(book):
+    """(index, rows) of the sheet that holds the records: the first one that is not an
+    instruction sheet (填表说明: named so, or text in one column only)."""
+    first = None
+    for index, sheet in enumerate(book.worksheets):
+        rows = [[_xlsx_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        if first is None:
+            first = (index, rows)
+        named_instructions = any(w in (sheet.title or "").lower() for w in INSTRUCTION_WORDS)
+        widest = max((_header_cells(r) for r in rows[:HEADER_SEARCH_LINES]), default=0)
+        if not named_instructions and widest >= 2:
+            return index, rows
+    return first if first is not None else (0, [])
+
+
+def _sheet_files(data):
+    """The worksheet XML files of an XLSX, in the workbook's order of sheets."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    targets = {}
+    for tag in re.findall(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
+        if rid and target:
+            targets[rid.group(1)] = target.group(1)
+    files = []
+    for rid in re.findall(r'<sheet\b[^>]*?r:id="([^"]+)"', workbook):
+        target = targets.get(rid, "").lstrip("/")
+        name = target if target.startswith("xl/") else f"xl/{target}"
+        if name in names:
+            files.append(name)
+    return files
+
+
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(data, sheet_name):
+    """The merged ranges of a sheet as 0-based (top, left, bottom, right), read from its XML
+    (openpyxl's read-only mode does not give them)."""
+    if sheet_name is None:
+        return []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet_name) as stream:
+        found, tail = [], b""
+        while chunk := stream.read(1 << 20):
+            found += _MERGE.findall(tail + chunk)
+            tail = chunk[-64:]
+    return sorted(
+        {
+            (
+                int(r1) - 1,
+                column_index_from_string(c1.decode()) - 1,
+                int(r2) - 1,
+                column_index_from_string(c2.decode()) - 1,
+            )
+            for c1, r1, c2, r2 in found
+        }
+    )
 
 
 def _has_formula(archive, name):
@@ -193,7 +307,7 @@ def _has_formula(archive, name):
     return False
 
 
-def _formulas_without_values(data, rows):
+def _formulas_without_values(data, rows, index=0):
     """The cells (A1 names) of the first sheet holding a formula whose result the file does
     not keep: read as values they are empty, and would be taken as blanks or zeros. Only a
     file with formulas is read a second time."""
@@ -206,7 +320,7 @@ def _formulas_without_values(data, rows):
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         found = []
-        for r, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
+        for r, row in enumerate(book.worksheets[index].iter_rows(values_only=True)):
             for c, value in enumerate(row):
                 if isinstance(value, str) and value.startswith("="):
                     shown = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
