@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.utils.translation import gettext
 
 from cooperation.models import Region
+from cooperation.querysets import short_region_name
 
 from .cells import comparable
 
@@ -22,10 +23,9 @@ class RegionIndex:
     partnership's western county, a town) and a level, which settles most ambiguity."""
 
     def __init__(self):
-        from cooperation.querysets import short_region_name
-
         rows = list(Region.objects.order_by().values_list("code", "name", "level", "parent_id"))
         self.memo = {}
+        self.written = {}  # code → the form exports write
         self.by_code = {}
         for code, name, level, parent_id in rows:
             self.by_code[code] = Region(code=code, name=name, level=level, parent_id=parent_id)
@@ -92,11 +92,53 @@ class RegionIndex:
         if not unique:
             raise ValueError(self._not_found(raw, within_code, what))
         if len(unique) > 1:
+            regions = [unique[code] for code in sorted(unique)]
             raise ValueError(
-                gettext("“%(v)s”有%(n)d处同名（%(codes)s），请写上上级名称或填写区划代码")
-                % {"v": raw, "n": len(unique), "codes": "、".join(sorted(unique))}
+                gettext(
+                    "“%(v)s”有%(n)d处同名：%(places)s。请写上上级名称（如“%(example)s”）"
+                    "或填写区划代码"
+                )
+                % {
+                    "v": raw,
+                    "n": len(regions),
+                    "places": "、".join(self.full_name(r) for r in regions),
+                    "example": self.unique_name(regions[0]),
+                }
             )
         return next(iter(unique.values()))
+
+    def ancestors(self, region):
+        """The region's parents, the province first."""
+        chain, node = [], self.by_code.get(region.parent_id)
+        while node is not None:
+            chain.insert(0, node)
+            node = self.by_code.get(node.parent_id)
+        return chain
+
+    def full_name(self, region):
+        """ "陕西省安康市汉滨区大河镇": the names from the province down."""
+        return "".join(r.name for r in self.ancestors(region)) + region.name
+
+    def unique_name(self, region):
+        """The shortest written form that names this region and no other anywhere (an
+        export writes it, so that the file imports back unchanged under any partnership):
+        its everyday short name, its name, then each preceded by its parents' names
+        ("汉滨区大河镇"); its code when even the full name is shared."""
+        found = self.written.get(region.code)
+        if found is None:
+            found = self.written[region.code] = self._unique_name(region)
+        return found
+
+    def _unique_name(self, region):
+        names = [short_region_name(region.name), region.name]
+        chain = self.ancestors(region)
+        prefixes = ["".join(r.name for r in chain[i:]) for i in range(len(chain), -1, -1)]
+        for prefix in prefixes:
+            for name in names:
+                codes = {r.code for r in self.by_path.get(comparable(prefix + name), [])}
+                if codes == {region.code}:
+                    return prefix + name
+        return region.code
 
     def _not_found(self, raw, within_code, what):
         within = self.by_code.get(within_code)

@@ -208,7 +208,12 @@ class RegionWidget(BoundWidget):
         )
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.short_name
+        """The place in a form that names it alone (see `RegionIndex.unique_name`)."""
+        if value is None:
+            return ""
+        if self.resource is None:
+            return value.short_name
+        return self.resource.regions.unique_name(self.resource.regions.get(value.code))
 
 
 class LookupWidget(BoundWidget):
