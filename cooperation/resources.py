@@ -38,6 +38,12 @@ class PairingResource(TrackedResource):
     note = model_field(Pairing, "note")
 
     natural_key = ("partnership", "east_org", "west_org")
+    column_synonyms = {
+        "level": ("结对层级", "层级", "结对级别"),
+        "east_org": ("东部结对单位", "江苏结对单位", "东部结对方"),
+        "west_org": ("西部结对单位", "陕西结对单位", "西部结对方"),
+        "signed_on": ("结对时间", "签订日期", "结对日期"),
+    }
     required_columns = ("level", "signed_on")
 
     class Meta:
@@ -100,6 +106,16 @@ class PostingResource(TrackedResource):
 
     # A person's posting is known by who and when they arrived.
     natural_key = ("partnership", "person_name", "start_date")
+    column_synonyms = {
+        "person_name": ("干部姓名", "人员姓名", "人才姓名"),
+        "direction": ("方向", "选派方向"),
+        "category": ("人员类别", "人才类别", "干部类别"),
+        "home_org": ("原单位", "选派单位"),
+        "host_org": ("挂职单位", "服务单位", "受援单位"),
+        "position": ("挂职职务", "职务", "岗位"),
+        "start_date": ("到岗日期", "到岗时间"),
+        "end_date": ("离岗日期", "离岗时间"),
+    }
     required_columns = ("direction", "category")
 
     class Meta:

@@ -33,7 +33,17 @@ def place_fields(model):
 PLACE = ("town", "village", "place_text")
 
 
+# Everyday names of the place columns in county ledgers.
+PLACE_SYNONYMS = {
+    "town": ("所在镇", "所在镇（街道）", "乡镇", "镇", "项目所在镇"),
+    "village": ("所在村", "所在村（社区）", "行政村", "村", "项目所在村"),
+    "place_text": ("地点", "实施地点", "项目地点"),
+}
+
+
 class WesternPlaceResource(TrackedResource):
+    column_synonyms = PLACE_SYNONYMS
+
     def get_queryset(self):
         return super().get_queryset().select_related("town", "village")
 
@@ -58,6 +68,28 @@ class ProjectResource(WesternPlaceResource):
     description = model_field(Project, "description")
 
     natural_key = ("partnership", "fund_year", "name")
+    column_synonyms = {
+        **PLACE_SYNONYMS,
+        "fund_year": ("年度", "项目年度", "资金年份"),
+        "name": ("名称",),
+        "category": ("类别", "项目类型"),
+        "implementing_org": ("项目实施单位", "建设单位"),
+        "status": ("状态", "进展", "建设状态"),
+        "aid_funds": (
+            "东西部协作资金（万元）",
+            "苏陕协作资金（万元）",
+            "财政援助资金（万元）",
+            "援助资金（万元）",
+            "协作资金",
+        ),
+        "local_funds": ("配套资金（万元）", "地方配套（万元）", "县级配套资金（万元）"),
+        "other_funds": ("社会资金（万元）", "其他投入（万元）"),
+        "beneficiaries": ("受益群众（人）", "受益人口", "带动人数", "受益群众"),
+        "beneficiaries_poverty_exited": ("受益脱贫人口", "其中脱贫户人数", "带动脱贫人口"),
+        "start_date": ("开工时间", "开始日期"),
+        "end_date": ("竣工日期", "竣工时间", "完工时间"),
+        "description": ("建设内容", "项目简介"),
+    }
     required_columns = ("category",)
 
     class Meta:
@@ -103,6 +135,14 @@ class InvestmentResource(WesternPlaceResource):
     note = model_field(Investment, "note")
 
     natural_key = ("partnership", "enterprise", "signed_on")
+    column_synonyms = {
+        **PLACE_SYNONYMS,
+        "enterprise": ("企业", "落地企业", "招商企业"),
+        "signed_on": ("签约日期", "落地日期", "签约时间"),
+        "agreed": ("协议投资（万元）", "签约金额（万元）", "计划投资（万元）"),
+        "arrived": ("到位资金（万元）", "实际投资（万元）", "到位投资（万元）"),
+        "jobs": ("带动就业（人）", "吸纳就业人数", "就业人数"),
+    }
 
     class Meta:
         model = Investment
@@ -138,6 +178,15 @@ class ConsumptionSaleResource(WesternPlaceResource):
     # No unique constraint on the model: a month's sales through one channel, of one
     # product category, from one seller to one buyer are one line of the 台账.
     natural_key = ("partnership", "year", "month", "channel", "product_category", "seller", "buyer")
+    column_synonyms = {
+        **PLACE_SYNONYMS,
+        "channel": ("渠道", "销售方式"),
+        "product_category": ("产品", "产品种类", "品类"),
+        "seller": ("销售企业", "供货主体", "销售单位"),
+        "buyer": ("采购单位", "购买方", "采购主体"),
+        "amount": ("销售额（万元）", "金额（万元）", "采购金额（万元）", "消费帮扶金额（万元）"),
+        "certified_amount": ("扶贫产品金额（万元）", "其中认定产品（万元）"),
+    }
 
     class Meta:
         model = ConsumptionSale
@@ -178,6 +227,14 @@ class DonationResource(WesternPlaceResource):
     purpose = model_field(Donation, "purpose")
 
     natural_key = ("partnership", "donor", "recipient", "date")
+    column_synonyms = {
+        **PLACE_SYNONYMS,
+        "donor": ("捐赠方", "捐赠人", "捐赠单位"),
+        "recipient": ("受赠方", "受捐单位", "接收单位"),
+        "date": ("捐赠时间", "日期"),
+        "cash": ("捐赠资金（万元）", "捐款金额（万元）", "资金（万元）"),
+        "in_kind": ("捐物折款（万元）", "物资折价（万元）", "捐物（万元）", "捐赠物资（万元）"),
+    }
 
     class Meta:
         model = Donation

@@ -25,6 +25,5 @@ text.
     places.py     place names and codes → regions
     widgets.py    the widget of every column
     resources.py  TrackedResource, the base of every resource; run_import
-    writers.py    writing many rows at once
     admin.py      the admin's import with preview and export
 """
