@@ -8,8 +8,8 @@ measures:
 - the dashboard cold (data version bumped before each request) against the same SQL the
   page ran (captured with CaptureQueriesContext, replayed through psycopg2);
 - filtered list pages with their totals against the replay of their SQL;
-- the CSV export of 1,000,000 workers against COPY (SELECT …) TO STDOUT of the same rows,
-  with the peak memory (VmHWM) of the gunicorn worker that served it;
+- the CSV export of every worker (about 1,000,000) against COPY (SELECT …) TO STDOUT of the
+  same rows, with the peak memory (VmHWM) of the gunicorn worker that served it;
 - the import of 100,000 workers with employments (manage.py import_records) against
   COPY FROM of the same rows into a scratch table;
 - the dashboard of every scope (one town, one partnership, one city pair, one province

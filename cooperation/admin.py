@@ -1,16 +1,19 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Case, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, DurationField, ExpressionWrapper, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dashboard.indicators import registry
 from cooperation.imports.admin import spreadsheet
 
 from . import areas
 from .admin_base import NoRegionLinks, TrackedAdmin
 from .models import (
+    PARTNERSHIP_REGIONS,
     ExportAudit,
     Organisation,
     Pairing,
@@ -21,6 +24,7 @@ from .models import (
     UserArea,
     Visit,
 )
+from .querysets import pairing_active_q, posting_on_post_q
 
 
 @admin.register(Region)
@@ -90,12 +94,7 @@ class PairingAdmin(spreadsheet("cooperation.resources.PairingResource"), Tracked
     list_filter = ("level", ActiveFilter, "partnership", ("signed_on", admin.DateFieldListFilter))
     search_fields = ("east_org__name", "west_org__name", "note")
     autocomplete_fields = ("east_org", "west_org")
-    list_select_related = (
-        "east_org",
-        "west_org",
-        "partnership__east_region",
-        "partnership__west_region",
-    )
+    list_select_related = ("east_org", "west_org", *PARTNERSHIP_REGIONS)
     date_hierarchy = "signed_on"
 
     def get_queryset(self, request):
@@ -106,12 +105,7 @@ class PairingAdmin(spreadsheet("cooperation.resources.PairingResource"), Tracked
             .get_queryset(request)
             .annotate(
                 active_now=Case(
-                    When(
-                        Q(signed_on__lte=today)
-                        & (Q(ended_on__isnull=True) | Q(ended_on__gte=today)),
-                        then=Value(True),
-                    ),
-                    default=Value(False),
+                    When(pairing_active_q(today), then=Value(True)), default=Value(False)
                 )
             )
         )
@@ -175,12 +169,7 @@ class PostingAdmin(spreadsheet("cooperation.resources.PostingResource"), Tracked
                     output_field=DurationField(),
                 ),
                 on_post_now=Case(
-                    When(
-                        Q(start_date__lte=today)
-                        & (Q(end_date__isnull=True) | Q(end_date__gte=today)),
-                        then=Value(True),
-                    ),
-                    default=Value(False),
+                    When(posting_on_post_q(today), then=Value(True)), default=Value(False)
                 ),
             )
         )
@@ -211,7 +200,7 @@ class VisitAdmin(TrackedAdmin):
     list_filter = ("direction", "partnership", ("date", admin.DateFieldListFilter))
     search_fields = ("leader", "purpose", "note")
     date_hierarchy = "date"
-    list_select_related = ("partnership__east_region", "partnership__west_region")
+    list_select_related = PARTNERSHIP_REGIONS
 
 
 @admin.register(Target)
@@ -219,14 +208,10 @@ class TargetAdmin(TrackedAdmin):
     list_display = ("year", "indicator_label", "value", "partnership")
     list_filter = ("year", "partnership")
     search_fields = ("indicator", "note")
-    list_select_related = ("partnership__east_region", "partnership__west_region")
+    list_select_related = PARTNERSHIP_REGIONS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
-            from django import forms
-
-            from cooperation.dashboard.indicators import registry
-
             return forms.ChoiceField(
                 choices=[("", "---------")] + registry.choices(), label=db_field.verbose_name
             )
@@ -234,7 +219,8 @@ class TargetAdmin(TrackedAdmin):
 
     @admin.display(description=_("指标"), ordering="indicator")
     def indicator_label(self, obj):
-        return obj.indicator_label
+        indicator = registry.get(obj.indicator)
+        return indicator.label if indicator else obj.indicator
 
 
 @admin.register(ExportAudit)

@@ -1,8 +1,11 @@
 """Core records: official regions, partnerships, organisations, pairings, postings, visits,
 agreed targets, and the bookkeeping every record shares (who, when, history, version)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .middleware import get_current_user
 from .querysets import (
     PairingQuerySet,
     PartnershipQuerySet,
     PostingQuerySet,
     RegionQuerySet,
     VisitQuerySet,
+    short_region_name,
 )
 
 HISTORY_UNINDEXED = [
@@ -78,8 +83,6 @@ class Tracked(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        from .middleware import get_current_user
-
         user = get_current_user()
         if user is not None and user.is_authenticated:
             if self._state.adding and self.created_by_id is None:
@@ -139,8 +142,6 @@ class Region(models.Model):
     @property
     def short_name(self):
         """The everyday name: 小河村 for the code list's 小河村委会."""
-        from .querysets import short_region_name
-
         return short_region_name(self.name)
 
     @property
@@ -264,7 +265,102 @@ class Organisation(Tracked):
         return self.name
 
 
-class Pairing(Tracked):
+class WesternPlace(models.Model):
+    """A place in the partnership's western county: a town, optionally a village of it, or —
+    where the place is not in the official code list — the place as written, flagged."""
+
+    town = models.ForeignKey(
+        Region,
+        verbose_name=_("镇（街道）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.TOWN},
+    )
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("村（社区）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    place_text = models.CharField(
+        _("地点（区划代码表以外）"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "地点不在官方区划代码表中时照实填写（如报道中的“关山镇魏埭村”），页面会注明“非标准地名”。"
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def place_is_unofficial(self):
+        return bool(self.place_text)
+
+    @property
+    def place_display(self):
+        if self.village_id:
+            return f"{self.town.name if self.town_id else ''}{self.village.name}"
+        if self.town_id:
+            return self.town.name + (f" {self.place_text}" if self.place_text else "")
+        return self.place_text
+
+    def clean_place(self):
+        """Town and village must lie in the western county of the record's partnership (the
+        model is a PartnershipRecord too); the town is set from the village."""
+        partnership = self.partnership if self.partnership_id else None
+        errors = {}
+        if self.village_id:
+            village = self.village
+            if village.level != Region.Level.VILLAGE:
+                errors["village"] = _("“%(name)s”不是村级区划。") % {"name": village.name}
+            elif self.town_id and not village.code.startswith(self.town_id):
+                errors["village"] = _("“%(village)s”不属于“%(town)s”。") % {
+                    "village": village.name,
+                    "town": self.town.name,
+                }
+            elif not self.town_id:
+                self.town_id = village.code[:9]
+        if self.town_id and "village" not in errors:
+            town = Region.objects.filter(code=self.town_id).first()
+            if town is None or town.level != Region.Level.TOWN:
+                errors["town"] = _("请选择镇（街道）级区划。")
+            elif partnership is not None and not town.code.startswith(partnership.west_region_id):
+                errors["town"] = _("“%(town)s”不在%(county)s境内。") % {
+                    "town": town.name,
+                    "county": partnership.west_region.name,
+                }
+        return errors
+
+
+def partnership_key(on_delete=models.PROTECT, **kwargs):
+    """The foreign key from a record to the partnership it belongs to (协作关系). Unless
+    told otherwise, a partnership that has such records cannot be deleted."""
+    return models.ForeignKey(Partnership, verbose_name=_("协作关系"), on_delete=on_delete, **kwargs)
+
+
+class PartnershipRecord(Tracked):
+    """A record of one partnership's work: counted in that partnership's figures, and shown
+    to the users whose areas cover the partnership (cooperation/areas.py)."""
+
+    partnership = partnership_key()
+
+    class Meta:
+        abstract = True
+
+
+# What the name of a record's partnership is made of (`str(partnership)`): lists that show
+# each row's partnership select these with the rows.
+PARTNERSHIP_REGIONS = ("partnership__east_region", "partnership__west_region")
+
+
+class Pairing(PartnershipRecord):
     """结对: an eastern and a western organisation paired at a level."""
 
     class Level(models.TextChoices):
@@ -277,9 +373,6 @@ class Pairing(Tracked):
         SOCIAL = "social", _("社会组织结对")
         OTHER = "other", _("其他")
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="pairings"
-    )
     level = models.CharField(_("结对类型"), max_length=20, choices=Level.choices, db_index=True)
     east_org = models.ForeignKey(
         Organisation, verbose_name=_("东部单位"), on_delete=models.PROTECT, related_name="+"
@@ -336,7 +429,7 @@ class Pairing(Tracked):
             raise ValidationError(errors)
 
 
-class Posting(Tracked):
+class Posting(PartnershipRecord):
     """挂职 / 支教 / 支医 / 支农: a person sent from one side to the other.
 
     Names of dispatched cadres and professionals are public record (they are published in
@@ -358,9 +451,6 @@ class Posting(Tracked):
         Category.OTHER,
     ]
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="postings"
-    )
     person_name = models.CharField(_("姓名"), max_length=50)
     direction = models.CharField(_("派出方向"), max_length=3, choices=Direction.choices)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
@@ -433,12 +523,9 @@ class Posting(Tracked):
             raise ValidationError(errors)
 
 
-class Visit(Tracked):
+class Visit(PartnershipRecord):
     """互访考察: a delegation from one side to the other."""
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="visits"
-    )
     date = models.DateField(_("日期"))
     direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
     leader = models.CharField(_("带队领导"), max_length=100)
@@ -460,12 +547,11 @@ class Visit(Tracked):
         return f"{self.date:%Y-%m-%d} {self.leader} {self.purpose}"
 
 
-class Target(Tracked):
+class Target(PartnershipRecord):
     """协议指标: the agreed value of an indicator for a partnership and year (typed in)."""
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="targets"
-    )
+    # Part of the partnership's agreement: deleted with the partnership.
+    partnership = partnership_key(on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField(_("年度"))
     indicator = models.CharField(_("指标"), max_length=80)
     value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=4)
@@ -485,30 +571,16 @@ class Target(Tracked):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.indicator_label}"
-
-    @property
-    def indicator_label(self):
-        from cooperation.dashboard.indicators import registry
-
-        ind = registry.get(self.indicator)
-        return ind.label if ind else self.indicator
+        return f"{self.year} {self.indicator}"
 
     def clean(self):
-        from cooperation.dashboard.indicators import registry
-
-        if self.indicator and registry.get(self.indicator) is None:
-            raise ValidationError({"indicator": _("未知的指标：%(key)s") % {"key": self.indicator}})
+        # Which indicators exist is the dashboard's to say: the admin offers only those.
         if self.value is not None and self.value < 0:
             raise ValidationError({"value": _("目标值不能为负数。")})
 
 
 def money_field(verbose_name, **kwargs):
     """An amount in 万元, exact to the yuan (4 decimal places), never negative."""
-    from decimal import Decimal
-
-    from django.core.validators import MinValueValidator
-
     kwargs.setdefault("default", Decimal("0"))
     return models.DecimalField(
         verbose_name,
@@ -517,78 +589,6 @@ def money_field(verbose_name, **kwargs):
         validators=[MinValueValidator(Decimal("0"), message=_("金额不能为负数。"))],
         **kwargs,
     )
-
-
-class WesternPlace(models.Model):
-    """A place in the partnership's western county: a town, optionally a village of it, or —
-    where the place is not in the official code list — the place as written, flagged."""
-
-    town = models.ForeignKey(
-        Region,
-        verbose_name=_("镇（街道）"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Region.Level.TOWN},
-    )
-    village = models.ForeignKey(
-        Region,
-        verbose_name=_("村（社区）"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Region.Level.VILLAGE},
-    )
-    place_text = models.CharField(
-        _("地点（区划代码表以外）"),
-        max_length=200,
-        blank=True,
-        help_text=_(
-            "地点不在官方区划代码表中时照实填写（如报道中的“关山镇魏埭村”），页面会注明“非标准地名”。"
-        ),
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def place_is_unofficial(self):
-        return bool(self.place_text)
-
-    @property
-    def place_display(self):
-        if self.village_id:
-            return f"{self.town.name if self.town_id else ''}{self.village.name}"
-        if self.town_id:
-            return self.town.name + (f" {self.place_text}" if self.place_text else "")
-        return self.place_text
-
-    def clean_place(self, partnership):
-        """Town and village must lie in the partnership's western county (town set from village)."""
-        errors = {}
-        if self.village_id:
-            village = self.village
-            if village.level != Region.Level.VILLAGE:
-                errors["village"] = _("“%(name)s”不是村级区划。") % {"name": village.name}
-            elif self.town_id and not village.code.startswith(self.town_id):
-                errors["village"] = _("“%(village)s”不属于“%(town)s”。") % {
-                    "village": village.name,
-                    "town": self.town.name,
-                }
-            elif not self.town_id:
-                self.town_id = village.code[:9]
-        if self.town_id and "village" not in errors:
-            town = Region.objects.filter(code=self.town_id).first()
-            if town is None or town.level != Region.Level.TOWN:
-                errors["town"] = _("请选择镇（街道）级区划。")
-            elif partnership is not None and not town.code.startswith(partnership.west_region_id):
-                errors["town"] = _("“%(town)s”不在%(county)s境内。") % {
-                    "town": town.name,
-                    "county": partnership.west_region.name,
-                }
-        return errors
 
 
 class ExportAudit(models.Model):
@@ -649,9 +649,7 @@ class YearFigure(models.Model):
     figure's several aggregates, e.g. the sum and the count of a mean). Roll-ups add these up
     instead of scanning every record of the nation. Derived data: rebuilt, never edited."""
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="+"
-    )
+    partnership = partnership_key(on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     key = models.CharField(_("指标"), max_length=80)
     part = models.CharField(_("组成部分"), max_length=16, blank=True)
@@ -674,9 +672,7 @@ class YearFigureStamp(models.Model):
     """The data version (`DataVersion.token`) a partnership's figures of a year were computed
     at: they are current while it equals the partnership's token (cooperation/dashboard/facts.py)."""
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.CASCADE, related_name="+"
-    )
+    partnership = partnership_key(on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
     token = models.CharField(_("数据版本标识"), max_length=32)
 

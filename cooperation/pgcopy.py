@@ -1,7 +1,5 @@
 """PostgreSQL COPY in its text format: a value as COPY reads it, and a block of lines into a
-table. Shared by the bulk writers: the national data set (`cooperation.national`), the
-worker-years of the labour service (`labor.services`) and the worker import's fast path
-(`labor.fastimport`)."""
+table: how the labour service (`labor.services`) writes the worker-years on PostgreSQL."""
 
 import io
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, Concat, Least
+from django.db.models.functions import Coalesce, Concat, Greatest, Least, Replace
 
 
 def year_end(year):
@@ -38,8 +38,6 @@ def short_region_name(name):
 
 def short_region_name_sql(expression):
     """The same everyday name, computed in the database (for lists and exports)."""
-    from django.db.models.functions import Replace
-
     expression = F(expression) if isinstance(expression, str) else expression
     for ending, everyday in VILLAGE_ENDINGS:
         expression = Replace(expression, Value(ending), Value(everyday))
@@ -148,8 +146,6 @@ def posted_person():
 def days_on_post_in(year):
     """Days a posting is on post within the year, less one: from max(start, 1 Jan) to
     min(end or 31 Dec, 31 Dec), as a duration (add one day per posting: both ends count)."""
-    from django.db.models.functions import Greatest
-
     start, end = datetime.date(year, 1, 1), year_end(year)
     return models.ExpressionWrapper(
         Least(Coalesce(F("end_date"), Value(end)), Value(end))

@@ -3,6 +3,8 @@
 Organisations are named as registered (admin → 单位): the eastern one within the
 partnership's eastern county, the western one within its western county."""
 
+from cooperation.imports.cells import cell_text
+from cooperation.imports.files import is_blank
 from cooperation.imports.resources import TrackedResource
 from cooperation.imports.widgets import (
     LookupWidget,
@@ -20,9 +22,6 @@ class OrganisationLookup(LookupWidget):
         self.side = side
 
     def clean(self, value, row=None, **kwargs):
-        from cooperation.imports.cells import cell_text
-        from cooperation.imports.files import is_blank
-
         if is_blank(value):
             return None
         return self.resource.organisation_named(cell_text(value), row, side=self.side)
@@ -30,12 +29,8 @@ class OrganisationLookup(LookupWidget):
 
 class PairingResource(TrackedResource):
     partnership = model_field(Pairing, "partnership", PartnershipWidget())
-    level = model_field(Pairing, "level")
     east_org = model_field(Pairing, "east_org", OrganisationLookup(side="east"))
     west_org = model_field(Pairing, "west_org", OrganisationLookup(side="west"))
-    signed_on = model_field(Pairing, "signed_on")
-    ended_on = model_field(Pairing, "ended_on")
-    note = model_field(Pairing, "note")
 
     natural_key = ("partnership", "east_org", "west_org")
     column_synonyms = {
@@ -71,9 +66,6 @@ class PostingDirectionOrg(OrganisationLookup):
         self.role = role
 
     def clean(self, value, row=None, **kwargs):
-        from cooperation.imports.cells import cell_text
-        from cooperation.imports.files import is_blank
-
         if is_blank(value):
             return None
         direction_widget = self.resource.fields["direction"]
@@ -93,16 +85,8 @@ class PostingDirectionOrg(OrganisationLookup):
 class PostingResource(TrackedResource):
     partnership = model_field(Posting, "partnership", PartnershipWidget())
     person_name = model_field(Posting, "person_name", PersonNameWidget())
-    direction = model_field(Posting, "direction")
-    category = model_field(Posting, "category")
     home_org = model_field(Posting, "home_org", PostingDirectionOrg("home"))
     host_org = model_field(Posting, "host_org", PostingDirectionOrg("host"))
-    position = model_field(Posting, "position")
-    planned_start = model_field(Posting, "planned_start")
-    planned_end = model_field(Posting, "planned_end")
-    start_date = model_field(Posting, "start_date")
-    end_date = model_field(Posting, "end_date")
-    note = model_field(Posting, "note")
 
     # A person's posting is known by who and when they arrived.
     natural_key = ("partnership", "person_name", "start_date")

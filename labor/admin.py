@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin_base import AUDIT_FIELDS, NoRegionLinks, TrackedAdmin
 from cooperation.imports.admin import spreadsheet
-from cooperation.models import Partnership, Region
+from cooperation.models import PARTNERSHIP_REGIONS, Partnership, Region
 
+from . import idcard
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
 from .privacy import can_view_personal_data
-
-PARTNERSHIP_RELATED = ("partnership__east_region", "partnership__west_region")
+from .resources import EMPLOYMENT_FIELDS
+from .rules import FACTS
 
 
 class LaborAdmin(TrackedAdmin):
@@ -122,18 +123,7 @@ class EmploymentInline(NoRegionLinks, admin.TabularInline):
     # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
     max_num = 200
     absolute_max = 200
-    fields = (
-        "employer",
-        "job",
-        "destination",
-        "destination_text",
-        "start_date",
-        "end_date",
-        "monthly_wage",
-        "channel",
-        "job_fair",
-        "in_east",
-    )
+    fields = (*EMPLOYMENT_FIELDS, "in_east")
     readonly_fields = ("in_east",)
     autocomplete_fields = ("destination", "job_fair")
     show_change_link = True
@@ -147,16 +137,7 @@ class WorkerYearInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     verbose_name_plural = _("年度就业情况（系统根据就业记录计算）")
-    fields = (
-        "year",
-        "transferred",
-        "transferred_month",
-        "transferred_east",
-        "in_east",
-        "employed_days",
-        "stable",
-        "monthly_wage",
-    )
+    fields = ("year", *FACTS)
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -182,7 +163,7 @@ class WorkerAdmin(spreadsheet("labor.resources.WorkerResource"), LaborAdmin):
     )
     search_fields = ("name",)  # replaced by get_search_results: exact ID number, or name
     search_help_text = _("输入姓名（包含即可）或完整的18位身份证号码（精确匹配）。")
-    list_select_related = ("home_town", *PARTNERSHIP_RELATED)
+    list_select_related = ("home_town", *PARTNERSHIP_REGIONS)
     autocomplete_fields = ("home_town", "home_village")
 
     # The list fits a 1366 px screen beside the menu and the filters: no birth date (the ID
@@ -301,8 +282,6 @@ class EmploymentAdmin(LaborAdmin):
         return obj.worker.masked_name
 
     def get_search_results(self, request, queryset, search_term):
-        from . import idcard
-
         if idcard.looks_like_id_number(search_term):
             if not can_view_personal_data(request.user):
                 return queryset.none(), False
@@ -326,7 +305,7 @@ class JobFairAdmin(spreadsheet("labor.resources.JobFairResource"), LaborAdmin):
     )
     list_filter = (PartnershipFilter, TownFilter, ("date", admin.DateFieldListFilter))
     search_fields = ("name", "organiser", "place")
-    list_select_related = ("town", *PARTNERSHIP_RELATED)
+    list_select_related = ("town", *PARTNERSHIP_REGIONS)
     autocomplete_fields = ("town",)
     date_hierarchy = "date"
 
@@ -346,7 +325,7 @@ class TrainingCourseAdmin(spreadsheet("labor.resources.TrainingCourseResource"),
     )
     list_filter = (PartnershipFilter, "kind", TownFilter, ("start_date", admin.DateFieldListFilter))
     search_fields = ("name", "organiser")
-    list_select_related = ("town", *PARTNERSHIP_RELATED)
+    list_select_related = ("town", *PARTNERSHIP_REGIONS)
     autocomplete_fields = ("town",)
     date_hierarchy = "start_date"
 
@@ -385,6 +364,6 @@ class CommunityFactoryAdmin(spreadsheet("labor.resources.CommunityFactoryResourc
     )
     list_filter = (PartnershipFilter, InOperationFilter, TownFilter, "industry")
     search_fields = ("name", "industry", "place_text")
-    list_select_related = ("town", "village", *PARTNERSHIP_RELATED)
+    list_select_related = ("town", "village", *PARTNERSHIP_REGIONS)
     autocomplete_fields = ("town", "village")
     raw_id_fields = ("project",)

@@ -15,6 +15,7 @@ silently ignores a filter it could not read."""
 import django_filters as filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.lists.filters import area_filter
@@ -223,8 +224,6 @@ class JobFairFilter(LaborFilterSet):
         return queryset.in_month(value)
 
     def filter_search(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(name__icontains=value) | Q(organiser__icontains=value))
 
 

@@ -146,23 +146,28 @@ declare(
 # --- Job fairs, training, community factories: one column of their records each -------------
 
 
-def _column_indicator(source, url_name, key, label, unit, order, measure, doc, where=None, **fixed):
-    declare(
-        key=key,
-        label=label,
-        unit=unit,
-        group=Group.LABOUR,
-        order=order,
-        source=source,
-        measure=measure,
-        where=where,
-        list_url=list_link(url_name, **fixed),
-        description=doc,
-    )
+def _declare_columns(source, url_name, note, rows):
+    """One figure for each row (key, label, unit, order, measure, description), summed over
+    the records of `source` and opening the list `url_name`. A row may end with the
+    {field: value} that narrows both its records and its list. `note` — how the records
+    fall in years, months and towns — ends every description."""
+    for key, label, unit, order, measure, doc, *narrowed in rows:
+        fixed = narrowed[0] if narrowed else {}
+        declare(
+            key=key,
+            label=label,
+            unit=unit,
+            group=Group.LABOUR,
+            order=order,
+            source=source,
+            measure=measure,
+            where=Q(**fixed) if fixed else None,
+            list_url=list_link(url_name, **fixed),
+            description=sentences(doc, note),
+        )
 
 
-_FAIR = _("按镇：举办镇；按月：举办日期所在月份。")
-for key, label, unit, order, measure, doc in [
+_declare_columns(JOB_FAIRS, "labor:job_fairs", _("按镇：举办镇；按月：举办日期所在月份。"), [
     ("labor.job_fairs", _("举办招聘会"), _("场次"), 60, count(), _("本年度举办的招聘会场次。")),
     ("labor.jobs_offered", _("招聘会提供岗位"), _("个"), 61, total("jobs_offered"),
      _("本年度各场招聘会提供岗位数之和。")),
@@ -172,69 +177,34 @@ for key, label, unit, order, measure, doc in [
      _("本年度各场招聘会实现初次就业人数之和（招聘会台账填报数）。")),
     ("labor.hired_stable", _("通过招聘会实现稳定就业"), PERSONS, 64, total("stable"),
      _("本年度各场招聘会“其中稳定就业”人数之和（招聘会台账填报数）。")),
-]:  # fmt: skip
-    _column_indicator(
-        JOB_FAIRS,
-        "labor:job_fairs",
-        key,
-        label,
-        unit,
-        order,
-        measure,
-        sentences(doc, _FAIR),
-    )
+])  # fmt: skip
 
-_COURSE = _("培训班按开班日期计入年度和月份；按镇：举办镇。")
-ADVANCED, ECOMMERCE = TrainingCourse.Kind.ADVANCED.value, TrainingCourse.Kind.ECOMMERCE.value
-for key, label, unit, order, measure, doc, kind in [
-    ("labor.courses", _("举办培训班"), _("期"), 70, count(), _("本年度开班的培训班期数。"), None),
+ADVANCED_ONLY = {"kind": TrainingCourse.Kind.ADVANCED.value}
+ECOMMERCE_ONLY = {"kind": TrainingCourse.Kind.ECOMMERCE.value}
+_declare_columns(COURSES, "labor:courses", _("培训班按开班日期计入年度和月份；按镇：举办镇。"), [
+    ("labor.courses", _("举办培训班"), _("期"), 70, count(), _("本年度开班的培训班期数。")),
     ("labor.trainees", _("培训人数"), _("人次"), 71, total("trainees"),
-     _("本年度开班的各期培训班培训人数之和（人次：一人参加两期计两次）。"), None),
+     _("本年度开班的各期培训班培训人数之和（人次：一人参加两期计两次）。")),
     ("labor.certified", _("培训合格（取得证书）"), _("人次"), 72, total("certified"),
-     _("本年度开班的各期培训班取得证书（合格）人数之和。"), None),
+     _("本年度开班的各期培训班取得证书（合格）人数之和。")),
     ("labor.employed_after_training", _("培训后实现就业"), _("人次"), 73, total("employed_after"),
-     _("本年度开班的各期培训班培训后就业人数之和。"), None),
+     _("本年度开班的各期培训班培训后就业人数之和。")),
     ("labor.advanced_courses", _("其中：高级研修班"), _("期"), 74, count(),
-     _("本年度开班的高级研修班期数。"), ADVANCED),
+     _("本年度开班的高级研修班期数。"), ADVANCED_ONLY),
     ("labor.advanced_trainees", _("高级研修班培训人数"), _("人次"), 75, total("trainees"),
-     _("本年度开班的高级研修班培训人数之和。"), ADVANCED),
+     _("本年度开班的高级研修班培训人数之和。"), ADVANCED_ONLY),
     ("labor.ecommerce_trainees", _("互联网营销师培训人数"), _("人次"), 76, total("trainees"),
-     _("本年度开班的互联网营销师培训班培训人数之和。"), ECOMMERCE),
-]:  # fmt: skip
-    fixed = {"kind": kind} if kind else {}
-    where = Q(kind=kind) if kind else None
-    _column_indicator(
-        COURSES,
-        "labor:courses",
-        key,
-        label,
-        unit,
-        order,
-        measure,
-        sentences(doc, _COURSE),
-        where,
-        **fixed,
-    )
+     _("本年度开班的互联网营销师培训班培训人数之和。"), ECOMMERCE_ONLY),
+])  # fmt: skip
 
-_FACTORY = _(
+_declare_columns(FACTORIES, "labor:factories", _(
     "年底在产：投产日期不晚于12月31日且未在当日或之前停产。按镇：工厂所在镇；"
     "按月：当年该月投产且年底在产的工厂。"
-)
-for key, label, unit, order, measure, doc in [
+), [
     ("labor.factories", _("新社区工厂（年底在产）"), _("家"), 80, count(),
      _("年底在产的新社区工厂家数。")),
     ("labor.factory_jobs", _("新社区工厂吸纳就业"), PERSONS, 81, total("jobs"),
      _("年底在产的新社区工厂吸纳就业人数之和（工厂台账填报数）。")),
     ("labor.factory_jobs_poverty_exited", _("其中：吸纳脱贫劳动力"), PERSONS, 82,
      total("poverty_exited_jobs"), _("年底在产的新社区工厂吸纳脱贫劳动力人数之和（工厂台账填报数）。")),
-]:  # fmt: skip
-    _column_indicator(
-        FACTORIES,
-        "labor:factories",
-        key,
-        label,
-        unit,
-        order,
-        measure,
-        sentences(doc, _FACTORY),
-    )
+])  # fmt: skip

@@ -11,9 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cooperation.models import Partnership, Region, Tracked, WesternPlace
+from cooperation.models import (
+    PartnershipRecord,
+    Region,
+    Tracked,
+    WesternPlace,
+    partnership_key,
+)
 
-from . import idcard
+from . import idcard, rules
 from .querysets import (
     CommunityFactoryQuerySet,
     EmploymentQuerySet,
@@ -67,7 +73,7 @@ def validate_id_number(value):
     idcard.validate(value)
 
 
-class Worker(Tracked):
+class Worker(PartnershipRecord):
     """A rural worker of the western county (personal data)."""
 
     class Household(models.TextChoices):
@@ -81,13 +87,7 @@ class Worker(Tracked):
 
     # Indexes: see Meta (the composite ones start with the partnership; the single-column
     # ones Django would add to each foreign key only slow down large imports).
-    partnership = models.ForeignKey(
-        Partnership,
-        verbose_name=_("协作关系"),
-        on_delete=models.PROTECT,
-        related_name="workers",
-        db_index=False,
-    )
+    partnership = partnership_key(db_index=False)
     name = models.CharField(_("姓名"), max_length=50)
     id_number = IdNumberField(
         _("身份证号码"),
@@ -190,12 +190,9 @@ def mask_phone(phone):
     return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) >= 7 else ("*" * len(phone or ""))
 
 
-class JobFair(Tracked):
+class JobFair(PartnershipRecord):
     """招聘会: a recruitment fair and what came of it."""
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="job_fairs"
-    )
     name = models.CharField(_("名称"), max_length=200)
     date = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
@@ -343,10 +340,11 @@ class Employment(Tracked):
 
     def derive_in_east(self):
         """In the east when the destination lies in the partnership's eastern province."""
-        if not self.destination_id:
+        if not self.destination_id:  # not in the east, without loading the partnership
             return False
-        east_province = self.worker.partnership.east_region_id[:2]
-        return self.destination_id.startswith(east_province)
+        return rules.in_eastern_province(
+            self.destination_id, self.worker.partnership.east_region_id
+        )
 
     def save(self, *args, **kwargs):
         self.in_east = self.derive_in_east()
@@ -363,14 +361,10 @@ class WorkerYear(models.Model):
     figures are plain indexed aggregates at any scale. A row exists for every year in which
     one of the worker's spells falls (up to the current year). See README, "Labour data".
 
-    - transferred: an employment starts in the year; transferred_month: month of the first
-      such start.
-    - transferred_east: a spell starting in the year lies in the eastern province.
-    - in_east: a spell active during the year lies in the eastern province.
-    - employed_days: days within the year covered by at least one spell (overlaps counted
-      once; an open spell counts up to 31 December or today, whichever is earlier).
-    - stable: employed_days >= STABLE_EMPLOYMENT_MONTHS × 30.
-    - monthly_wage: mean monthly wage of the year's spells that have one."""
+    The facts are those of `labor.rules.years_of`, where each is defined: transferred (and
+    its month), transferred_east and in_east (`labor.rules.in_eastern_province`),
+    employed_days, stable (`labor.rules.is_stable`: employed_days >= STABLE_EMPLOYMENT_MONTHS
+    × 30) and monthly_wage."""
 
     # Derived rows, rewritten with every change of their worker: the partnership and home
     # town are copies of the worker's own (checked there), so they carry no foreign-key
@@ -383,13 +377,8 @@ class WorkerYear(models.Model):
         related_name="years",
         db_index=False,  # workeryear_unique (worker, year) serves it
     )
-    partnership = models.ForeignKey(
-        Partnership,
-        verbose_name=_("协作关系"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
+    partnership = partnership_key(
+        on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     home_town = models.ForeignKey(
@@ -430,7 +419,7 @@ class WorkerYear(models.Model):
         return f"{self.worker_id}/{self.year}"
 
 
-class TrainingCourse(Tracked):
+class TrainingCourse(PartnershipRecord):
     """培训班: a training course and its results."""
 
     class Kind(models.TextChoices):
@@ -439,9 +428,6 @@ class TrainingCourse(Tracked):
         ECOMMERCE = "ecommerce", _("互联网营销师培训")
         OTHER = "other", _("其他培训")
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="courses"
-    )
     name = models.CharField(_("培训班名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     start_date = models.DateField(_("开班日期"))
@@ -502,12 +488,9 @@ class TrainingCourse(Tracked):
             raise ValidationError(errors)
 
 
-class CommunityFactory(WesternPlace, Tracked):
+class CommunityFactory(WesternPlace, PartnershipRecord):
     """新社区工厂 / 帮扶车间: a workshop in a resettlement community that employs locals."""
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="factories"
-    )
     name = models.CharField(_("工厂名称"), max_length=200)
     industry = models.CharField(_("行业"), max_length=100, blank=True)
     opened_on = models.DateField(_("投产日期"))
@@ -541,7 +524,7 @@ class CommunityFactory(WesternPlace, Tracked):
         return self.name
 
     def clean(self):
-        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        errors = self.clean_place()
         if (
             self.poverty_exited_jobs is not None
             and self.jobs is not None

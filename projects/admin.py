@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.admin_base import TrackedAdmin
 from cooperation.formatting import wan
 from cooperation.imports.admin import spreadsheet
+from cooperation.models import PARTNERSHIP_REGIONS
 
 from .models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
 
-PARTNERSHIP_REGIONS = ("partnership__east_region", "partnership__west_region")
 PLACE_FIELDS = ("town", "village", "place_text")
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from cooperation.models import Organisation, Partnership, Tracked, WesternPlace, money_field
+from cooperation.models import Organisation, PartnershipRecord, WesternPlace, money_field
 
 from .querysets import (
     ConsumptionSaleQuerySet,
@@ -41,7 +41,7 @@ class PlacedRecord(WesternPlace):
         super().save(*args, **kwargs)
 
 
-class Project(PlacedRecord, Tracked):
+class Project(PlacedRecord, PartnershipRecord):
     """协作资金项目: a project funded (partly) by East–West cooperation aid funds."""
 
     class Category(models.TextChoices):
@@ -61,9 +61,6 @@ class Project(PlacedRecord, Tracked):
         IN_OPERATION = "operating", _("运营中")
         CANCELLED = "cancelled", _("已取消")
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="projects"
-    )
     fund_year = models.PositiveSmallIntegerField(_("资金年度"), validators=YEAR_VALIDATORS)
     name = models.CharField(_("项目名称"), max_length=200)
     category = models.CharField(_("项目类别"), max_length=20, choices=Category.choices)
@@ -123,7 +120,7 @@ class Project(PlacedRecord, Tracked):
         return (self.aid_funds or 0) + (self.local_funds or 0) + (self.other_funds or 0)
 
     def clean(self):
-        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        errors = self.clean_place()
         if (
             self.beneficiaries_poverty_exited is not None
             and self.beneficiaries is not None
@@ -164,15 +161,9 @@ class ProjectProgress(models.Model):
         return f"{self.date} {self.percent_complete}%"
 
 
-class Investment(PlacedRecord, Tracked):
+class Investment(PlacedRecord, PartnershipRecord):
     """招商引资: an enterprise from the east settling in the west."""
 
-    partnership = models.ForeignKey(
-        Partnership,
-        verbose_name=_("协作关系"),
-        on_delete=models.PROTECT,
-        related_name="investments",
-    )
     enterprise = models.CharField(_("企业名称"), max_length=200)
     project_name = models.CharField(_("投资项目"), max_length=200, blank=True)
     industry = models.CharField(_("行业"), max_length=100, blank=True)
@@ -217,7 +208,7 @@ class Investment(PlacedRecord, Tracked):
         return self.enterprise
 
     def clean(self):
-        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        errors = self.clean_place()
         if (
             self.arrived is not None
             and self.agreed is not None
@@ -231,7 +222,7 @@ class Investment(PlacedRecord, Tracked):
             raise ValidationError(errors)
 
 
-class ConsumptionSale(PlacedRecord, Tracked):
+class ConsumptionSale(PlacedRecord, PartnershipRecord):
     """消费帮扶: western products sold through a channel in a month."""
 
     class Channel(models.TextChoices):
@@ -251,9 +242,6 @@ class ConsumptionSale(PlacedRecord, Tracked):
         HANDICRAFT = "handicraft", _("手工艺品")
         OTHER = "other", _("其他")
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="sales"
-    )
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     month = models.PositiveSmallIntegerField(
         _("月份"),
@@ -295,7 +283,7 @@ class ConsumptionSale(PlacedRecord, Tracked):
         return f"{self.year}-{self.month:02d} {self.get_channel_display()} {self.amount}"
 
     def clean(self):
-        errors = self.clean_place(self.partnership if self.partnership_id else None)
+        errors = self.clean_place()
         if (
             self.amount is not None
             and self.certified_amount is not None
@@ -306,12 +294,9 @@ class ConsumptionSale(PlacedRecord, Tracked):
             raise ValidationError(errors)
 
 
-class Donation(PlacedRecord, Tracked):
+class Donation(PlacedRecord, PartnershipRecord):
     """社会帮扶: a donation in cash or in kind from the east."""
 
-    partnership = models.ForeignKey(
-        Partnership, verbose_name=_("协作关系"), on_delete=models.PROTECT, related_name="donations"
-    )
     donor = models.CharField(_("捐赠单位（个人）"), max_length=200)
     donor_org = models.ForeignKey(
         Organisation,
@@ -348,6 +333,5 @@ class Donation(PlacedRecord, Tracked):
         return (self.cash or Decimal(0)) + (self.in_kind or Decimal(0))
 
     def clean(self):
-        errors = self.clean_place(self.partnership if self.partnership_id else None)
-        if errors:
+        if errors := self.clean_place():
             raise ValidationError(errors)

@@ -50,22 +50,12 @@ class WesternPlaceResource(TrackedResource):
 
 class ProjectResource(WesternPlaceResource):
     partnership = model_field(Project, "partnership", PartnershipWidget())
-    fund_year = model_field(Project, "fund_year")
-    name = model_field(Project, "name")
-    category = model_field(Project, "category")
     town, village, place_text = place_fields(Project)
     implementing_org = model_field(
         Project, "implementing_org", LookupWidget("organisation_named", "单位")
     )
-    status = model_field(Project, "status")
-    aid_funds = model_field(Project, "aid_funds")
-    local_funds = model_field(Project, "local_funds")
-    other_funds = model_field(Project, "other_funds")
-    beneficiaries = model_field(Project, "beneficiaries")
-    beneficiaries_poverty_exited = model_field(Project, "beneficiaries_poverty_exited")
     start_date = model_field(Project, "start_date", DateWidget())
     end_date = model_field(Project, "end_date", DateWidget())
-    description = model_field(Project, "description")
 
     natural_key = ("partnership", "fund_year", "name")
     column_synonyms = {
@@ -122,17 +112,7 @@ class ProjectResource(WesternPlaceResource):
 
 class InvestmentResource(WesternPlaceResource):
     partnership = model_field(Investment, "partnership", PartnershipWidget())
-    enterprise = model_field(Investment, "enterprise")
-    project_name = model_field(Investment, "project_name")
-    industry = model_field(Investment, "industry")
     town, village, place_text = place_fields(Investment)
-    signed_on = model_field(Investment, "signed_on")
-    agreed = model_field(Investment, "agreed")
-    arrived = model_field(Investment, "arrived")
-    arrived_over_agreed_confirmed = model_field(Investment, "arrived_over_agreed_confirmed")
-    jobs = model_field(Investment, "jobs")
-    land_mu = model_field(Investment, "land_mu")
-    note = model_field(Investment, "note")
 
     natural_key = ("partnership", "enterprise", "signed_on")
     column_synonyms = {
@@ -164,16 +144,7 @@ class InvestmentResource(WesternPlaceResource):
 
 class ConsumptionSaleResource(WesternPlaceResource):
     partnership = model_field(ConsumptionSale, "partnership", PartnershipWidget())
-    year = model_field(ConsumptionSale, "year")
-    month = model_field(ConsumptionSale, "month")
-    channel = model_field(ConsumptionSale, "channel")
-    product_category = model_field(ConsumptionSale, "product_category")
-    seller = model_field(ConsumptionSale, "seller")
-    buyer = model_field(ConsumptionSale, "buyer")
     town, village, place_text = place_fields(ConsumptionSale)
-    amount = model_field(ConsumptionSale, "amount")
-    certified_amount = model_field(ConsumptionSale, "certified_amount")
-    note = model_field(ConsumptionSale, "note")
 
     # No unique constraint on the model: a month's sales through one channel, of one
     # product category, from one seller to one buyer are one line of the 台账.
@@ -217,14 +188,8 @@ class ConsumptionSaleResource(WesternPlaceResource):
 
 class DonationResource(WesternPlaceResource):
     partnership = model_field(Donation, "partnership", PartnershipWidget())
-    donor = model_field(Donation, "donor")
     donor_org = model_field(Donation, "donor_org", LookupWidget("organisation_named", "单位"))
-    recipient = model_field(Donation, "recipient")
-    date = model_field(Donation, "date")
     town, village, place_text = place_fields(Donation)
-    cash = model_field(Donation, "cash")
-    in_kind = model_field(Donation, "in_kind")
-    purpose = model_field(Donation, "purpose")
 
     natural_key = ("partnership", "donor", "recipient", "date")
     column_synonyms = {

@@ -101,6 +101,27 @@ def parse_decimal(value, *, unit="万元", places=4, what=None):
     return number.quantize(Decimal(1).scaleb(-places)) if factor != 1 else number
 
 
+# An amount in 万元 from this on, typed without a unit, was probably typed in 元: an import
+# preview asks about it (it is not refused: a large investment can be this big).
+DOUBTFUL_WAN = 10_000
+
+
+def doubt_about_wan(value, number):
+    """A question about an amount read in 万元 (None when it looks right): a plain number of
+    10,000 or more (1亿元) is most often an amount typed in 元."""
+    if number is None or abs(number) < DOUBTFUL_WAN:
+        return None
+    if isinstance(value, str) and any(u in value for u in _UNITS_IN_YUAN):
+        return None  # the cell names its unit
+    return gettext(
+        "%(v)s 万元即 %(yi)s 亿元，金额是否按“元”填写了？按元应为 %(wan)s 万元，请核对"
+    ) % {
+        "v": f"{number.normalize():f}",
+        "yi": f"{(number / 10_000).normalize():f}",
+        "wan": f"{(number / 10_000).normalize():f}",
+    }
+
+
 def parse_integer(value, *, what=None):
     if _no_number(value):
         return None

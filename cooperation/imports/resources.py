@@ -3,7 +3,7 @@
 import re
 from collections import OrderedDict, defaultdict
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db.models import NOT_PROVIDED, Model
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -12,16 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperation import areas
 from cooperation.freshness import bump_data_version, partnerships_of
-from cooperation.models import Partnership, Tracked
+from cooperation.models import Organisation, Partnership, Tracked
+from cooperation.roles import can_view_personal_data
 
 from .cells import cell_text, comparable, normalise_text
 from .files import is_blank, skipped_note
 from .places import RegionIndex
-from .widgets import BoundWidget
-from .writers import chunked, fast_create, fast_history
+from .widgets import BoundWidget, model_field
 
 # --------------------------------------------------------------------------------------
 # 3. Resources
@@ -36,6 +37,16 @@ class ImportResult(Result):
     line_numbers = None  # the file line of each row, when reading left lines out
     skipped = (0, [])
     ignored_columns = ()
+    doubts = ()  # (row number, column, question): values that read but look wrong
+
+    @property
+    def doubt_messages(self):
+        """The questions for the clerk, one sentence each: 第5行“协作资金（万元）”：…"""
+        return [
+            gettext("第%(line)d行“%(column)s”：%(message)s")
+            % {"line": self.line_of(number), "column": column, "message": message}
+            for number, column, message in self.doubts
+        ]
 
     def line_of(self, number):
         return line_in_file(self, number)
@@ -94,6 +105,11 @@ def line_in_file(holder, number):
     if lines and 1 <= number <= len(lines):
         return lines[number - 1]
     return number + holder.header_line
+
+
+def chunked(values, size):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
 
 
 def _error_texts(error):
@@ -157,9 +173,20 @@ class StyleFreeDiff(resources.Diff):
 class TrackedResource(resources.ModelResource):
     """Base of every import/export resource of the project; see the module docstring.
 
-    Subclasses declare their fields with `model_field(...)`, `natural_key` (resource field
-    names identifying a record, e.g. ("partnership", "fund_year", "name")) and may override
-    `prepare(instance)` to set what `save()` would derive (bulk writes bypass `save()`)."""
+    Subclasses list their columns in `Meta.fields`: a model field listed there is titled
+    with its verbose name and read by the widget of its type (`model_field`); only columns
+    with a widget of their own (relations, names, places) are declared. They also give
+    `natural_key` (resource field names identifying a record, e.g. ("partnership",
+    "fund_year", "name")) and may override `prepare(instance)` to set what `save()` would
+    derive (bulk writes bypass `save()`)."""
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        if django_field.is_relation:
+            raise ImproperlyConfigured(
+                f"{cls.__name__}.{field_name}: a relation needs a declared field and widget"
+            )
+        return model_field(django_field.model, field_name)
 
     natural_key = ()
     #: {field name: other everyday names of its column}, e.g. {"phone": ("联系电话",)}
@@ -308,8 +335,6 @@ class TrackedResource(resources.ModelResource):
         return values
 
     def load_organisations(self, names):
-        from cooperation.models import Organisation
-
         self.orgs_by_name = defaultdict(list)
         for org in Organisation.objects.filter(name__in=names).order_by("region_id", "id"):
             org.region = self.regions.get(org.region_id) or org.region
@@ -449,6 +474,7 @@ class TrackedResource(resources.ModelResource):
         self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
     ):
         self.dry_run = dry_run
+        self.doubts = []
         result = super().import_data_inner(
             dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
         )
@@ -456,6 +482,7 @@ class TrackedResource(resources.ModelResource):
         result.line_numbers = self.line_numbers
         result.skipped = getattr(dataset, "skipped", (0, []))
         result.ignored_columns = getattr(self, "ignored_columns", [])
+        result.doubts = self.doubts
         return result
 
     def line(self, number):
@@ -504,6 +531,9 @@ class TrackedResource(resources.ModelResource):
             except ValueError as exc:
                 errors[attribute] = ValidationError(str(exc), code="invalid")
                 continue
+            doubt = widget.doubt(row[column], value) if hasattr(widget, "doubt") else None
+            if doubt:
+                self.doubts.append((self.row_number, column, doubt))
             target = instance
             for name in path[:-1]:
                 target = getattr(target, name)
@@ -626,9 +656,15 @@ class TrackedResource(resources.ModelResource):
             return
         model = self._meta.model
         try:
-            fast_create(model, self.create_instances)
-            fast_history(
-                model, self.create_instances, user=self.history_user(), reason=gettext("导入")
+            # The database numbers the rows and returns their keys (PostgreSQL; SQLite from
+            # 3.35), so the history rows are written in the same transaction.
+            bulk_create_with_history(
+                self.create_instances,
+                model,
+                batch_size=self._meta.batch_size,
+                default_user=self.history_user(),
+                default_change_reason=gettext("导入"),
+                default_date=timezone.now(),
             )
             self.created.extend(self.create_instances)
             self.after_bulk_write(self.create_instances, created=True)
@@ -653,15 +689,14 @@ class TrackedResource(resources.ModelResource):
         try:
             # The partnerships the records leave and those they join (read before the update).
             touched = partnerships_of(self.update_instances, stored=True)
-            model.objects.bulk_update(
-                self.update_instances, names, batch_size=self._meta.batch_size
-            )
-            fast_history(
-                model,
+            bulk_update_with_history(
                 self.update_instances,
-                update=True,
-                user=self.history_user(),
-                reason=gettext("导入"),
+                model,
+                names,
+                batch_size=self._meta.batch_size,
+                default_user=self.history_user(),
+                default_change_reason=gettext("导入"),
+                default_date=timezone.now(),
             )
             self.updated.extend(self.update_instances)
             self.after_bulk_write(self.update_instances, created=False)
@@ -698,8 +733,6 @@ class TrackedResource(resources.ModelResource):
         return export_fields
 
     def may_see_personal_data(self):
-        from labor.privacy import can_view_personal_data
-
         return self.user is not None and can_view_personal_data(self.user)
 
 

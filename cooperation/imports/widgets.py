@@ -14,6 +14,7 @@ from cooperation.models import Region
 from .cells import (
     cell_text,
     comparable,
+    doubt_about_wan,
     parse_bool,
     parse_date,
     parse_decimal,
@@ -79,6 +80,10 @@ class DecimalWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         return parse_decimal(value, unit=self.unit, places=self.places, what=self.what)
+
+    def doubt(self, value, cleaned):
+        """A question for the clerk about a value that reads but looks wrong, or None."""
+        return doubt_about_wan(value, cleaned) if self.unit == "万元" else None
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

@@ -8,10 +8,34 @@ import time
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
-from cooperation.models import Partnership
+from cooperation.models import Organisation, Pairing, Partnership, Posting, Target, Visit
+from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
+from projects.models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
 
 DEMO_APPS = ("cooperation", "projects", "labor")
+
+# Children before parents.
+RECORDS = [
+    WorkerYear,
+    Employment,
+    Worker,
+    JobFair,
+    TrainingCourse,
+    CommunityFactory,
+    ProjectProgress,
+    ConsumptionSale,
+    Donation,
+    Investment,
+    Project,
+    Target,
+    Visit,
+    Posting,
+    Pairing,
+    Organisation,
+    Partnership,
+]
 
 
 def record_models():
@@ -23,49 +47,14 @@ def record_models():
     ]
 
 
-def _delete_everything():
-    # Children before parents, history tables last; bookkeeping rows made by migrations
-    # (e.g. the data-version row) stay.
-    from cooperation.models import Organisation, Pairing, Posting, Target, Visit
-    from labor.models import (
-        CommunityFactory,
-        Employment,
-        JobFair,
-        TrainingCourse,
-        Worker,
-        WorkerYear,
-    )
-    from projects.models import (
-        ConsumptionSale,
-        Donation,
-        Investment,
-        Project,
-        ProjectProgress,
-    )
-
-    ordered = [
-        WorkerYear,
-        Employment,
-        Worker,
-        JobFair,
-        TrainingCourse,
-        CommunityFactory,
-        ProjectProgress,
-        ConsumptionSale,
-        Donation,
-        Investment,
-        Project,
-        Target,
-        Visit,
-        Posting,
-        Pairing,
-        Organisation,
-        Partnership,
-    ]
+def delete_records():
+    """Every record and history row, in plain SQL: no signals, so no history rows and no
+    WorkerYear rebuilds on the way. Bookkeeping rows made by migrations (e.g. the
+    data-version row) stay."""
     history = [m for m in record_models() if m._meta.model_name.startswith("historical")]
-    for model in ordered + history:
-        qs = model._base_manager.all()
-        qs._raw_delete(qs.db)  # no signals: no history rows, no WorkerYear rebuilds
+    with connection.cursor() as cursor:
+        for model in RECORDS + history:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
 @pytest.fixture(scope="package")
@@ -75,7 +64,7 @@ def demo_loaded(django_db_setup, django_db_blocker):
         call_command("load_demo", stdout=io.StringIO())
         print(f"load_demo: {time.perf_counter() - started:.1f} s")
         yield
-        _delete_everything()
+        delete_records()
 
 
 @pytest.fixture

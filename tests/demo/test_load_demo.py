@@ -9,10 +9,13 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from cooperation.dashboard.indicators import percent, registry
+from cooperation.demo import synthetic_pairs
 from cooperation.demo.people import REPORT_NAMES
-from cooperation.models import Partnership, Region, Target
+from cooperation.freshness import data_version
+from cooperation.models import DataVersion, Partnership, Region, Target
 from labor import idcard
 from labor.models import Employment, Worker
+from tests.cooperation.factories import OrganisationFactory, PairingFactory
 
 from .conftest import record_models
 
@@ -31,9 +34,6 @@ def test_running_it_again_changes_nothing(demo):
 
 def test_it_loads_nothing_into_a_partnership_that_already_has_records(demo):
     # e.g. a real partnership entered by clerks: demo rows must never be mixed into it
-    from cooperation.demo import synthetic_pairs
-    from tests.cooperation.factories import OrganisationFactory, PairingFactory
-
     east, west = synthetic_pairs(1)[0]
     real = Partnership.objects.create(east_region_id=east, west_region_id=west, since_year=2021)
     PairingFactory(
@@ -135,13 +135,9 @@ def test_dashboard_opens_on_the_demo_and_shows_the_reports_2021(demo, client):
 
 
 def test_loading_changes_the_data_version_so_cached_pages_are_not_reused(demo):
-    from cooperation.freshness import data_version
-
     before = data_version()
     call_command("load_demo", scale=2, stdout=io.StringIO())
     assert data_version() != before
     # The synthetic partnership's own version too (its records are written in bulk).
-    from cooperation.models import DataVersion
-
     added = Partnership.objects.exclude(pk=demo.pk).get()
     assert DataVersion.objects.filter(partnership_id=added.pk).exists()

@@ -7,6 +7,7 @@ sentence — never read back from the demo's constants."""
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 
 from cooperation.dashboard.indicators import registry
 from cooperation.models import Posting, Region
@@ -132,8 +133,6 @@ def test_internet_marketers_trained_since_august_2021_are_over_400(demo):
 
 def test_over_30_percent_of_internet_marketers_were_placed(demo):
     # No indicator per kind for "employed after": the courses' own ledger, summed in the DB.
-    from django.db.models import Sum
-
     row = TrainingCourse.objects.filter(partnership=demo, kind="ecommerce").aggregate(
         trainees=Sum("trainees"), employed=Sum("employed_after")
     )

@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
+from cooperation.models import Region
+from labor import rules
 from labor.models import Employment, Worker, WorkerYear
 from labor.services import deferred_worker_year_rebuild, rebuild_worker_years
+from tests.cooperation.factories import PartnershipFactory
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +85,19 @@ def test_an_open_spell_gives_a_row_for_each_year_up_to_today(partnership):
 
 
 def test_the_number_of_stable_months_is_a_setting(partnership, settings):
-    settings.STABLE_EMPLOYMENT_MONTHS = 6  # 180 days
-    worker = WorkerFactory(partnership=partnership)
-    spell(worker, D(2021, 1, 1), D(2021, 6, 28))  # 31+28+31+30+31+28 = 179 days
-    assert facts(worker, 2021).stable is False
+    settings.STABLE_EMPLOYMENT_MONTHS = 6  # 6 × 30 = 180 days
+    short, enough = WorkerFactory.create_batch(2, partnership=partnership)
+    spell(short, D(2021, 1, 1), D(2021, 6, 28))  # 31+28+31+30+31+28 = 179 days
+    spell(enough, D(2021, 1, 1), D(2021, 6, 29))  # one day more: 180 days
+    assert (facts(short, 2021).employed_days, facts(short, 2021).stable) == (179, False)
+    assert (facts(enough, 2021).employed_days, facts(enough, 2021).stable) == (180, True)
+
+
+def test_stable_is_months_of_30_days(settings):
+    settings.STABLE_EMPLOYMENT_MONTHS = 6
+    assert (rules.stable_days(), rules.is_stable(180), rules.is_stable(179)) == (180, True, False)
+    settings.STABLE_EMPLOYMENT_MONTHS = 3
+    assert (rules.stable_days(), rules.is_stable(90), rules.is_stable(89)) == (90, True, False)
 
 
 # --- Transfer, east, wage ------------------------------------------------------------------
@@ -116,6 +128,46 @@ def test_transferred_east_needs_a_spell_starting_in_the_year_in_the_east(partner
     spell(worker, D(2021, 8, 1), D(2021, 9, 30), destination_id="610902")  # at home, 2021
     row = facts(worker, 2021)
     assert (row.transferred, row.in_east, row.transferred_east) == (True, True, False)
+
+
+@pytest.mark.parametrize(
+    ("destination", "east"),
+    [
+        ("320412", True),  # 武进区, the partnership's eastern county
+        ("320412001", True),  # a town of it
+        ("320102", True),  # 玄武区 (南京): another county of the same province, 江苏
+        ("32", True),  # the province itself
+        ("330206", False),  # 北仑区 (宁波): 浙江, another eastern province
+        ("610902", False),  # 汉滨区: at home in the west
+        (None, False),  # no destination in the code list
+    ],
+)
+def test_in_the_east_means_in_the_eastern_countys_province(partnership, destination, east):
+    """One rule (labor.rules.in_eastern_province) for a saved spell, the rebuilt facts and
+    the rule itself."""
+    assert partnership.east_region_id == "320412"
+    assert rules.in_eastern_province(destination, partnership.east_region_id) is east
+    worker = WorkerFactory(partnership=partnership)
+    saved = spell(worker, D(2021, 3, 1), D(2021, 3, 31), destination_id=destination)
+    assert Employment.objects.get(pk=saved.pk).in_east is east  # Employment.save
+    row = facts(worker, 2021)
+    assert (row.in_east, row.transferred_east) == (east, east)
+    Employment.objects.filter(pk=saved.pk).update(in_east=not east)  # stored wrongly
+    rebuild_worker_years([worker.pk])
+    assert Employment.objects.get(pk=saved.pk).in_east is east  # repaired by the rebuild
+    assert facts(worker, 2021).in_east is east
+
+
+def test_the_eastern_province_is_that_of_the_workers_partnership(partnership):
+    """The same two destinations, 武进区 (江苏) and 北仑区 (浙江): each is in the east for the
+    partnership whose eastern county lies in its province, and only for that one."""
+    ningbo = PartnershipFactory(east_region=Region.objects.get(code="330206"))  # 北仑区—汉滨区
+    for p, in_east in ((partnership, [True, False]), (ningbo, [False, True])):
+        worker = WorkerFactory(partnership=p)
+        spell(worker, D(2021, 3, 1), D(2021, 3, 31), destination_id="320412")
+        spell(worker, D(2021, 5, 1), D(2021, 5, 31), destination_id="330206")
+        assert [s.in_east for s in worker.employments.order_by("start_date")] == in_east
+        assert facts(worker, 2021).in_east is True
 
 
 def test_monthly_wage_is_the_mean_of_the_years_spells_with_a_wage(partnership):

@@ -4,27 +4,27 @@ the admin, a service or an import, the next dashboard shows the new figure."""
 import datetime
 import re
 from decimal import Decimal
+from io import StringIO
 
 import pytest
-from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models.signals import post_delete
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation import freshness
 from cooperation.models import DataVersion
 from labor.models import Employment, WorkerYear
+from labor.services import rebuild_worker_years
+from tests.conftest import YEAR
+from tests.imports.conftest import PROJECT_HEAD, ROAD, TEA, file_bytes
 from tests.labor.factories import WorkerFactory
-from tests.projects.factories import LAOCHENG, ProjectFactory
+from tests.places import LAOCHENG
+from tests.projects.factories import ProjectFactory, second_partnership
 
-YEAR = 2021
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def card(html, label):
@@ -108,8 +108,6 @@ def test_a_project_deleted_in_the_admin_disappears_from_the_next_dashboard(
 def test_a_bulk_write_rebuilt_by_the_labour_service_shows_on_the_next_dashboard(
     client, partnership
 ):
-    from labor.services import rebuild_worker_years
-
     worker = WorkerFactory(partnership=partnership)
     assert card(dashboard(client, partnership), "农村劳动力转移就业人数") == "0"
     # bulk_create sends no signal: the service that rebuilds the derived rows bumps.
@@ -174,7 +172,6 @@ def test_a_rolled_back_savepoint_takes_its_bump_with_it_and_the_next_write_bumps
 
 def test_derived_rows_keep_their_fast_bulk_delete():
     """A post_delete receiver on WorkerYear would make every rebuild delete row by row."""
-    from django.db.models.signals import post_delete
 
     assert not post_delete.has_listeners(WorkerYear)
 
@@ -182,7 +179,6 @@ def test_derived_rows_keep_their_fast_bulk_delete():
 def test_a_cached_page_gets_the_visitors_own_csrf_token(client, partnership):
     """The language form posts with a CSRF token: a cached page must not carry another
     visitor's token."""
-    from django.test import Client
 
     ProjectFactory(partnership=partnership, fund_year=YEAR)
     first = dashboard(client, partnership)
@@ -196,12 +192,11 @@ def test_a_cached_page_gets_the_visitors_own_csrf_token(client, partnership):
 
 def test_a_new_partnership_appears_in_the_filter_choices_at_once(client, partnership):
     """A partnership added is offered in the lists' filter at once."""
-    from tests.cooperation.factories import PartnershipFactory, region
 
     url = reverse("projects:projects")
     first = client.get(url).content.decode()
     assert f'<option value="{partnership.pk}">' in first
-    other = PartnershipFactory(east_region=region("320411"), west_region=region("610921"))
+    other = second_partnership()
     html = client.get(url).content.decode()
     assert f'<option value="{other.pk}">{other.name}</option>' in html
 
@@ -214,17 +209,10 @@ def test_the_chosen_partnership_stays_selected(client, partnership):
 
 
 def test_projects_imported_by_the_command_show_on_the_next_dashboard(client, partnership, tmp_path):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from tests.imports.conftest import file_bytes
-    from tests.imports.test_project_import import HEAD, ROAD, TEA
-
     ProjectFactory(partnership=partnership, fund_year=YEAR)
     assert card(dashboard(client, partnership), "协作资金项目") == "1"
     path = tmp_path / "projects.csv"
-    path.write_bytes(file_bytes([HEAD, TEA, ROAD], "gbk"))
+    path.write_bytes(file_bytes([PROJECT_HEAD, TEA, ROAD], "gbk"))
     call_command(
         "import_records", "projects.project", str(path), "--no-progress", stdout=StringIO()
     )

@@ -1,5 +1,6 @@
-"""Pages the list and dashboard tests do not pin: the annual summary, its export, and each
-chart's SVG and CSV run as many queries with 3 records of each kind as with 30."""
+"""The annual summary, its export, and each chart's SVG and CSV run as many queries with 3
+records of each kind as with 30 (the lists' and the dashboard's own query counts are pinned
+with them: tests/dashboard/)."""
 
 import pytest
 from django.core.cache import cache
@@ -8,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation.dashboard import charts
+from tests.conftest import YEAR
 from tests.cooperation.factories import PairingFactory, PostingFactory
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-YEAR = 2021
 
 
 def add(partnership, n):

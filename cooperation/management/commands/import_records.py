@@ -11,31 +11,31 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext
 from tqdm import tqdm
 
 from cooperation.imports.files import ImportFileError, read_file, skipped_note
 from cooperation.imports.resources import row_counts, run_import
 from cooperation.middleware import acting_user
+from cooperation.resources import PairingResource, PostingResource
+from labor.resources import (
+    CommunityFactoryResource,
+    JobFairResource,
+    TrainingCourseResource,
+    WorkerResource,
+)
+from projects.resources import (
+    ConsumptionSaleResource,
+    DonationResource,
+    InvestmentResource,
+    ProjectResource,
+)
 
 MAX_MESSAGES = 50
 
 
 def resource_classes():
     """{name: resource class}; each model is known by its model name and its verbose name."""
-    from cooperation.resources import PairingResource, PostingResource
-    from labor.resources import (
-        CommunityFactoryResource,
-        JobFairResource,
-        TrainingCourseResource,
-        WorkerResource,
-    )
-    from projects.resources import (
-        ConsumptionSaleResource,
-        DonationResource,
-        InvestmentResource,
-        ProjectResource,
-    )
-
     table = {}
     for cls in (
         ProjectResource,
@@ -108,14 +108,9 @@ class Command(BaseCommand):
             mininterval=0.5,
         )
         with acting_user(user), bar:
-            fast = self.fast_path(resource_class, dataset, user, dry_run, bar)
-            if fast is None:
-                resource = resource_class(user=user, fast=True)
-                result = run_import(resource, dataset, dry_run=dry_run, progress=bar.update)
+            resource = resource_class(user=user, fast=True)
+            result = run_import(resource, dataset, dry_run=dry_run, progress=bar.update)
         seconds = time.perf_counter() - started
-        if fast is not None:
-            return self.report(path, dataset, fast.counts, seconds, dry_run, " [COPY]")
-
         if not result.ok:
             messages = result.messages
             shown = "\n".join(messages[:MAX_MESSAGES])
@@ -128,25 +123,14 @@ class Command(BaseCommand):
                 f"{path.name}：导入失败，没有写入任何数据。共 {len(messages)} 处错误：\n{shown}{more}"
             )
 
+        for message in result.doubt_messages[:MAX_MESSAGES]:
+            self.stdout.write(self.style.WARNING(gettext("请核对：%(m)s") % {"m": message}))
         return self.report(path, dataset, row_counts(result), seconds, dry_run)
 
-    def fast_path(self, resource_class, dataset, user, dry_run, bar):
-        """Large files of new workers on PostgreSQL: `labor.fastimport` (same checks, COPY).
-        None when it declines; the general import then runs from the start."""
-        from labor.fastimport import import_workers
-        from labor.resources import WorkerResource
-
-        if resource_class is not WorkerResource:
-            return None
-        result = import_workers(dataset, user=user, dry_run=dry_run, progress=bar.update)
-        if result is None:
-            bar.reset()
-        return result
-
-    def report(self, path, dataset, counts, seconds, dry_run, how=""):
+    def report(self, path, dataset, counts, seconds, dry_run):
         summary = (
             f"{path.name}：{len(dataset)} 行，新增 {counts['new']}，修改 {counts['update']}，"
-            f"无变化 {counts['skip']}；{seconds:.1f} 秒（{len(dataset) / max(seconds, 1e-9):,.0f} 行/秒）{how}"
+            f"无变化 {counts['skip']}；{seconds:.1f} 秒（{len(dataset) / max(seconds, 1e-9):,.0f} 行/秒）"
             f"{skipped_note(dataset)}"
         )
         if dry_run:
