@@ -21,7 +21,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-PASSWORD = "browser-walk-Pw-2024"
 BROWSER_TEST_SECONDS = 600
 
 

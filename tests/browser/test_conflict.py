@@ -7,9 +7,8 @@ from django.contrib.auth.models import Group
 
 from cooperation.models import Pairing, UserArea
 from cooperation.roles import DATA_ENTRY, REVIEWER
+from tests.conftest import PASSWORD
 from tests.cooperation.factories import PairingFactory, PartnershipFactory
-
-from .conftest import PASSWORD
 
 
 @pytest.fixture

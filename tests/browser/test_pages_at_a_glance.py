@@ -1,4 +1,4 @@
-"""Pages an official reads at a glance (issue 20), in Debian's chromium over the demo data:
+"""Pages an official reads at a glance, in Debian's chromium over the demo data:
 
 - at 390×844 (a phone) no page scrolls sideways, in Chinese and in English; tables scroll
   inside their own box;
@@ -18,8 +18,7 @@ from django.core.management import call_command
 from cooperation.models import UserArea
 from cooperation.roles import DATA_ENTRY
 from projects.models import Project
-
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 SIZES = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}

@@ -14,9 +14,8 @@ from django.contrib.auth.models import Group
 from cooperation.models import UserArea
 from cooperation.roles import DATA_ENTRY
 from labor import idcard
+from tests.conftest import PASSWORD
 from tests.cooperation.factories import EastOrgFactory, OrganisationFactory, PartnershipFactory
-
-from .conftest import PASSWORD
 
 SUCCESS = "ul.messagelist li.success"
 

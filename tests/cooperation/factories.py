@@ -3,8 +3,7 @@ import datetime
 import factory
 
 from cooperation.models import Organisation, Pairing, Partnership, Posting, Region, Target, Visit
-
-WUJIN, HANBIN = "320412", "610902"
+from tests.places import HANBIN, WUJIN
 
 
 def region(code):

@@ -1,9 +1,11 @@
-"""The admin as staff use it: Chinese, adding a pairing and a posting, derived columns,
-history with the acting user, and what each role may do."""
+"""The admin as staff use it: Chinese, its index with data entry first and the login logs
+last (and for superusers only), adding a pairing and a posting, derived columns, history
+with the acting user, and what each role may do."""
 
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from cooperation.models import Pairing, Posting, Region
@@ -23,6 +25,44 @@ def test_admin_index_is_in_chinese(admin_client):
     page = response.content.decode()
     assert "东西部协作台账管理" in page
     assert "结对关系" in page and "选派干部人才" in page
+
+
+def app_labels(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return [app["app_label"] for app in response.context["app_list"]]
+
+
+def test_the_admin_index_lists_data_entry_first_and_login_logs_last(client, admin_user):
+    client.force_login(admin_user)
+    assert app_labels(client) == ["cooperation", "projects", "labor", "auth", "axes"]
+
+
+@pytest.fixture
+def official_given_login_log_permissions(official):
+    official.user_permissions.add(*Permission.objects.filter(content_type__app_label="axes"))
+    return official
+
+
+def test_login_logs_are_not_listed_for_staff_who_are_not_superusers(
+    client, official_given_login_log_permissions
+):
+    client.force_login(official_given_login_log_permissions)
+    assert app_labels(client) == ["cooperation", "projects", "labor"]
+
+
+@pytest.mark.parametrize("model", ["accessattempt", "accesslog", "accessfailurelog"])
+def test_login_logs_are_refused_to_staff_who_are_not_superusers(
+    client, official_given_login_log_permissions, model
+):
+    client.force_login(official_given_login_log_permissions)
+    assert client.get(reverse(f"admin:axes_{model}_changelist")).status_code == 403
+    assert client.get(reverse("admin:app_list", args=["axes"])).status_code == 404
+
+
+def test_login_logs_are_open_to_superusers(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
 
 
 def _pairing_form(partnership, east, west, **extra):
@@ -187,8 +227,6 @@ def test_clerk_cannot_delete_or_read_history(client, clerk, partnership):
 
 
 def test_roles_have_the_agreed_permissions():
-    from django.contrib.auth.models import Group
-
     perms = {
         g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
     }

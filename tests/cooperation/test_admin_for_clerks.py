@@ -1,6 +1,6 @@
-"""The admin as a clerk meets it (issue 20, "Admin for clerks"): the only partnership chosen
-for him on every add form, no links beside the official regions, year filters that offer
-the years with data, a worker list that fits the screen, and imports that need no format."""
+"""The admin as a clerk meets it: the only partnership chosen for him on every add form, no
+links beside the official regions, year filters that offer the years with data, a worker
+list that fits the screen, and imports that need no format."""
 
 import datetime
 import re
@@ -13,8 +13,16 @@ from django.urls import reverse
 
 from cooperation.models import Partnership, Region
 from projects.models import Project
-from tests.imports.conftest import csv_bytes, xlsx_bytes
-from tests.imports.test_project_import import HEAD, ROAD, TEA
+from tests.imports.conftest import (
+    CSV_FORMAT,
+    PROJECT_HEAD,
+    ROAD,
+    TEA,
+    XLSX_FORMAT,
+    confirm_import,
+    csv_bytes,
+    xlsx_bytes,
+)
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 from tests.projects.factories import second_partnership
 
@@ -262,15 +270,6 @@ def _upload(client, name, data):
     )
 
 
-def _confirm(client, preview):
-    form = preview.context["confirm_form"]
-    return client.post(
-        reverse("admin:projects_project_process_import"),
-        {name: form.initial.get(name, "") for name in form.fields},
-        follow=True,
-    )
-
-
 def test_the_import_page_asks_for_no_format(client, clerk):
     client.force_login(clerk)
 
@@ -283,11 +282,13 @@ def test_the_import_page_asks_for_no_format(client, clerk):
 @pytest.mark.parametrize(
     "name, data, fmt",
     [
-        ("2021年项目台账.csv", csv_bytes([HEAD, TEA, ROAD], "gbk"), "0"),
-        ("2021年项目台账.CSV", csv_bytes([HEAD, TEA, ROAD], "utf-8-sig"), "0"),
-        ("2021年项目台账.xlsx", xlsx_bytes([HEAD, TEA, ROAD]), "1"),
-        ("2021年项目台账", xlsx_bytes([HEAD, TEA, ROAD]), "1"),  # no extension: by content
-        ("2021年项目台账.csv", xlsx_bytes([HEAD, TEA, ROAD]), "1"),  # an .xlsx misnamed
+        ("2021年项目台账.csv", csv_bytes([PROJECT_HEAD, TEA, ROAD], "gbk"), CSV_FORMAT),
+        ("2021年项目台账.CSV", csv_bytes([PROJECT_HEAD, TEA, ROAD], "utf-8-sig"), CSV_FORMAT),
+        ("2021年项目台账.xlsx", xlsx_bytes([PROJECT_HEAD, TEA, ROAD]), XLSX_FORMAT),
+        # no extension: told by its content
+        ("2021年项目台账", xlsx_bytes([PROJECT_HEAD, TEA, ROAD]), XLSX_FORMAT),
+        # an .xlsx misnamed
+        ("2021年项目台账.csv", xlsx_bytes([PROJECT_HEAD, TEA, ROAD]), XLSX_FORMAT),
     ],
 )
 def test_a_file_imports_without_choosing_its_format(client, clerk, partnership, name, data, fmt):
@@ -299,7 +300,7 @@ def test_a_file_imports_without_choosing_its_format(client, clerk, partnership, 
     assert "新增 2 行，修改 0 行，无变化 0 行" in preview.content.decode()
     assert preview.context["confirm_form"].initial["format"] == fmt
     assert Project.objects.count() == 0
-    done = _confirm(client, preview)
+    done = confirm_import(client, "projects_project", preview)
     assert "导入完成：新增 2 行" in done.content.decode()
     assert Project.objects.count() == 2
 
@@ -308,7 +309,7 @@ def test_a_file_imports_without_choosing_its_format(client, clerk, partnership, 
 def test_a_file_neither_csv_nor_xlsx_is_refused_by_name(client, clerk, partnership, name):
     client.force_login(clerk)
 
-    response = _upload(client, name, csv_bytes([HEAD, TEA, ROAD], "utf-8"))
+    response = _upload(client, name, csv_bytes([PROJECT_HEAD, TEA, ROAD], "utf-8"))
 
     assert response.status_code == 200
     assert "confirm_form" not in response.context
@@ -333,7 +334,7 @@ def test_a_chosen_format_is_still_used(client, clerk, partnership):
     response = client.post(
         reverse("admin:projects_project_import"),
         {
-            "import_file": SimpleUploadedFile("台账.txt", csv_bytes([HEAD, TEA, ROAD])),
+            "import_file": SimpleUploadedFile("台账.txt", csv_bytes([PROJECT_HEAD, TEA, ROAD])),
             "format": "0",
             "resource": "0",
         },

@@ -189,6 +189,11 @@ def test_pairings_signed_in_year(partnership, pairings):
     assert value("pairings.signed_in_year", partnership, 2021, month=4) == 1
 
 
+def test_an_open_pairing_signed_during_the_year_is_active_at_its_end(partnership):
+    PairingFactory(partnership=partnership)  # signed 1 March 2021, never ended
+    assert value("pairings.active", partnership, 2021) == 1
+
+
 def test_visits_and_their_people(partnership):
     VisitFactory(partnership=partnership, date=D(2021, 3, 5), people=12)
     VisitFactory(partnership=partnership, date=D(2021, 11, 20), people=30, direction="w2e")

@@ -1,8 +1,14 @@
+"""The official regions (cooperation/regions.py and Region's queryset): the shipped code lists
+loaded in full, again without change, and quickly; a renamed region corrected on reload;
+lookups by code and by name within a parent; containment by code prefix; and villages found
+by their everyday names (小河村 for 小河村委会), in Python and in SQL alike."""
+
 import time
 
 import pytest
 
 from cooperation.models import Region
+from cooperation.querysets import name_variants, short_region_name, short_region_name_sql
 from cooperation.regions import load_regions
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +47,7 @@ def test_a_renamed_region_is_corrected_on_reload():
     assert Region.objects.get(code="610902115").name == "大河镇"
 
 
-def test_load_is_fast():
+def test_loading_the_826_villages_takes_seconds():
     Region.objects.filter(level=Region.Level.VILLAGE).delete()
     started = time.perf_counter()
     created, _ = load_regions()
@@ -88,8 +94,6 @@ def test_within_is_a_code_prefix():
     ],
 )
 def test_everyday_names_of_villages(official, everyday):
-    from cooperation.querysets import name_variants, short_region_name
-
     assert short_region_name(official) == everyday
     if "（" not in official:
         assert official in name_variants(everyday)
@@ -98,8 +102,6 @@ def test_everyday_names_of_villages(official, everyday):
 def test_every_village_is_found_by_its_everyday_name():
     # 826 villages; those whose name carries a note in brackets (8 in 武进区) aside,
     # each is found by its everyday name within its town.
-    from cooperation.querysets import name_variants
-
     villages = list(Region.objects.filter(level=Region.Level.VILLAGE).exclude(name__contains="（"))
     names_in_town = {}
     for village in villages:
@@ -112,8 +114,6 @@ def test_every_village_is_found_by_its_everyday_name():
 
 
 def test_everyday_names_in_the_database_match_python():
-    from cooperation.querysets import short_region_name_sql
-
     # Names with a note in brackets, and 联合村委会大 (a quirk of the code list), aside.
     rows = Region.objects.filter(level=Region.Level.VILLAGE).exclude(name__contains="（")
     rows = rows.exclude(code="610902107315")

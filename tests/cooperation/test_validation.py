@@ -1,7 +1,12 @@
+"""The validation rules of the cooperation records (pairings, postings, partnerships,
+targets), each with the message staff see; and a posting's derived duration and on-post
+flag."""
+
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cooperation.models import Organisation, Pairing, Partnership, Posting, Region, Target
 from tests.cooperation.factories import (
@@ -125,11 +130,16 @@ def test_partnership_sides_must_be_counties():
     assert messages(exc, "east_region") == ["请选择县级行政区（区、县、县级市），而不是“常州市”。"]
 
 
-def test_target_names_a_registered_indicator(partnership):
-    target = Target(partnership=partnership, year=2021, indicator="no.such", value=3)
-    with pytest.raises(ValidationError) as exc:
-        target.full_clean()
-    assert messages(exc, "indicator") == ["未知的指标：no.such"]
+def test_a_target_names_a_registered_indicator(partnership, admin_client):
+    """The indicators are the dashboard's: the admin offers those and refuses any other."""
+    url = reverse("admin:cooperation_target_add")
+    data = {"partnership": partnership.pk, "year": 2021, "value": 3, "note": ""}
+    refused = admin_client.post(url, {**data, "indicator": "no.such"})
+    assert refused.status_code == 200
+    assert "indicator" in refused.context["adminform"].form.errors
+    assert not Target.objects.exists()
+    admin_client.post(url, {**data, "indicator": "pairings.active"})
+    assert Target.objects.get().indicator == "pairings.active"
 
 
 def test_target_value_not_negative(partnership):

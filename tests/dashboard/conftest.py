@@ -13,6 +13,7 @@ import pytest
 from cooperation.models import Organisation, Pairing, Posting, Target, Visit
 from labor import idcard
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+from tests.conftest import YEAR
 from tests.cooperation.factories import (
     EastOrgFactory,
     OrganisationFactory,
@@ -21,27 +22,24 @@ from tests.cooperation.factories import (
     VisitFactory,
     region,
 )
+from tests.places import HANBIN, HANYIN_CHENGGUAN, LAOCHENG, WUJIN, XINBEI, XINCHENG
 from tests.projects.factories import (
-    HANYIN_CHENGGUAN,
-    LAOCHENG,
-    XINCHENG,
     ConsumptionSaleFactory,
     DonationFactory,
     InvestmentFactory,
     ProjectFactory,
-    second_partnership,
 )
 
 day = datetime.date
-WUJIN = "320412"  # 武进区, Jiangsu (the eastern province, 32)
-HANBIN = "610902"  # 汉滨区
 
 # Personal data that must never reach a public page or export.
 WORKER_NAMES = ["韩一", "韩二", "韩三", "韩四"]
 ID_NUMBERS = [idcard.make(HANBIN, day(1980 + i, 1, 2 + i), 11 + i) for i in range(4)]
 FORMULA = "=cmd|' /C calc'!A0"
 
-YEAR = 2021
+# The most queries a list page may run (12, and the header's areas and roles of a signed-in
+# user).
+MAX_LIST_QUERIES = 14
 
 EXPECTED = {
     # --- funds: projects of fund year 2021, cancelled left out -------------------------------
@@ -195,11 +193,6 @@ def _job(worker, start, end, wage, destination=WUJIN):
 
 
 @pytest.fixture
-def other_partnership(db):
-    return second_partnership()
-
-
-@pytest.fixture
 def data(partnership, other_partnership):
     p, q = partnership, other_partnership
     east1 = _org("武进区发改局", WUJIN, east=True)
@@ -221,7 +214,7 @@ def data(partnership, other_partnership):
     PairingFactory(partnership=p, level=Pairing.Level.HOSPITAL, east_org=east2, west_org=west_hosp,
                    signed_on=day(2019, 4, 1))  # fmt: skip
     PairingFactory(partnership=q, level=Pairing.Level.TOWN,
-                   east_org=_org("新北区政府", "320411", east=True),
+                   east_org=_org("新北区政府", XINBEI, east=True),
                    west_org=_org("城关镇政府", HANYIN_CHENGGUAN), signed_on=day(2021, 1, 1))  # fmt: skip
 
     # Postings

@@ -21,6 +21,13 @@ def streamed(response):
     return b"".join(response.streaming_content)
 
 
+def body(response):
+    """A response's content; one that streams is read to its end, so that the test client
+    closes it itself (an XLSX export streams from a temporary file: closing it again would
+    send request_finished, which closes the test's database connection)."""
+    return streamed(response) if response.streaming else response.content
+
+
 def read_csv(response):
     raw = streamed(response)
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM"
@@ -32,6 +39,15 @@ def read_xlsx(response):
     wb = load_workbook(io.BytesIO(streamed(response)))
     ws = wb.worksheets[0]
     return [list(row) for row in ws.iter_rows()]
+
+
+def xlsx_text(content):
+    """The first sheet of an XLSX file as text: a line per row, its cells tab-separated."""
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    return "\n".join(
+        "\t".join("" if v is None else str(v) for v in row)
+        for row in sheet.iter_rows(values_only=True)
+    )
 
 
 def screen_rows(response):

@@ -13,12 +13,11 @@ differently):
 """
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.urls import reverse
 
 from cooperation.models import Region
-from tests.conftest import PUBLIC_LISTS, STAFF_LISTS
+from tests.conftest import ALL_LISTS
 from tests.cooperation.factories import (
     PairingFactory,
     PartnershipFactory,
@@ -26,6 +25,7 @@ from tests.cooperation.factories import (
     VisitFactory,
     region,
 )
+from tests.dashboard.conftest import MAX_LIST_QUERIES
 from tests.dashboard.helpers import footer, read_csv
 from tests.labor.factories import (
     CommunityFactoryFactory,
@@ -50,11 +50,9 @@ PAIRS = {
     "D": ("330102", "522301"),
 }
 ROWS = {"A": 1, "B": 2, "C": 4, "D": 8}
-ALL_LISTS = PUBLIC_LISTS + STAFF_LISTS
 MESSAGE = "地区代码应为2位（省）、4位（市）或6位（县）数字。"
 # As in test_lists.py: session, user and permissions, the filter choice lists, the footer
 # aggregate, the page of rows, extra figures of some lists and the data version.
-MAX_LIST_QUERIES = 14  # 12, and the header's areas and roles of a signed-in user
 
 
 def _town(county):
@@ -105,15 +103,7 @@ def partnerships(db):
 
 
 @pytest.fixture
-def staff(client, official):
-    """Signed in with the permission to see personal data (the staff lists need it)."""
-    official.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
-    client.force_login(official)
-    return official
-
-
-@pytest.fixture
-def lists(partnerships, staff, name):
+def lists(partnerships, staff_client, name):
     """The list under test (the test's `name`) holds ROWS[key] records of each partnership."""
     for key, p in partnerships.items():
         _records(name, p, ROWS[key])
@@ -192,18 +182,18 @@ def test_the_export_has_the_rows_of_the_scope(client, lists, name):
 
 @pytest.mark.parametrize("name", ALL_LISTS)
 def test_a_scoped_list_runs_the_same_queries_for_few_and_many_rows(
-    client, partnerships, staff, django_assert_max_num_queries, name
+    partnerships, staff_client, django_assert_max_num_queries, name
 ):
     params = {"east": "3204", "west": "6109"}
     _records(name, partnerships["A"], 3)
     _records(name, partnerships["B"], 3)  # out of the scope
     cache.clear()  # the filter form is cached once per filter: measure the pages cold
     with django_assert_max_num_queries(MAX_LIST_QUERIES) as few:
-        assert _count(client, name, params) == 3
+        assert _count(staff_client, name, params) == 3
     _records(name, partnerships["A"], 20)
     _records(name, partnerships["C"], 20)
     _records(name, partnerships["D"], 20)  # out of the scope
     cache.clear()
     with django_assert_max_num_queries(MAX_LIST_QUERIES) as many:
-        assert _count(client, name, params) == 43
+        assert _count(staff_client, name, params) == 43
     assert len(few) == len(many)

@@ -15,6 +15,7 @@ from cooperation.dashboard.scopes import of_partnership
 from cooperation.dashboard.views import choose_year
 from cooperation.models import Target
 from labor.models import JobFair
+from tests.conftest import DASHBOARD
 from tests.cooperation.factories import PairingFactory
 from tests.dashboard.helpers import cards, read_csv
 from tests.projects.factories import (
@@ -25,7 +26,6 @@ from tests.projects.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-URL = reverse("cooperation:dashboard")
 SUMMARY = reverse("cooperation:summary")
 day = datetime.date
 
@@ -66,7 +66,7 @@ def page(client, url, **params):
 
 
 def test_the_dashboard_opens_on_the_latest_complete_year(client, records, on):
-    choice = page(client, URL).context["choice"]
+    choice = page(client, DASHBOARD).context["choice"]
     assert choice.year == 2021  # 2022's records stop at 30 April
     assert choice.years[:2] == [2022, 2021]  # the part year is still offered
 
@@ -75,7 +75,7 @@ def test_last_year_is_the_default_once_it_has_records_even_before_they_reach_dec
     client, records, on
 ):
     on(day(2023, 2, 1))
-    choice = page(client, URL).context["choice"]
+    choice = page(client, DASHBOARD).context["choice"]
     assert (choice.year, choice.as_of) == (2022, day(2022, 4, 30))
 
 
@@ -83,18 +83,18 @@ def test_without_a_complete_year_the_latest_year_with_records_is_the_default(
     client, partnership, on
 ):
     InvestmentFactory(partnership=partnership, signed_on=day(2022, 3, 10))
-    assert page(client, URL).context["choice"].year == 2022
+    assert page(client, DASHBOARD).context["choice"].year == 2022
 
 
 def test_without_records_the_default_is_this_year(client, partnership, on):
     on(day(2026, 6, 1))
-    choice = page(client, URL).context["choice"]
+    choice = page(client, DASHBOARD).context["choice"]
     assert (choice.year, choice.as_of, choice.part_year) == (2026, None, True)
-    assert "本年度还没有注明日期的记录" in page(client, URL).content.decode()
+    assert "本年度还没有注明日期的记录" in page(client, DASHBOARD).content.decode()
 
 
 def test_the_part_year_says_through_which_date_its_records_run(client, records, on):
-    response = page(client, URL, partnership=records.pk, year=2022)
+    response = page(client, DASHBOARD, partnership=records.pk, year=2022)
     choice = response.context["choice"]
     assert (choice.as_of, choice.part_year) == (day(2022, 4, 30), True)
     html = response.content.decode()
@@ -104,7 +104,7 @@ def test_the_part_year_says_through_which_date_its_records_run(client, records, 
 
 
 def test_a_complete_year_shows_its_last_date_and_no_part_year_mark(client, records, on):
-    response = page(client, URL, partnership=records.pk, year=2021)
+    response = page(client, DASHBOARD, partnership=records.pk, year=2021)
     html = response.content.decode()
     assert "数据截至 2021-12-15" in html
     assert cards(response)["funds.donations_cash"].percent == D("80.0")
@@ -113,7 +113,7 @@ def test_a_complete_year_shows_its_last_date_and_no_part_year_mark(client, recor
 
 def test_the_current_year_is_a_part_year_even_when_its_records_reach_december(client, records, on):
     on(day(2021, 12, 20))
-    response = page(client, URL, partnership=records.pk, year=2021)
+    response = page(client, DASHBOARD, partnership=records.pk, year=2021)
     assert response.context["choice"].part_year
     assert "（部分年度，截至12月15日）" in response.content.decode()
 
@@ -162,8 +162,8 @@ def test_the_years_and_the_as_of_date_are_one_query(records, year):
 
 def test_the_default_year_costs_no_more_queries_than_a_chosen_one(client, records, on):
     with CaptureQueriesContext(connection) as default:
-        page(client, URL, partnership=records.pk)
+        page(client, DASHBOARD, partnership=records.pk)
     cache.clear()
     with CaptureQueriesContext(connection) as chosen:
-        page(client, URL, partnership=records.pk, year=2021)
+        page(client, DASHBOARD, partnership=records.pk, year=2021)
     assert len(default) == len(chosen)

@@ -4,11 +4,9 @@ write of a record of no partnership (a region, a partnership) throws away every 
 rolled-back write throws away nothing, and its version is never used again."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
@@ -19,25 +17,16 @@ from cooperation.models import DataVersion, Region
 from labor.models import Employment
 from labor.services import rebuild_worker_years
 from projects.models import Project, ProjectProgress
-from tests.cooperation.factories import VisitFactory
+from projects.resources import ProjectResource
+from tests.conftest import CSRF, YEAR
+from tests.cooperation.factories import OrganisationFactory, VisitFactory
 from tests.dashboard.helpers import cards
+from tests.imports.conftest import PROJECT_HEAD, TEA, file_bytes, import_file
 from tests.labor.factories import EmploymentFactory, WorkerFactory
-from tests.projects.factories import (
-    HANYIN_CHENGGUAN,
-    LAOCHENG,
-    ProjectFactory,
-    second_partnership,
-)
+from tests.places import HANYIN_CHENGGUAN, LAOCHENG
+from tests.projects.factories import ProjectFactory, second_partnership
 
-YEAR = 2021
-CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture
@@ -130,8 +119,6 @@ def test_the_charts_are_cached_by_partnership_too(client, a, b, django_assert_nu
 
 @pytest.mark.parametrize("write", ["region", "partnership", "organisation"])
 def test_a_write_of_a_record_of_no_partnership_renews_every_page(client, a, b, write):
-    from tests.cooperation.factories import OrganisationFactory
-
     first_a = dashboard(client, a)
     dashboard(client, b)
     with transaction.atomic():
@@ -356,19 +343,15 @@ def test_bump_data_version_with_partnerships_and_without(a, b):
 
 
 def test_an_import_of_one_partnerships_projects_leaves_the_other_alone(a, b):
-    from projects.resources import ProjectResource
-    from tests.imports.conftest import file_bytes, import_file
-    from tests.imports.test_project_import import HEAD, TEA
-
     before = versions([a.pk], [b.pk], [])
-    result = import_file(ProjectResource, file_bytes([HEAD, TEA], "utf-8"))
+    result = import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA], "utf-8"))
     assert not result.has_errors() and not result.has_validation_errors()
     after = versions([a.pk], [b.pk], [])
     assert after[0] != before[0] and after[1:] == before[1:]
     # Imported again, changed: an update in bulk, of A's project only.
     changed = [*TEA]
-    changed[HEAD.index("受益人数")] = "999"
-    import_file(ProjectResource, file_bytes([HEAD, changed], "utf-8"))
+    changed[PROJECT_HEAD.index("受益人数")] = "999"
+    import_file(ProjectResource, file_bytes([PROJECT_HEAD, changed], "utf-8"))
     again = versions([a.pk], [b.pk], [])
     assert again[0] != after[0] and again[1:] == after[1:]
 

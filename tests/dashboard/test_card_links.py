@@ -4,22 +4,14 @@ named in FOOTER (a column sum, a distinct count, or the row count) equals the ca
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from cooperation.dashboard.indicators import registry
-from tests.dashboard.conftest import EXPECTED, FOOTER, YEAR
+from tests.conftest import YEAR
+from tests.dashboard.conftest import EXPECTED, FOOTER
 from tests.dashboard.helpers import cards, footer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client, official):
-    """Worker figures link to the staff list of workers: sign in with the permission."""
-    official.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
-    client.force_login(official)
-    return client
 
 
 def test_every_indicator_names_the_footer_figure_of_its_list():

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from cooperation.dashboard import charts
 from cooperation.dashboard.scopes import of_partnership
-from tests.dashboard.conftest import EXPECTED, YEAR
+from tests.conftest import YEAR
+from tests.dashboard.conftest import EXPECTED
 from tests.dashboard.helpers import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def table(data, key):
     return charts.registry.get(key).table(of_partnership(data), YEAR)
 
 
-def test_funds_by_year(data):
+def test_the_funds_by_year_table_holds_the_hand_worked_figures(data):
     # 2020: 冷库 1000; 2021: 1200.5 + 800.2534 (cancelled 500 left out); 汉阴's 7000 not here
     assert table(data, "funds-by-year").rows == [[2020, D("1000"), 1], [2021, D("2000.7534"), 2]]
 
@@ -28,20 +29,20 @@ def test_funds_by_year_adds_up_to_the_card_of_the_year(data):
     assert rows[YEAR] == EXPECTED["funds.aid"]
 
 
-def test_workers_by_month(data):
+def test_the_workers_by_month_table_counts_each_start_in_its_month(data):
     # 韩一 and 韩二 started in March, 韩四 in July; 韩三 started in 2020
     counts = [row[1] for row in table(data, "workers-by-month").rows]
     assert counts == [0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0]
     assert sum(counts) == EXPECTED["labor.transferred"]
 
 
-def test_figures_by_town(data):
+def test_the_by_town_table_holds_each_towns_hand_worked_figures(data):
     rows = table(data, "by-town").rows
     # 老城: 茶园提升 1200.5 (取消的项目 left out), 韩一 and 韩四; 新城: 道路硬化 800.2534, 韩二
     assert rows == [["老城街道", D("1200.5"), 1, 2], ["新城街道", D("800.2534"), 1, 1]]
 
 
-def test_funds_by_category(data):
+def test_the_funds_by_category_table_holds_the_hand_worked_figures(data):
     rows = table(data, "funds-by-category").rows
     assert rows == [["产业发展", D("1200.5"), 1], ["基础设施", D("800.2534"), 1]]
 

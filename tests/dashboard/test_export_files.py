@@ -1,8 +1,7 @@
-"""What an exported file looks like (issue 20): a name that says what is in it (list,
-partnership, year, filters), and an XLSX laid out for reading: frozen header, column widths
-and number formats by kind, ID numbers as text, the page's footer totals as its last row.
-The link to the CSV with full ID numbers says that Excel mangles them and offers the XLSX
-first."""
+"""What an exported file looks like: a name that says what is in it (list, partnership,
+year, filters), and an XLSX laid out for reading: frozen header, column widths and number
+formats by kind, ID numbers as text, the page's footer totals as its last row. The link to
+the CSV with full ID numbers says that Excel mangles them and offers the XLSX first."""
 
 import io
 from decimal import Decimal
@@ -10,7 +9,6 @@ from urllib.parse import unquote
 
 import pytest
 from django import forms
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,20 +16,15 @@ from openpyxl import load_workbook
 
 from cooperation.lists.exports import FILENAME_MAX, safe_filename
 from cooperation.lists.listing import export_filename
-from tests.dashboard.conftest import ID_NUMBERS, YEAR
+from tests.conftest import YEAR
+from tests.dashboard.conftest import ID_NUMBERS
 from tests.dashboard.helpers import footer, streamed
-from tests.projects.factories import LAOCHENG, ProjectFactory
+from tests.places import LAOCHENG
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 PROJECTS = "projects:projects"
-
-
-@pytest.fixture
-def staff(client, official):
-    official.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
-    client.force_login(official)
-    return official
 
 
 def export(client, name, fmt, params=None):
@@ -85,18 +78,18 @@ def test_a_chosen_town_and_a_flag_of_a_core_list_are_named(client, data):
     )
 
 
-def test_a_yes_no_filter_says_yes_by_its_label_and_no_after_it(client, data, staff):
+def test_a_yes_no_filter_says_yes_by_its_label_and_no_after_it(data, staff_client):
     params = {"partnership": data.pk, "year": YEAR, "started_in_year": 1, "in_east": 0}
-    assert filename(export(client, "labor:employments", "xlsx", params)) == (
+    assert filename(export(staff_client, "labor:employments", "xlsx", params)) == (
         "就业记录_武进区—汉滨区_2021年_当年开始就业_在东部协作省份就业：否.xlsx"
     )
 
 
 @pytest.mark.parametrize("searched", ["韩一", ID_NUMBERS[0]])
 def test_a_name_or_id_searched_for_never_reaches_the_name_of_a_personal_export(
-    client, data, staff, searched
+    data, staff_client, searched
 ):
-    response = export(client, "labor:workers", "csv", {"partnership": data.pk, "q": searched})
+    response = export(staff_client, "labor:workers", "csv", {"partnership": data.pk, "q": searched})
     assert filename(response) == "务工人员_武进区—汉滨区.csv"
 
 
@@ -121,15 +114,15 @@ def test_the_header_row_is_frozen(client, data):
     assert sheet(export(client, PROJECTS, "xlsx")).freeze_panes == "A2"
 
 
-def test_columns_are_as_wide_as_their_kind_needs(client, data, staff):
+def test_columns_are_as_wide_as_their_kind_needs(data, staff_client):
     # 签约日期 (date), 企业名称, 投资项目, 行业, 地点 (text), 协议投资额, 到位 (money), 就业 (int)
-    ws = sheet(export(client, "projects:investments", "xlsx"))
+    ws = sheet(export(staff_client, "projects:investments", "xlsx"))
     assert [width(ws, c) for c in "ABCDEFGH"] == [12, 28, 28, 28, 28, 14, 14, 12]
     # 姓名, 身份证号码 (code), 性别 (choice)
-    ws = sheet(export(client, "labor:workers", "xlsx"))
+    ws = sheet(export(staff_client, "labor:workers", "xlsx"))
     assert [width(ws, c) for c in "ABC"] == [28, 20, 14]
     # …在东部协作省份 (yes/no), 开始日期, 结束日期, 月工资 (decimal)
-    ws = sheet(export(client, "labor:employments", "xlsx"))
+    ws = sheet(export(staff_client, "labor:employments", "xlsx"))
     assert [width(ws, c) for c in "GHIJ"] == [8, 12, 12, 14]
 
 
@@ -143,16 +136,16 @@ def test_numbers_stay_numbers_with_thousand_separators_and_dates_are_dates(clien
     assert jobs.value == 50 and jobs.data_type == "n" and jobs.number_format == "#,##0"
 
 
-def test_a_decimal_column_has_its_decimals(client, data, staff):
+def test_a_decimal_column_has_its_decimals(data, staff_client):
     params = {"partnership": data.pk, "sort": "start_date"}
-    ws = sheet(export(client, "labor:employments", "xlsx", params))
+    ws = sheet(export(staff_client, "labor:employments", "xlsx", params))
     wage = ws["J2"]  # 韩三, from May 2020: 6000 a month
     assert wage.value == 6000 and wage.data_type == "n" and wage.number_format == "#,##0.00"
 
 
-def test_an_id_number_is_a_text_cell(client, data, staff):
+def test_an_id_number_is_a_text_cell(data, staff_client):
     params = {"partnership": data.pk, "full": 1, "sort": "id_number"}
-    ws = sheet(export(client, "labor:workers", "xlsx", params))
+    ws = sheet(export(staff_client, "labor:workers", "xlsx", params))
     cells = [ws.cell(row=r, column=2) for r in range(2, 2 + len(ID_NUMBERS))]
     assert [c.value for c in cells] == ID_NUMBERS
     assert all(isinstance(c.value, str) and c.number_format == "@" for c in cells)
@@ -195,8 +188,8 @@ def test_the_totals_row_of_investments(client, data):
     assert (figures["agreed"], figures["arrived"], figures["jobs"]) == (8000, 4500, 80)
 
 
-def test_a_list_without_totals_has_no_totals_row(client, data, staff):
-    ws = sheet(export(client, "labor:workers", "xlsx", {"partnership": data.pk}))
+def test_a_list_without_totals_has_no_totals_row(data, staff_client):
+    ws = sheet(export(staff_client, "labor:workers", "xlsx", {"partnership": data.pk}))
     assert ws.max_row == 1 + len(ID_NUMBERS)
 
 
@@ -221,20 +214,20 @@ def test_the_totals_take_one_aggregate_whatever_the_number_of_rows(client, partn
 # --- links with full ID numbers -----------------------------------------------------------
 
 
-def test_the_full_id_export_offers_xlsx_first_and_says_why(client, data, staff):
-    html = client.get(reverse("labor:workers"), {"partnership": data.pk}).content.decode()
+def test_the_full_id_export_offers_xlsx_first_and_says_why(data, staff_client):
+    html = staff_client.get(reverse("labor:workers"), {"partnership": data.pk}).content.decode()
     full_xlsx = html.index(f"export.xlsx?partnership={data.pk}&amp;full=1")
     full_csv = html.index(f"export.csv?partnership={data.pk}&amp;full=1")
     assert full_xlsx < full_csv
     assert "CSV 中的18位身份证号码会被 Excel 显示为科学计数法，请用 XLSX。" in html
 
 
-def test_the_ordinary_links_never_carry_full_even_when_the_page_did(client, data, staff):
-    html = client.get(reverse("labor:employments"), {"full": 1}).content.decode()
+def test_the_ordinary_links_never_carry_full_even_when_the_page_did(data, staff_client):
+    html = staff_client.get(reverse("labor:employments"), {"full": 1}).content.decode()
     ordinary = html.split('<p class="exports no-print">', 1)[1].split("</p>", 1)[0]
     assert 'export.csv" download>CSV' in ordinary and "full" not in ordinary
 
 
-def test_a_public_list_has_no_full_id_links(client, data, staff):
-    html = client.get(reverse(PROJECTS)).content.decode()
+def test_a_public_list_has_no_full_id_links(data, staff_client):
+    html = staff_client.get(reverse(PROJECTS)).content.decode()
     assert "full=1" not in html and "科学计数法" not in html

@@ -5,23 +5,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from cooperation.lists.exports import csv_value, neutralise
 from cooperation.models import ExportAudit
-from tests.dashboard.conftest import FORMULA, ID_NUMBERS, WORKER_NAMES, YEAR
+from tests.conftest import YEAR
+from tests.cooperation.factories import VisitFactory
+from tests.dashboard.conftest import FORMULA, ID_NUMBERS, WORKER_NAMES
 from tests.dashboard.helpers import read_csv, read_xlsx, screen_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client, official):
-    official.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
-    client.force_login(official)
-    return official
 
 
 def _page_and_export(client, name, fmt, params):
@@ -110,19 +104,21 @@ def test_numbers_and_safe_text_are_left_alone():
     assert neutralise("汉滨区") == "汉滨区" and neutralise("1-2") == "1-2"
 
 
-def test_an_18_digit_id_number_stays_text_in_xlsx(client, data, staff):
+def test_an_18_digit_id_number_stays_text_in_xlsx(data, staff_client):
     url = reverse("labor:workers_export", args=["xlsx"])
-    rows = read_xlsx(client.get(url, {"partnership": data.pk, "full": 1, "sort": "id_number"}))
+    rows = read_xlsx(
+        staff_client.get(url, {"partnership": data.pk, "full": 1, "sort": "id_number"})
+    )
     col = [c.value for c in rows[0]].index("身份证号码")
     cells = [row[col] for row in rows[1:]]
     assert [c.value for c in cells] == ID_NUMBERS  # in full, as asked with full=1
     assert all(c.data_type == "s" and c.number_format == "@" for c in cells)
 
 
-def test_id_numbers_are_masked_in_the_default_export_as_on_screen(client, data, staff):
+def test_id_numbers_are_masked_in_the_default_export_as_on_screen(data, staff_client):
     url = reverse("labor:workers_export", args=["csv"])
-    page = client.get(reverse("labor:workers"), {"partnership": data.pk, "sort": "id_number"})
-    rows = read_csv(client.get(url, {"partnership": data.pk, "sort": "id_number"}))
+    page = staff_client.get(reverse("labor:workers"), {"partnership": data.pk, "sort": "id_number"})
+    rows = read_csv(staff_client.get(url, {"partnership": data.pk, "sort": "id_number"}))
     col = rows[0].index("身份证号码")
     assert [r[col] for r in rows[1:]] == [n[:6] + "*" * 12 for n in ID_NUMBERS]
     assert not any(n in ",".join(r) for r in rows for n in ID_NUMBERS)
@@ -130,12 +126,12 @@ def test_id_numbers_are_masked_in_the_default_export_as_on_screen(client, data, 
     assert rows[1:] == screen_rows(page)
 
 
-def test_a_personal_data_export_writes_an_audit_entry(client, data, staff):
+def test_a_personal_data_export_writes_an_audit_entry(data, staff_client, official):
     url = reverse("labor:workers_export", args=["csv"])
-    response = client.get(url, {"partnership": data.pk, "year": YEAR, "transferred": 1})
+    response = staff_client.get(url, {"partnership": data.pk, "year": YEAR, "transferred": 1})
     read_csv(response)
     audit = ExportAudit.objects.get()
-    assert audit.user == staff and audit.username == staff.username
+    assert audit.user == official and audit.username == official.username
     assert audit.list_name == "labor:workers" and audit.format == "csv"
     assert audit.query_string == f"partnership={data.pk}&year={YEAR}&transferred=1"
     assert audit.rows == 3 and audit.personal_data is True  # 韩一, 韩二, 韩四
@@ -146,14 +142,12 @@ def test_an_anonymous_public_export_writes_no_audit_entry(client, data):
     assert not ExportAudit.objects.exists()
 
 
-def test_exports_stream(client, data):
+def test_an_export_is_streamed(client, data):
     response = client.get(reverse("cooperation:postings_export", args=["csv"]))
     assert isinstance(response, StreamingHttpResponse)
 
 
 def test_export_runs_a_fixed_number_of_queries(client, partnership, django_assert_num_queries):
-    from tests.cooperation.factories import VisitFactory
-
     VisitFactory.create_batch(5, partnership=partnership)
     url = reverse("cooperation:visits_export", args=["csv"])
     # The rows in one cursor inside a transaction (here a savepoint and its release).

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import PUBLIC_LISTS
+from tests.conftest import PUBLIC_LISTS, YEAR
 from tests.cooperation.factories import PairingFactory, PostingFactory, VisitFactory
-from tests.dashboard.conftest import YEAR
+from tests.dashboard.conftest import MAX_LIST_QUERIES
 from tests.dashboard.helpers import footer, screen_rows
 from tests.labor.factories import (
     CommunityFactoryFactory,
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.django_db
 # Session, user and permissions (signed in), the chosen partnership, the filter choice lists
 # (partnerships, towns), the footer aggregate, the page of rows, and for postings two extra
 # figures (distinct persons, average months on post).
-MAX_LIST_QUERIES = 14  # 12, and the header's areas and roles of a signed-in user
 
 
 @pytest.mark.parametrize("name", PUBLIC_LISTS)
@@ -92,7 +91,7 @@ def test_column_headers_link_to_sorting_and_keep_the_filters(client, data):
     assert header["url"] == f"?year={YEAR}&sort=-people"  # clicking again reverses
 
 
-def test_paging(client, data, settings):
+def test_pages_follow_the_sort_and_say_which_of_how_many(client, data, settings):
     settings.LIST_PAGE_SIZE = 2
     url = reverse("cooperation:postings")
     first = client.get(url, {"sort": "start_date"})
@@ -192,9 +191,7 @@ def test_list_runs_the_same_queries_for_10_and_200_rows(
 
 
 def test_rows_are_rendered_as_table_cells_with_text_escaped(client, data):
-    from tests.cooperation.factories import VisitFactory as Visits
-
-    Visits(partnership=data, date="2021-07-01", people=3, purpose="<b>考察</b>")
+    VisitFactory(partnership=data, date="2021-07-01", people=3, purpose="<b>考察</b>")
     response = client.get(reverse("cooperation:visits"), {"partnership": data.pk, "sort": "date"})
     html = response.content.decode()
     assert "<td>东部派往西部</td>" in html and '<td class="num">10</td>' in html

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from cooperation.dashboard.indicators import registry
 from cooperation.models import Direction, Posting, Region
+from tests.conftest import YEAR
 from tests.cooperation.factories import EastOrgFactory, OrganisationFactory, PostingFactory, region
 from tests.dashboard.conftest import FOOTER
 from tests.dashboard.helpers import footer, screen_rows
@@ -32,7 +33,6 @@ from tests.dashboard.helpers import footer, screen_rows
 pytestmark = pytest.mark.django_db
 
 day = datetime.date
-YEAR = 2021
 HENGKOU, JIANMIN, SHUANGLONG = "610902107", "610902004", "610902117"  # towns of 汉滨区
 HENGKOU_LAOJIE = "610902107001"  # 恒口镇老街社区, a village-level unit of 恒口镇
 HUTANG, NIUTANG = "320412100", "320412102"  # towns of 武进区 (the eastern county)

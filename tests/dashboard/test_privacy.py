@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from cooperation.dashboard import charts
 from cooperation.models import ExportAudit
-from tests.conftest import PUBLIC_LISTS
-from tests.dashboard.conftest import ID_NUMBERS, WORKER_NAMES, YEAR
-from tests.dashboard.helpers import streamed
+from tests.conftest import PUBLIC_LISTS, YEAR
+from tests.dashboard.conftest import ID_NUMBERS, WORKER_NAMES
+from tests.dashboard.helpers import body, streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,6 @@ def public_urls(data):
         urls += [reverse(name), reverse(name) + query]
         urls += [reverse(f"{name}_export", args=[f]) for f in ("csv", "xlsx")]
     return urls
-
-
-def body(response):
-    return streamed(response) if response.streaming else response.content
 
 
 @pytest.mark.parametrize("url", STAFF_URLS)

@@ -7,19 +7,18 @@ the annual summary of a roll-up agree with the dashboard the same way."""
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
 from cooperation.dashboard import scopes
 from cooperation.dashboard.indicators import registry
-from tests.dashboard.conftest import EXPECTED, FOOTER, YEAR
+from tests.conftest import YEAR
+from tests.dashboard.conftest import EXPECTED, FOOTER
 from tests.dashboard.helpers import cards, footer, read_csv
 from tests.dashboard.test_rollups import with_records
-from tests.projects.factories import LAOCHENG
+from tests.places import LAOCHENG
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 # name → the query parameters of the scope (a function of P, the `data` partnership)
 SCOPES = {
@@ -43,22 +42,6 @@ CHART_FOOTER = {
     ("funds-by-category", 1): "aid_funds",
     ("funds-by-category", 2): "rows",
 }
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The dashboard is a cached page: a page served from the cache has no context."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def staff_client(client, official):
-    """Worker figures link to the staff list of workers: sign in with the permission."""
-    official.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
-    client.force_login(official)
-    return client
 
 
 def _dashboard(client, params):

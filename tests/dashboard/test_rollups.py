@@ -19,6 +19,7 @@ from cooperation.dashboard import indicators, scopes
 from cooperation.dashboard.indicators import evaluate, evaluate_by_partnership, registry
 from cooperation.models import Region, Target
 from labor.models import CommunityFactory, JobFair, TrainingCourse
+from tests.conftest import YEAR
 from tests.cooperation.factories import (
     OrganisationFactory,
     PairingFactory,
@@ -27,18 +28,20 @@ from tests.cooperation.factories import (
     VisitFactory,
     region,
 )
-from tests.dashboard.conftest import EXPECTED, TARGETS, YEAR
+from tests.dashboard.conftest import EXPECTED, TARGETS
 from tests.dashboard.helpers import cards, read_csv, read_xlsx
 from tests.labor.factories import EmploymentFactory, WorkerFactory
+from tests.places import HANYIN_CHENGGUAN, LAOCHENG
+from tests.places import P_NAME as P
+from tests.places import Q_NAME as Q
 from tests.projects.factories import (
-    LAOCHENG,
     ConsumptionSaleFactory,
     DonationFactory,
     InvestmentFactory,
     ProjectFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 CITY_PAIR = {"east": "3204", "west": "6109"}
 PROVINCE_PAIR = {"east": "32", "west": "61"}
@@ -46,14 +49,6 @@ AVERAGES = ["labor.average_wage", "postings.average_months"]
 # The sources of the registry: every one at a partnership, all but the visits (which name no
 # town) at a town.
 SOURCES = 11
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The dashboard and its figures are cached: every test starts (and ends) without."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def scope_of(params):
@@ -251,9 +246,6 @@ def _order(comparison):
     return [p.name for p, _ in comparison.rows]
 
 
-P, Q = "武进区—汉滨区", "新北区—汉阴县"
-
-
 @pytest.mark.parametrize(
     ("sort", "order"),
     [
@@ -404,7 +396,7 @@ def test_a_town_has_no_targets(client, data):
         ({"partnership": "99999"}, "没有这个协作关系。"),
         ({"partnership": "99999999999999999999999"}, "参数 partnership 无效。"),
         ({"town": "123"}, "没有这个镇（街道）。"),
-        ({"town": "610921100"}, "没有这个镇（街道）。"),  # a town of Q's county, not of P's
+        ({"town": HANYIN_CHENGGUAN}, "没有这个镇（街道）。"),  # a town of Q's county, not of P's
         ({"nation": "1", "year": "abc"}, "参数 year 无效。"),
     ],
 )

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from cooperation.dashboard.indicators import registry
-from tests.dashboard.conftest import EXPECTED, TARGETS, YEAR
+from tests.conftest import YEAR
+from tests.dashboard.conftest import EXPECTED, TARGETS
 from tests.dashboard.helpers import cards, read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db

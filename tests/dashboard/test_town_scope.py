@@ -7,33 +7,17 @@ from decimal import Decimal as D
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from cooperation.dashboard import charts
 from cooperation.dashboard.scopes import of_partnership
 from cooperation.lists.columns import MONEY
-from cooperation.models import Region
-from tests.dashboard.conftest import YEAR
+from tests.conftest import DASHBOARD, YEAR
 from tests.dashboard.helpers import cards, footer, read_csv
-from tests.projects.factories import LAOCHENG
+from tests.places import LAOCHENG
 
 pytestmark = pytest.mark.django_db
-URL = reverse("cooperation:dashboard")
 COUNTY_ONLY = "全县（区）数据，不按镇筛选"
-
-
-@pytest.fixture
-def laocheng(db):
-    return Region.objects.get(code=LAOCHENG)
-
-
-@pytest.fixture
-def staff_client(client, official):
-    """Chart cells of transferred workers link to the staff list of workers."""
-    official.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
-    client.force_login(official)
-    return client
 
 
 def in_town(data, **extra):
@@ -70,7 +54,7 @@ def test_the_chart_by_town_stays_the_whole_county(data, laocheng):
 
 
 def test_the_dashboard_names_the_scope_of_every_chart(client, data):
-    response = client.get(URL, in_town(data))
+    response = client.get(DASHBOARD, in_town(data))
     html = response.content.decode()
     items = {item["chart"].key: item for item in response.context["charts"]}
     for key in ["funds-by-year", "workers-by-month", "funds-by-category"]:
@@ -92,7 +76,7 @@ def test_the_dashboard_names_the_scope_of_every_chart(client, data):
 
 
 def test_without_a_town_no_chart_says_it_is_not_narrowed(client, data):
-    html = client.get(URL, {"partnership": data.pk, "year": YEAR}).content.decode()
+    html = client.get(DASHBOARD, {"partnership": data.pk, "year": YEAR}).content.decode()
     assert COUNTY_ONLY not in html
     assert "各镇（街道）协作资金（万元） · 武进区—汉滨区" in html
 
@@ -154,7 +138,7 @@ def test_the_summary_page_is_narrowed_to_the_town(client, data):
 
 @pytest.mark.parametrize("key", ["visits.count", "visits.people"])
 def test_a_card_that_cannot_be_narrowed_says_so_in_words(client, data, key):
-    response = client.get(URL, in_town(data))
+    response = client.get(DASHBOARD, in_town(data))
     card = cards(response)[key]
     assert card.unscoped and card.actual is None and card.url is None
     html = response.content.decode()
@@ -167,7 +151,7 @@ def test_a_card_that_cannot_be_narrowed_says_so_in_words(client, data, key):
 
 
 def test_without_a_town_every_card_has_its_figure(client, data):
-    response = client.get(URL, {"partnership": data.pk, "year": YEAR})
+    response = client.get(DASHBOARD, {"partnership": data.pk, "year": YEAR})
     assert not any(f.unscoped for f in cards(response).values())
     assert "不按镇统计" not in response.content.decode()
 
@@ -195,7 +179,7 @@ def linked_cells(response):
 @pytest.mark.parametrize("town", [None, LAOCHENG], ids=["county", "town"])
 def test_every_number_of_a_chart_table_opens_the_rows_that_add_up_to_it(staff_client, data, town):
     params = {"partnership": data.pk, "year": YEAR} | ({"town": town} if town else {})
-    response = staff_client.get(URL, params)
+    response = staff_client.get(DASHBOARD, params)
     cells = list(linked_cells(response))
     # every number cell is linked: by year 2 rows × 2, by month 12, by town 2 rows × 3, by
     # category 2 rows × 2 (the county) or 1 row × 2 (老城: 产业发展 only)
@@ -208,7 +192,7 @@ def test_every_number_of_a_chart_table_opens_the_rows_that_add_up_to_it(staff_cl
 
 
 def test_the_cells_of_a_town_link_to_the_town_rows(staff_client, data):
-    response = staff_client.get(URL, in_town(data))
+    response = staff_client.get(DASHBOARD, in_town(data))
     for key, _label, _value, _money, url in linked_cells(response):
         query = parse_qs(urlsplit(url).query)
         if key == "by-town":
@@ -218,7 +202,7 @@ def test_the_cells_of_a_town_link_to_the_town_rows(staff_client, data):
 
 
 def test_the_table_links_are_in_the_page(client, data):
-    response = client.get(URL, {"partnership": data.pk, "year": YEAR})
+    response = client.get(DASHBOARD, {"partnership": data.pk, "year": YEAR})
     html = response.content.decode()
     # 老城's aid funds in the chart by town open 老城's projects of 2021, cancelled left out
     url = (
@@ -229,7 +213,7 @@ def test_the_table_links_are_in_the_page(client, data):
 
 
 def test_a_visitor_is_told_the_worker_cells_need_a_permission(client, data):
-    response = client.get(URL, {"partnership": data.pk, "year": YEAR})
+    response = client.get(DASHBOARD, {"partnership": data.pk, "year": YEAR})
     items = {item["chart"].key: item for item in response.context["charts"]}
     assert items["workers-by-month"]["restricted"] and items["by-town"]["restricted"]
     assert not items["funds-by-year"]["restricted"]

@@ -7,28 +7,21 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from cooperation.dashboard import facts, scopes
 from cooperation.dashboard.indicators import evaluate, evaluate_by_partnership, refresh, registry
+from cooperation.freshness import bump_data_version
 from cooperation.models import YearFigure, YearFigureStamp
+from projects.models import Project
+from tests.conftest import YEAR
 from tests.cooperation.factories import EastOrgFactory, PartnershipFactory, PostingFactory, region
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 from tests.projects.factories import ProjectFactory, second_partnership
 
-pytestmark = pytest.mark.django_db
-
-YEAR = 2021
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def nation():
@@ -71,9 +64,6 @@ def test_a_write_recomputes_only_its_partnership(two):
 
 def test_a_bulk_write_that_bumps_the_version_is_seen(two):
     """Writes without signals (imports, the demo) bump the version themselves."""
-    from cooperation.freshness import bump_data_version
-    from projects.models import Project
-
     p, q = two
     assert evaluate(nation(), YEAR)["funds.aid"] == Decimal("107.25")
     Project.objects.filter(partnership=q).update(aid_funds=Decimal("9"))

@@ -1,6 +1,6 @@
-"""The translation catalogues themselves: complete, nothing fuzzy, placeholders kept, and
-the committed .mo files compiled from the current .po files (a fresh clone has no gettext
-tools to compile them)."""
+"""The translation catalogues themselves: complete, nothing fuzzy, placeholders kept, English
+written with English punctuation, and the committed .mo files compiled from the current .po
+files (a fresh clone has no gettext tools to compile them)."""
 
 import gettext
 import re
@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.i18n.helpers import CJK
+from tests.i18n.helpers import CJK, QUOTED
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 EN = LOCALE / "en" / "LC_MESSAGES" / "django.po"
 ZH = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 CATALOGUES = [EN, ZH]
-QUOTED = re.compile(r"“[^”]*”")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdrf]|%[sdrf]|%%|\{\w*\}")
+FULL_WIDTH_PUNCTUATION = re.compile(r"[：，；。！？（）【】《》、]")
 
 needs_gettext = pytest.mark.skipif(
     not (shutil.which("msgfmt") and shutil.which("msgattrib")), reason="gettext tools missing"
@@ -96,3 +96,10 @@ def test_english_translations_are_english():
         if msgid != "简体中文" and CJK.search(QUOTED.sub("", text))
     }
     assert chinese == {}
+
+
+def test_english_translations_have_no_full_width_punctuation():
+    found = {
+        msgid: text for msgid, text in english_translations() if FULL_WIDTH_PUNCTUATION.search(text)
+    }
+    assert found == {}

@@ -1,25 +1,22 @@
 """English, the second language: chosen with the language switch (or the browser's
-Accept-Language), the dashboard, the public lists and the admin speak English."""
+Accept-Language), the dashboard, the public lists and the admin speak English, with amounts
+in millions and billions of yuan, a record named in the singular and English punctuation."""
 
 import re
+from decimal import Decimal
 
 import pytest
-from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
 
 from cooperation.dashboard.indicators import registry
-from tests.conftest import PUBLIC_LISTS
-from tests.i18n.helpers import CJK, chinese_in, ui_texts
+from cooperation.templatetags.coop import figure, in_yi
+from tests.conftest import DASHBOARD, PUBLIC_LISTS, admin_registry
+from tests.i18n.helpers import CJK, QUOTED, chinese_in, switch_to, ui_texts
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-QUOTED = re.compile(r"“[^”]*”")
-DASHBOARD = reverse("cooperation:dashboard")
-
-
-def switch_to(client, language, next_url="/"):
-    return client.post(reverse("set_language"), {"language": language, "next": next_url})
+AID_FUNDS = registry["funds.aid"]  # an indicator in 万元
 
 
 def test_the_site_is_chinese_by_default(client, partnership):
@@ -154,7 +151,7 @@ def test_every_indicator_group_label_and_unit_has_an_english_translation():
 def test_every_registered_model_and_field_name_has_an_english_translation():
     untranslated = []
     with translation.override("en"):
-        for model in admin.site._registry:
+        for model in admin_registry():
             opts = model._meta
             if opts.app_label not in {"cooperation", "projects", "labor"}:
                 continue
@@ -169,3 +166,50 @@ def test_every_registered_model_and_field_name_has_an_english_translation():
                 f"{opts.label}: {n}" for n in map(str, names) if CJK.search(QUOTED.sub("", n))
             ]
     assert untranslated == []
+
+
+@pytest.mark.parametrize(
+    ("wan", "chinese", "english"),
+    [
+        (Decimal("112700"), "11.27 亿元", "1.127 billion yuan"),
+        (Decimal("46000"), "4.60 亿元", "460 million yuan"),
+        (Decimal("10000"), "1.00 亿元", "100 million yuan"),
+        (Decimal("99999.6"), "10.00 亿元", "1.000 billion yuan"),  # not "1,000 million"
+        (Decimal("9999.99"), "", ""),  # under 1 亿元: the figure in 万元 alone
+    ],
+)
+def test_large_amounts_read_in_billions_and_millions_in_english(wan, chinese, english):
+    assert in_yi(wan, AID_FUNDS) == chinese
+    with translation.override("en"):
+        assert in_yi(wan, AID_FUNDS) == english
+
+
+def test_amounts_in_wan_read_10k_yuan_in_english():
+    with translation.override("en"):
+        assert f"{figure(Decimal('12.5'), AID_FUNDS)} {AID_FUNDS.unit}" == "12.50 10k yuan"
+
+
+def test_the_english_dashboard_shows_a_billion_yuan_as_such(client, partnership):
+    ProjectFactory(partnership=partnership, aid_funds=Decimal("112700"))
+    query = {"partnership": partnership.pk, "year": 2021}
+    assert "11.27 亿元" in client.get(DASHBOARD, query).content.decode()
+    switch_to(client, "en")
+    html = client.get(DASHBOARD, query).content.decode()
+    assert '<p class="card-yi">1.127 billion yuan</p>' in html
+    assert "hundred million" not in html
+
+
+def test_english_admin_names_one_record_in_the_singular(admin_client):
+    switch_to(admin_client, "en")
+    page = admin_client.get(reverse("admin:projects_project_add")).content.decode()
+    assert "Add Cooperation-funded project<" in page or "Add Cooperation-funded project " in page
+    assert "Add Cooperation-funded projects" not in page
+    listing = admin_client.get(reverse("admin:projects_project_changelist")).content.decode()
+    assert "Cooperation-funded projects" in listing  # the plural stays plural
+
+
+def test_english_list_errors_use_an_ascii_colon(client):
+    switch_to(client, "en")
+    page = client.get(reverse("projects:projects"), {"year": "abc"}).content.decode()
+    errors = re.findall(r'<p class="error">(.*?)</p>', page)
+    assert errors and all("：" not in e for e in errors), errors

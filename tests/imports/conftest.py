@@ -1,4 +1,6 @@
-"""Helpers for the import tests: files built in the tests, in each encoding and format."""
+"""Helpers for the import tests: files built in the tests, in each encoding and format, the
+project 台账 rows they hold, and the admin's import and export as a clerk's browser drives
+them."""
 
 import codecs
 import csv
@@ -6,9 +8,55 @@ import io
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
-from cooperation.imports.files import read_file
+from cooperation.imports.files import CSV, FORMATS, XLSX, read_file
 from cooperation.imports.resources import run_import
+from tests.places import P_NAME
+
+# The project 台账 as staff write it: its header and two good rows of 武进区—汉滨区.
+PROJECT_HEAD = [
+    "协作关系",
+    "资金年度",
+    "项目名称",
+    "项目类别",
+    "镇（街道）",
+    "村（社区）",
+    "协作资金（万元）",
+    "地方配套资金（万元）",
+    "受益人数",
+    "其中脱贫人口",
+    "开工日期",
+]
+TEA = [
+    P_NAME,
+    "2021",
+    "大河镇茶园",
+    "产业发展",
+    "大河镇",
+    "小河村",
+    "1,234.50",
+    "100万元",
+    "1,200",
+    "300",
+    "2021年4月5日",
+]
+ROAD = [
+    P_NAME,
+    "2021",
+    "县河镇道路",
+    "基础设施",
+    "县河镇",
+    "",
+    "８８",
+    "",
+    "",
+    "",
+    "2021/4/5",
+]
+
+# The admin's format choices, as its forms post them: positions in FORMATS.
+CSV_FORMAT, XLSX_FORMAT = str(FORMATS.index(CSV)), str(FORMATS.index(XLSX))
 
 
 def csv_bytes(rows, encoding="utf-8"):
@@ -41,3 +89,26 @@ def import_file(resource_class, data, name="data.csv", *, dry_run=False, user=No
 @pytest.fixture
 def importer():
     return import_file
+
+
+def confirm_import(client, model_url, preview):
+    """Post the confirmation form of an admin import's preview, as the page fills it in."""
+    form = preview.context["confirm_form"]
+    return client.post(
+        reverse(f"admin:{model_url}_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+        follow=True,
+    )
+
+
+def admin_export(client, model_url, fmt=CSV_FORMAT):
+    """Export every field of a model from the admin: (the format, the file's bytes)."""
+    response = client.get(reverse(f"admin:{model_url}_export"))
+    form = response.context["form"]
+    data = {"format": fmt, "resource": "0"}
+    data.update(
+        {name: "on" for name in form.fields if name not in ("format", "resource", "export_items")}
+    )
+    response = client.post(reverse(f"admin:{model_url}_export"), data)
+    assert response.status_code == 200, response.content[:500]
+    return FORMATS[int(fmt)], response.content

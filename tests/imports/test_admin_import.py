@@ -3,33 +3,31 @@ transaction); a bad file shows every bad row and offers no confirmation; exports
 workers leave personal columns out for users without the permission."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from labor.models import Worker
 from projects.models import Project
-from tests.imports.conftest import file_bytes
-from tests.imports.test_project_import import HEAD, ROAD, TEA
+from tests.imports.conftest import (
+    CSV_FORMAT,
+    PROJECT_HEAD,
+    ROAD,
+    TEA,
+    XLSX_FORMAT,
+    admin_export,
+    confirm_import,
+    file_bytes,
+)
 from tests.imports.test_worker_import import HEAD as WORKER_HEAD
 from tests.imports.test_worker_import import LI_0, ZHANG, ZHANG_1
 
 pytestmark = pytest.mark.django_db
 
-CSV_FORMAT, XLSX_FORMAT = "0", "1"  # positions in cooperation.importing.FORMATS
-
 
 def upload(client, url, data, name, fmt=CSV_FORMAT):
     return client.post(
         url, {"import_file": SimpleUploadedFile(name, data), "format": fmt, "resource": "0"}
-    )
-
-
-def confirm(client, model_url, preview):
-    form = preview.context["confirm_form"]
-    return client.post(
-        reverse(f"admin:{model_url}_process_import"),
-        {name: form.initial.get(name, "") for name in form.fields},
-        follow=True,
     )
 
 
@@ -45,7 +43,7 @@ def test_preview_writes_nothing_then_confirm_writes_every_row(
     preview = upload(
         client,
         url,
-        file_bytes([HEAD, TEA, ROAD], kind),
+        file_bytes([PROJECT_HEAD, TEA, ROAD], kind),
         f"p.{'xlsx' if kind == 'xlsx' else 'csv'}",
         fmt,
     )
@@ -56,7 +54,7 @@ def test_preview_writes_nothing_then_confirm_writes_every_row(
     assert "新增 2 行，修改 0 行，无变化 0 行" in page
     assert "大河镇茶园" in page and "县河镇道路" in page
 
-    done = confirm(client, "projects_project", preview)
+    done = confirm_import(client, "projects_project", preview)
 
     assert done.status_code == 200
     assert Project.objects.count() == 2
@@ -67,8 +65,8 @@ def test_preview_writes_nothing_then_confirm_writes_every_row(
 def test_preview_of_the_same_file_again_shows_rows_unchanged(client, clerk, partnership):
     client.force_login(clerk)
     url = reverse("admin:projects_project_import")
-    data = file_bytes([HEAD, TEA, ROAD], "gbk")
-    confirm(client, "projects_project", upload(client, url, data, "p.csv"))
+    data = file_bytes([PROJECT_HEAD, TEA, ROAD], "gbk")
+    confirm_import(client, "projects_project", upload(client, url, data, "p.csv"))
 
     preview = upload(client, url, data, "p.csv")
 
@@ -86,7 +84,7 @@ def test_bad_rows_are_listed_by_line_and_column_and_cannot_be_confirmed(client, 
     preview = upload(
         client,
         reverse("admin:projects_project_import"),
-        file_bytes([HEAD, bad_year, bad_amount], "gbk"),
+        file_bytes([PROJECT_HEAD, bad_year, bad_amount], "gbk"),
         "p.csv",
     )
 
@@ -103,12 +101,12 @@ def test_a_row_gone_bad_between_preview_and_confirm_writes_nothing(client, clerk
     preview = upload(
         client,
         reverse("admin:projects_project_import"),
-        file_bytes([HEAD, TEA, ROAD], "gbk"),
+        file_bytes([PROJECT_HEAD, TEA, ROAD], "gbk"),
         "p.csv",
     )
     partnership.delete()  # the partnership named in every row disappears meanwhile
 
-    done = confirm(client, "projects_project", preview)
+    done = confirm_import(client, "projects_project", preview)
 
     assert "确认导入时发现错误，没有写入任何数据" in done.content.decode()
     assert Project.objects.count() == 0
@@ -121,8 +119,6 @@ def test_import_needs_the_add_permission(client, official, partnership):
 
 
 def test_worker_import_needs_the_personal_data_permission(client, django_user_model, partnership):
-    from django.contrib.auth.models import Permission
-
     user = django_user_model.objects.create_user("adder", is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["add_worker", "view_worker"])
@@ -142,31 +138,17 @@ def test_clerk_imports_workers_through_the_admin(client, clerk, partnership):
     )
     assert "新增 2 行" in preview.content.decode()
 
-    confirm(client, "labor_worker", preview)
+    confirm_import(client, "labor_worker", preview)
 
     assert Worker.objects.count() == 2
     assert Worker.objects.get(id_number=ZHANG).employments.count() == 1
-
-
-def export(client, model_url, fmt=CSV_FORMAT):
-    from cooperation.imports.files import FORMATS
-
-    response = client.get(reverse(f"admin:{model_url}_export"))
-    form = response.context["form"]
-    data = {"format": fmt, "resource": "0"}
-    data.update(
-        {name: "on" for name in form.fields if name not in ("format", "resource", "export_items")}
-    )
-    response = client.post(reverse(f"admin:{model_url}_export"), data)
-    assert response.status_code == 200, response.content[:500]
-    return FORMATS[int(fmt)], response.content
 
 
 def test_admin_worker_export_leaves_personal_columns_out_without_permission(
     client, clerk, official, partnership
 ):
     client.force_login(clerk)
-    confirm(
+    confirm_import(
         client,
         "labor_worker",
         upload(
@@ -178,7 +160,7 @@ def test_admin_worker_export_leaves_personal_columns_out_without_permission(
     )
     client.force_login(official)
 
-    _fmt, content = export(client, "labor_worker")
+    _fmt, content = admin_export(client, "labor_worker")
 
     text = content.decode("utf-8-sig")
     header = text.splitlines()[0].split(",")
@@ -189,7 +171,7 @@ def test_admin_worker_export_leaves_personal_columns_out_without_permission(
 
 def test_admin_worker_export_keeps_them_with_permission(client, clerk, partnership):
     client.force_login(clerk)
-    confirm(
+    confirm_import(
         client,
         "labor_worker",
         upload(
@@ -200,7 +182,7 @@ def test_admin_worker_export_keeps_them_with_permission(client, clerk, partnersh
         ),
     )
 
-    _fmt, content = export(client, "labor_worker")
+    _fmt, content = admin_export(client, "labor_worker")
 
     text = content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("协作关系,姓名,身份证号码,手机号码")
@@ -209,19 +191,19 @@ def test_admin_worker_export_keeps_them_with_permission(client, clerk, partnersh
 
 def test_admin_export_imports_back_unchanged(client, clerk, partnership):
     client.force_login(clerk)
-    confirm(
+    confirm_import(
         client,
         "projects_project",
         upload(
             client,
             reverse("admin:projects_project_import"),
-            file_bytes([HEAD, TEA, ROAD], "utf-8"),
+            file_bytes([PROJECT_HEAD, TEA, ROAD], "utf-8"),
             "p.csv",
         ),
     )
 
     for fmt, name in ((CSV_FORMAT, "e.csv"), (XLSX_FORMAT, "e.xlsx")):
-        _f, content = export(client, "projects_project", fmt)
+        _f, content = admin_export(client, "projects_project", fmt)
         preview = upload(client, reverse("admin:projects_project_import"), content, name, fmt)
         assert "新增 0 行，修改 0 行，无变化 2 行" in preview.content.decode()
 
@@ -231,12 +213,15 @@ def test_confirming_the_same_preview_twice_says_it_was_imported_already(client, 
     gone: a message, not a 500, and nothing written twice."""
     client.force_login(clerk)
     preview = upload(
-        client, reverse("admin:projects_project_import"), file_bytes([HEAD, TEA], "utf-8"), "p.csv"
+        client,
+        reverse("admin:projects_project_import"),
+        file_bytes([PROJECT_HEAD, TEA], "utf-8"),
+        "p.csv",
     )
-    confirm(client, "projects_project", preview)
+    confirm_import(client, "projects_project", preview)
     assert Project.objects.count() == 1
 
-    again = confirm(client, "projects_project", preview)
+    again = confirm_import(client, "projects_project", preview)
 
     assert again.status_code == 200
     assert "这次导入已确认过" in again.content.decode()  # on the list, after a redirect

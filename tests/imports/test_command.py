@@ -1,11 +1,12 @@
 """manage.py import_records MODEL FILE [--dry-run]: same validation, all-or-nothing."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from projects.models import Project
-from tests.imports.conftest import file_bytes
-from tests.imports.test_project_import import HEAD, ROAD, TEA
+from tests.imports.conftest import PROJECT_HEAD, ROAD, TEA, file_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -17,35 +18,33 @@ def write(tmp_path, rows, kind="gbk", name="projects.csv"):
 
 
 def run(*args):
-    from io import StringIO
-
     out = StringIO()
     call_command("import_records", *args, "--no-progress", stdout=out)
     return out.getvalue()
 
 
 def test_command_imports_a_small_file(partnership, tmp_path):
-    output = run("projects.project", write(tmp_path, [HEAD, TEA, ROAD]))
+    output = run("projects.project", write(tmp_path, [PROJECT_HEAD, TEA, ROAD]))
 
     assert Project.objects.count() == 2
     assert "2 行，新增 2，修改 0，无变化 0" in output
 
 
 def test_command_takes_xlsx_and_the_chinese_model_name(partnership, tmp_path):
-    run("协作资金项目", write(tmp_path, [HEAD, TEA], "xlsx", "p.xlsx"))
+    run("协作资金项目", write(tmp_path, [PROJECT_HEAD, TEA], "xlsx", "p.xlsx"))
 
     assert Project.objects.get().name == "大河镇茶园"
 
 
 def test_dry_run_writes_nothing(partnership, tmp_path):
-    output = run("projects.project", write(tmp_path, [HEAD, TEA, ROAD]), "--dry-run")
+    output = run("projects.project", write(tmp_path, [PROJECT_HEAD, TEA, ROAD]), "--dry-run")
 
     assert Project.objects.count() == 0
     assert "新增 2" in output and "试运行：没有写入任何数据" in output
 
 
 def test_second_run_reports_rows_unchanged(partnership, tmp_path):
-    path = write(tmp_path, [HEAD, TEA, ROAD])
+    path = write(tmp_path, [PROJECT_HEAD, TEA, ROAD])
     run("projects.project", path)
 
     assert "新增 0，修改 0，无变化 2" in run("projects.project", path)
@@ -56,7 +55,7 @@ def test_a_bad_row_aborts_the_whole_file_with_its_row_and_column(partnership, tm
     bad[1] = "二〇二一"
 
     with pytest.raises(CommandError) as exc:
-        run("projects.project", write(tmp_path, [HEAD, TEA, bad]))
+        run("projects.project", write(tmp_path, [PROJECT_HEAD, TEA, bad]))
 
     assert "导入失败，没有写入任何数据。共 1 处错误" in str(exc.value)
     assert "第3行“资金年度”：'二〇二一' 不是有效的年份" in str(exc.value)
@@ -65,7 +64,7 @@ def test_a_bad_row_aborts_the_whole_file_with_its_row_and_column(partnership, tm
 
 def test_unknown_model_lists_the_choices(tmp_path):
     with pytest.raises(CommandError, match="未知的模型“books”。可选：.*labor.worker"):
-        run("books", write(tmp_path, [HEAD]))
+        run("books", write(tmp_path, [PROJECT_HEAD]))
 
 
 def test_missing_file_is_a_clear_error(db):

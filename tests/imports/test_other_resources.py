@@ -18,9 +18,8 @@ from projects.resources import (
 )
 from tests.cooperation.factories import EastOrgFactory, OrganisationFactory
 from tests.imports.conftest import file_bytes, import_file
+from tests.places import P_NAME as P
 from tests.projects.factories import ProjectFactory
-
-P = "武进区—汉滨区"
 
 pytestmark = pytest.mark.django_db
 

@@ -9,50 +9,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from cooperation.freshness import data_version
 from cooperation.imports.files import CSV, XLSX, read_file
 from projects.models import Project
 from projects.resources import ProjectResource
-from tests.imports.conftest import file_bytes, import_file
+from tests.imports.conftest import PROJECT_HEAD, ROAD, TEA, file_bytes, import_file
 
-HEAD = [
-    "协作关系",
-    "资金年度",
-    "项目名称",
-    "项目类别",
-    "镇（街道）",
-    "村（社区）",
-    "协作资金（万元）",
-    "地方配套资金（万元）",
-    "受益人数",
-    "其中脱贫人口",
-    "开工日期",
-]
-TEA = [
-    "武进区—汉滨区",
-    "2021",
-    "大河镇茶园",
-    "产业发展",
-    "大河镇",
-    "小河村",
-    "1,234.50",
-    "100万元",
-    "1,200",
-    "300",
-    "2021年4月5日",
-]
-ROAD = [
-    "武进区—汉滨区",
-    "2021",
-    "县河镇道路",
-    "基础设施",
-    "县河镇",
-    "",
-    "８８",
-    "",
-    "",
-    "",
-    "2021/4/5",
-]
 KINDS = ["utf-8", "utf-8-sig", "gbk", "xlsx"]
 
 
@@ -65,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_good_file_writes_exactly_its_rows(partnership, kind):
-    result = import_file(ProjectResource, file_bytes([HEAD, TEA, ROAD], kind), name_of(kind))
+    result = import_file(
+        ProjectResource, file_bytes([PROJECT_HEAD, TEA, ROAD], kind), name_of(kind)
+    )
 
     assert result.ok, result.messages
     assert Project.objects.count() == 2
@@ -83,7 +47,7 @@ def test_good_file_writes_exactly_its_rows(partnership, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_second_import_of_the_same_file_changes_nothing(partnership, kind):
-    data = file_bytes([HEAD, TEA, ROAD], kind)
+    data = file_bytes([PROJECT_HEAD, TEA, ROAD], kind)
     import_file(ProjectResource, data, name_of(kind))
     before = list(Project.objects.values_list("id", "updated_at", "version"))
 
@@ -95,10 +59,10 @@ def test_second_import_of_the_same_file_changes_nothing(partnership, kind):
 
 
 def test_a_changed_amount_updates_that_row_only(partnership):
-    import_file(ProjectResource, file_bytes([HEAD, TEA, ROAD], "utf-8"))
+    import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA, ROAD], "utf-8"))
     changed = TEA[:6] + ["2,000"] + TEA[7:]
 
-    result = import_file(ProjectResource, file_bytes([HEAD, changed, ROAD], "utf-8"))
+    result = import_file(ProjectResource, file_bytes([PROJECT_HEAD, changed, ROAD], "utf-8"))
 
     assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (0, 1, 1)
     tea = Project.objects.get(name="大河镇茶园")
@@ -138,7 +102,7 @@ def test_one_bad_row_is_named_and_nothing_is_written(partnership, column, value,
     bad[column] = value
     if column == 9:
         bad[8] = "10"
-    result = import_file(ProjectResource, file_bytes([HEAD, TEA, bad], kind), name_of(kind))
+    result = import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA, bad], kind), name_of(kind))
 
     assert not result.ok
     assert result.messages == [message]
@@ -146,7 +110,7 @@ def test_one_bad_row_is_named_and_nothing_is_written(partnership, column, value,
 
 
 def test_duplicate_line_points_to_the_first(partnership):
-    result = import_file(ProjectResource, file_bytes([HEAD, TEA, ROAD, TEA], "utf-8"))
+    result = import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA, ROAD, TEA], "utf-8"))
 
     assert result.messages == [
         "第4行：与第2行是同一条记录（“协作关系”、“资金年度”、“项目名称”相同），请删除重复行"
@@ -155,8 +119,8 @@ def test_duplicate_line_points_to_the_first(partnership):
 
 
 def test_missing_required_column_is_named(partnership):
-    head = [h for h in HEAD if h != "项目类别"]
-    row = [v for h, v in zip(HEAD, TEA, strict=True) if h != "项目类别"]
+    head = [h for h in PROJECT_HEAD if h != "项目类别"]
+    row = [v for h, v in zip(PROJECT_HEAD, TEA, strict=True) if h != "项目类别"]
 
     result = import_file(ProjectResource, file_bytes([head, row], "utf-8"))
 
@@ -165,7 +129,7 @@ def test_missing_required_column_is_named(partnership):
 
 
 def test_title_line_above_header_and_half_width_brackets(partnership):
-    head = [h.replace("（", "(").replace("）", ")") for h in HEAD]
+    head = [h.replace("（", "(").replace("）", ")") for h in PROJECT_HEAD]
     rows = [["2021年东西部协作资金项目台账"], head, TEA, ROAD]
 
     result = import_file(ProjectResource, file_bytes(rows, "gbk"))
@@ -177,13 +141,16 @@ def test_title_line_above_header_and_half_width_brackets(partnership):
 def test_errors_count_lines_from_the_real_header_line(partnership):
     bad = list(ROAD)
     bad[1] = "二〇二一"
-    result = import_file(ProjectResource, file_bytes([["台账"], HEAD, TEA, bad], "utf-8"))
+    result = import_file(ProjectResource, file_bytes([["台账"], PROJECT_HEAD, TEA, bad], "utf-8"))
 
     assert result.messages == ["第4行“资金年度”：'二〇二一' 不是有效的年份"]
 
 
 def test_partnership_column_may_be_left_out_when_there_is_only_one(partnership):
-    rows = [[v for h, v in zip(HEAD, r, strict=True) if h != "协作关系"] for r in (HEAD, TEA)]
+    rows = [
+        [v for h, v in zip(PROJECT_HEAD, r, strict=True) if h != "协作关系"]
+        for r in (PROJECT_HEAD, TEA)
+    ]
 
     result = import_file(ProjectResource, file_bytes(rows, "utf-8"))
 
@@ -192,7 +159,9 @@ def test_partnership_column_may_be_left_out_when_there_is_only_one(partnership):
 
 
 def test_dry_run_writes_nothing(partnership):
-    result = import_file(ProjectResource, file_bytes([HEAD, TEA, ROAD], "utf-8"), dry_run=True)
+    result = import_file(
+        ProjectResource, file_bytes([PROJECT_HEAD, TEA, ROAD], "utf-8"), dry_run=True
+    )
 
     assert result.ok and result.totals["new"] == 2
     assert Project.objects.count() == 0
@@ -207,7 +176,7 @@ def export(fmt):
 
 @pytest.mark.parametrize("fmt, name", [(CSV, "export.csv"), (XLSX, "export.xlsx")])
 def test_export_imports_back_unchanged(partnership, fmt, name):
-    import_file(ProjectResource, file_bytes([HEAD, TEA, ROAD], "utf-8"))
+    import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA, ROAD], "utf-8"))
     Project.objects.filter(name="县河镇道路").update(description='=HYPERLINK("x")')
     before = list(Project.objects.values())
 
@@ -219,7 +188,7 @@ def test_export_imports_back_unchanged(partnership, fmt, name):
 
 
 def test_csv_export_has_a_bom_the_headers_and_neutralised_formulas(partnership):
-    import_file(ProjectResource, file_bytes([HEAD, ROAD], "utf-8"))
+    import_file(ProjectResource, file_bytes([PROJECT_HEAD, ROAD], "utf-8"))
     Project.objects.update(description="=1+1")
 
     data = export(CSV)
@@ -232,7 +201,7 @@ def test_csv_export_has_a_bom_the_headers_and_neutralised_formulas(partnership):
 
 
 def test_xlsx_export_neutralises_formula_text_as_the_csv_does(partnership):
-    import_file(ProjectResource, file_bytes([HEAD, ROAD], "utf-8"))
+    import_file(ProjectResource, file_bytes([PROJECT_HEAD, ROAD], "utf-8"))
     Project.objects.update(description="=1+1")
 
     sheet = openpyxl.load_workbook(io.BytesIO(export(XLSX))).active
@@ -243,24 +212,20 @@ def test_xlsx_export_neutralises_formula_text_as_the_csv_does(partnership):
 
 
 def test_read_file_detects_gbk_without_being_told():
-    data = file_bytes([HEAD, TEA], "gbk")
+    data = file_bytes([PROJECT_HEAD, TEA], "gbk")
     assert read_file(data, "any.csv").headers[2] == "项目名称"
 
 
 def test_an_import_changes_the_data_version_so_cached_figures_are_not_served(partnership):
-    from cooperation.freshness import data_version
-
     before = data_version()
-    import_file(ProjectResource, file_bytes([HEAD, TEA], "utf-8"))
+    import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA], "utf-8"))
 
     assert data_version() != before
 
 
 def test_a_dry_run_leaves_the_data_version_alone(partnership):
-    from cooperation.freshness import data_version
-
     before = data_version()
-    import_file(ProjectResource, file_bytes([HEAD, TEA], "utf-8"), dry_run=True)
+    import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA], "utf-8"), dry_run=True)
 
     assert data_version() == before
 
@@ -280,7 +245,7 @@ def test_amounts_with_a_unit_or_a_dash_are_read(
     line = list(TEA)
     line[6], line[7] = aid, local
 
-    result = import_file(ProjectResource, file_bytes([HEAD, line], "utf-8"))
+    result = import_file(ProjectResource, file_bytes([PROJECT_HEAD, line], "utf-8"))
 
     assert result.ok, result.messages
     project = Project.objects.get()
@@ -293,14 +258,15 @@ def test_blank_lines_and_a_total_line_are_skipped_and_lines_keep_their_numbers(p
     total = ["合 计", "", "", "", "", "", "2,234.50", "", "", "", ""]
     bad = list(ROAD)
     bad[1] = "二〇二一"
-    rows = [HEAD, TEA, [""] * len(HEAD), bad, total]
+    rows = [PROJECT_HEAD, TEA, [""] * len(PROJECT_HEAD), bad, total]
 
     refused = import_file(ProjectResource, file_bytes(rows, "utf-8"))
 
     assert refused.messages == ["第4行“资金年度”：'二〇二一' 不是有效的年份"]  # line 4 of the file
 
     good = import_file(
-        ProjectResource, file_bytes([HEAD, TEA, [""] * len(HEAD), ROAD, total], "utf-8")
+        ProjectResource,
+        file_bytes([PROJECT_HEAD, TEA, [""] * len(PROJECT_HEAD), ROAD, total], "utf-8"),
     )
 
     assert good.ok, good.messages

@@ -6,29 +6,25 @@ from decimal import Decimal
 import pytest
 
 from labor.models import TrainingCourse, Worker
-from tests.cooperation.factories import PartnershipFactory, region
 from tests.labor.factories import (
-    DAHE,
-    XIANHE,
     CommunityFactoryFactory,
     EmploymentFactory,
     JobFairFactory,
     TrainingCourseFactory,
     WorkerFactory,
 )
+from tests.places import DAHE, HANBIN, HANYIN_CHENGGUAN, WUJIN, XIANHE
 
 D = datetime.date
+
+# A valid ID number: 汉滨区, born 5 April 1975, sequence 123 (odd: a man), check character X.
+ID_NUMBER = "61090219750405123X"
+
 EXITED, ORDINARY, MONITORED = (
     Worker.Household.POVERTY_EXITED,
     Worker.Household.ORDINARY,
     Worker.Household.MONITORED,
 )
-
-
-@pytest.fixture
-def other_partnership(db):
-    # 鼓楼区 (Nanjing) – 汉阴县 (Ankang): another pair, whose records must never be counted.
-    return PartnershipFactory(east_region=region("320106"), west_region=region("610921"))
 
 
 @pytest.fixture
@@ -50,14 +46,14 @@ def labour_2021(partnership, other_partnership):
         worker=a,
         start_date=D(2021, 3, 1),
         end_date=D(2021, 4, 30),
-        destination_id="320412",
+        destination_id=WUJIN,
         monthly_wage=Decimal("5000"),
     )
     EmploymentFactory(
         worker=a,
         start_date=D(2021, 6, 1),
         end_date=D(2021, 6, 30),
-        destination_id="320412",
+        destination_id=WUJIN,
         monthly_wage=Decimal("6000"),
     )
     EmploymentFactory(
@@ -72,7 +68,7 @@ def labour_2021(partnership, other_partnership):
         worker=b,
         start_date=D(2021, 5, 10),
         end_date=D(2021, 6, 10),
-        destination_id="610902",
+        destination_id=HANBIN,
         monthly_wage=Decimal("3000"),
     )
     c = WorkerFactory(partnership=partnership, household=EXITED, home_town_id=XIANHE)
@@ -92,7 +88,7 @@ def labour_2021(partnership, other_partnership):
         monthly_wage=None,
     )
     stranger = WorkerFactory(
-        partnership=other_partnership, household=EXITED, home_town_id="610921100"
+        partnership=other_partnership, household=EXITED, home_town_id=HANYIN_CHENGGUAN
     )
     EmploymentFactory(worker=stranger, start_date=D(2021, 3, 1), end_date=D(2021, 9, 30))
 

@@ -7,12 +7,10 @@ import factory
 from labor import idcard
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
 from tests.cooperation.factories import PartnershipFactory
-
-DAHE = "610902115"  # 大河镇, a town of 汉滨区
-XIANHE = "610902120"  # 县河镇
+from tests.places import DAHE, HANBIN, WUJIN
 
 
-def id_number_for(n, area="610902"):
+def id_number_for(n, area=HANBIN):
     """A valid ID number, different for every n (birth date and sequence vary with n)."""
     born = datetime.date(1970, 1, 1) + datetime.timedelta(days=n % 10000)
     return idcard.make(area, born, n % 997)
@@ -36,7 +34,7 @@ class EmploymentFactory(factory.django.DjangoModelFactory):
 
     worker = factory.SubFactory(WorkerFactory)
     employer = factory.Sequence(lambda n: f"武进电子厂{n}")
-    destination_id = "320412"  # 武进区: in the eastern province (32, Jiangsu)
+    destination_id = WUJIN  # in the eastern province (32, Jiangsu)
     start_date = datetime.date(2021, 3, 1)
     end_date = None
     monthly_wage = 5000

@@ -9,11 +9,17 @@ from django.urls import reverse
 
 from cooperation.models import UserArea
 from labor.models import Employment, Worker, WorkerYear
-from tests.labor.factories import EmploymentFactory, WorkerFactory
+from tests.labor.conftest import ID_NUMBER
+from tests.labor.factories import (
+    CommunityFactoryFactory,
+    EmploymentFactory,
+    JobFairFactory,
+    TrainingCourseFactory,
+    WorkerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-ID_NUMBER = "61090219750405123X"
 CHANGELIST = "admin:labor_worker_changelist"
 
 
@@ -91,8 +97,6 @@ def test_history_is_open_to_a_reviewer(client, reviewer, han):
 def test_history_of_a_job_fair_is_closed_without_the_personal_permission(
     client, official, partnership
 ):
-    from tests.labor.factories import JobFairFactory
-
     fair = JobFairFactory(partnership=partnership)
     url = reverse("admin:labor_jobfair_history", args=[fair.pk])
     assert page(client, official, url).status_code == 403
@@ -100,7 +104,7 @@ def test_history_of_a_job_fair_is_closed_without_the_personal_permission(
 
 def test_search_by_exact_id_number_with_lower_case_x(client, reviewer, han, partnership):
     WorkerFactory(partnership=partnership, name="王开菊")
-    html = page(client, reviewer, reverse(CHANGELIST) + "?q=61090219750405123x").content.decode()
+    html = page(client, reviewer, reverse(CHANGELIST) + "?q=" + ID_NUMBER.lower()).content.decode()
     assert "韩廷勤" in html and "王开菊" not in html
 
 
@@ -109,7 +113,7 @@ def test_search_by_part_of_an_id_number_finds_nothing(client, reviewer, han):
     assert "韩廷勤" not in html
 
 
-def test_search_by_name(client, reviewer, han, partnership):
+def test_search_by_part_of_a_name_finds_that_worker_only(client, reviewer, han, partnership):
     WorkerFactory(partnership=partnership, name="王开菊")
     html = page(client, reviewer, reverse(CHANGELIST) + "?q=廷勤").content.decode()
     assert "韩廷勤" in html and "王开菊" not in html
@@ -159,7 +163,7 @@ def test_adding_a_worker_with_an_employment_builds_his_year(client, clerk, partn
         {
             "partnership": partnership.pk,
             "name": "韩廷勤",
-            "id_number": " 61090219750405123x ",
+            "id_number": f" {ID_NUMBER.lower()} ",
             "phone": "138 1234 5678",
             "household": "exited",
             "home_town": "610902115",
@@ -220,12 +224,6 @@ def test_every_labour_admin_page_opens_in_chinese(admin_client, han, model):
 
 
 def _add_rows(partnership, n):
-    from tests.labor.factories import (
-        CommunityFactoryFactory,
-        JobFairFactory,
-        TrainingCourseFactory,
-    )
-
     for _ in range(n):
         EmploymentFactory(worker=WorkerFactory(partnership=partnership))
         JobFairFactory(partnership=partnership)

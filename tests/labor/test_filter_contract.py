@@ -14,7 +14,7 @@ from cooperation.dashboard.indicators import Group, registry
 from cooperation.models import Region
 from labor import filters
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
-from tests.labor.factories import DAHE, XIANHE
+from tests.places import DAHE, XIANHE
 
 pytestmark = pytest.mark.django_db
 

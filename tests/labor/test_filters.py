@@ -71,7 +71,7 @@ def test_employments_active_in_the_year_and_started_in_it(labour_2021):
     assert (len(active), len(started)) == (7, 6)
 
 
-def test_fairs_by_month(labour_2021, partnership):
+def test_a_month_keeps_the_job_fairs_of_that_month(labour_2021, partnership):
     assert len(pks(JobFairFilter, JobFair, f"partnership={partnership.pk}&year=2021&month=11")) == 1
 
 

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from labor import idcard
+from tests.labor.conftest import ID_NUMBER
+from tests.places import HANBIN
 
 # GB 11643-1999's own example (a woman born 31 Dec 1949 in 北京市朝阳区): weighted sum 167,
 # 167 mod 11 = 2 → check character "X".
 STANDARD_EXAMPLE = "11010519491231002X"
-HANBIN = "61090219750405123X"  # 汉滨区, 5 Apr 1975, sequence 123 (odd: a man)
 TODAY = datetime.date(2026, 11, 29)
 
 
@@ -32,7 +33,7 @@ def test_it_accepts_a_lower_case_x_and_returns_upper_case():
 
 def test_it_accepts_full_width_digits_and_spaces():
     full_width = " ６１０９０２ １９７５０４０５ １２３Ｘ　"
-    assert idcard.validate(full_width, today=TODAY) == HANBIN
+    assert idcard.validate(full_width, today=TODAY) == ID_NUMBER
 
 
 def test_it_rejects_a_wrong_check_character():
@@ -54,12 +55,12 @@ def test_it_rejects_30_february():
 
 
 def test_it_rejects_a_birth_date_in_the_future():
-    number = idcard.make("610902", TODAY + datetime.timedelta(days=1), 123)
+    number = idcard.make(HANBIN, TODAY + datetime.timedelta(days=1), 123)
     assert codes_of(number) == ["id_birth"]
 
 
 def test_it_accepts_birth_today():
-    assert codes_of(idcard.make("610902", TODAY, 123)) == []
+    assert codes_of(idcard.make(HANBIN, TODAY, 123)) == []
 
 
 def test_it_rejects_letters_inside():
@@ -72,13 +73,13 @@ def test_it_accepts_a_county_code_newer_than_the_birth_year():
 
 
 def test_gender_and_birth_date_come_from_the_number():
-    assert idcard.gender_of(HANBIN) == "M"  # sequence 123: odd
+    assert idcard.gender_of(ID_NUMBER) == "M"  # sequence 123: odd
     assert idcard.gender_of(STANDARD_EXAMPLE) == "F"  # sequence 002: even
-    assert idcard.birth_date_of(HANBIN) == datetime.date(1975, 4, 5)
+    assert idcard.birth_date_of(ID_NUMBER) == datetime.date(1975, 4, 5)
 
 
 def test_mask_keeps_only_the_area_code():
     """Nothing of the birth date, sequence, gender digit or check digit shows."""
-    assert idcard.mask(HANBIN) == "610902************"
+    assert idcard.mask(ID_NUMBER) == "610902************"
     assert idcard.mask(STANDARD_EXAMPLE) == STANDARD_EXAMPLE[:6] + "*" * 12
     assert idcard.mask("") == ""

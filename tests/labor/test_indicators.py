@@ -8,14 +8,13 @@ import pytest
 from cooperation.dashboard.indicators import Group, registry
 from cooperation.models import Region
 from tests.labor.factories import (
-    DAHE,
-    XIANHE,
     CommunityFactoryFactory,
     EmploymentFactory,
     JobFairFactory,
     TrainingCourseFactory,
     WorkerFactory,
 )
+from tests.places import DAHE, XIANHE
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +68,9 @@ def test_figure_for_the_year(labour_2021, partnership, key, expected):
         ("labor.factory_jobs_poverty_exited", XIANHE, 25),  # FC (FB closed)
     ],
 )
-def test_figure_by_town(labour_2021, partnership, key, town, expected):
+def test_each_figure_narrowed_to_a_town_is_the_hand_worked_value(
+    labour_2021, partnership, key, town, expected
+):
     assert value(key, partnership, town=town) == expected
 
 
@@ -85,7 +86,9 @@ def test_figure_by_town(labour_2021, partnership, key, town, expected):
         ("labor.factory_jobs", 8, 40),  # FC opened in August 2021
     ],
 )
-def test_figure_by_month(labour_2021, partnership, key, month, expected):
+def test_each_figure_narrowed_to_a_month_is_the_hand_worked_value(
+    labour_2021, partnership, key, month, expected
+):
     assert value(key, partnership, month=month) == expected
 
 

@@ -6,32 +6,32 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from labor.models import Worker
+from tests.labor.conftest import ID_NUMBER
 from tests.labor.factories import EmploymentFactory, WorkerFactory
+from tests.places import DAHE
 
 pytestmark = pytest.mark.django_db
-
-HANBIN = "61090219750405123X"
 
 
 def new_worker(partnership, **fields):
     values = {
         "partnership": partnership,
         "name": "韩廷勤",
-        "id_number": HANBIN,
+        "id_number": ID_NUMBER,
         "household": Worker.Household.POVERTY_EXITED,
-        "home_town_id": "610902115",
+        "home_town_id": DAHE,
     }
     values.update(fields)
     return Worker(**values)
 
 
 def test_gender_and_birth_date_are_derived_on_save(partnership):
-    worker = new_worker(partnership, id_number="61090219750405123x")
+    worker = new_worker(partnership, id_number=ID_NUMBER.lower())
     worker.full_clean()
     worker.save()
     worker.refresh_from_db()
     assert (worker.id_number, worker.gender, worker.birth_date) == (
-        HANBIN,
+        ID_NUMBER,
         "M",
         datetime.date(1975, 4, 5),
     )
@@ -40,16 +40,16 @@ def test_gender_and_birth_date_are_derived_on_save(partnership):
 def test_full_width_id_number_is_stored_normalised(partnership):
     worker = new_worker(partnership, id_number="６１０９０２１９７５０４０５１２３ｘ")
     worker.full_clean()
-    assert worker.id_number == HANBIN
+    assert worker.id_number == ID_NUMBER
 
 
 def test_second_worker_with_same_number_is_rejected_without_echoing_it(partnership):
-    WorkerFactory(partnership=partnership, id_number=HANBIN)
-    duplicate = new_worker(partnership, name="另一人", id_number="61090219750405123x")
+    WorkerFactory(partnership=partnership, id_number=ID_NUMBER)
+    duplicate = new_worker(partnership, name="另一人", id_number=ID_NUMBER.lower())
     with pytest.raises(ValidationError) as exc:
         duplicate.full_clean()
     assert exc.value.message_dict["id_number"] == ["该身份证号码已登记。"]
-    assert HANBIN not in str(exc.value)
+    assert ID_NUMBER not in str(exc.value)
 
 
 def test_bad_check_digit_is_reported_on_the_field(partnership):

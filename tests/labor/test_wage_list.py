@@ -17,20 +17,19 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation.dashboard.indicators import registry
 from labor.models import WorkerYear
+from tests.conftest import YEAR
 from tests.dashboard.helpers import footer, read_csv, read_xlsx, screen_rows
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
 day = datetime.date
-YEAR = 2021
 WAGE = "本年度月均工资（元）"
 CARD = Decimal("4333.33")
 
@@ -49,13 +48,6 @@ def workers(partnership):
     worker("丁", (day(2021, 3, 1), day(2021, 5, 31), 3000), (day(2021, 7, 1), None, 5000))
     worker("戊", (day(2020, 1, 1), None, 9000))
     return partnership
-
-
-@pytest.fixture
-def staff_client(client, official):
-    official.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
-    client.force_login(official)
-    return client
 
 
 def card_url(partnership):

@@ -8,30 +8,33 @@ from decimal import Decimal as D
 
 import pytest
 
-from cooperation.models import Region
 from projects.models import Project
+from tests.places import HANYIN_CHENGGUAN, LAOCHENG, XINCHENG
 from tests.projects.factories import (
-    HANYIN_CHENGGUAN,
-    LAOCHENG,
-    XINCHENG,
     ConsumptionSaleFactory,
     DonationFactory,
     InvestmentFactory,
     ProjectFactory,
-    second_partnership,
 )
 
 day = datetime.date
 
-
-@pytest.fixture
-def other_partnership(db):
-    return second_partnership()
-
-
-@pytest.fixture
-def laocheng(db):
-    return Region.objects.get(code=LAOCHENG)
+# The indicators of funds and industry (the projects app), as the README documents them.
+PROJECT_KEYS = {
+    "funds.aid",
+    "funds.projects",
+    "funds.beneficiaries",
+    "funds.beneficiaries_poverty_exited",
+    "funds.donations_cash",
+    "funds.donations_in_kind",
+    "funds.donations_total",
+    "industry.enterprises_settled",
+    "industry.investment_agreed",
+    "industry.investment_arrived",
+    "industry.jobs",
+    "consumption.amount",
+    "consumption.certified_amount",
+}
 
 
 @pytest.fixture

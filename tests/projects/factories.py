@@ -8,14 +8,7 @@ import factory
 
 from projects.models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
 from tests.cooperation.factories import PartnershipFactory, region
-
-LAOCHENG = "610902001"  # 老城街道, 汉滨区
-XINCHENG = "610902002"  # 新城街道, 汉滨区
-XIDAJIE = "610902001003"  # 西大街社区居委会, in 老城街道
-BEIMEN = "610902002001"  # 北门社区居委会, in 新城街道
-HANYIN = "610921"  # 汉阴县
-HANYIN_CHENGGUAN = "610921100"  # 城关镇, 汉阴县
-XINBEI = "320411"  # 新北区, Changzhou
+from tests.places import HANYIN, LAOCHENG, XINBEI
 
 
 def second_partnership():

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Investment, Project
+from tests.places import LAOCHENG
 from tests.projects.factories import (
-    LAOCHENG,
     ConsumptionSaleFactory,
     DonationFactory,
     InvestmentFactory,

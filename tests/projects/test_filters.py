@@ -12,7 +12,7 @@ from cooperation.dashboard.indicators import registry
 from cooperation.models import Region
 from projects.filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from projects.models import ConsumptionSale, Donation, Investment, Project
-from tests.projects.factories import LAOCHENG, XINCHENG
+from tests.places import LAOCHENG, XINCHENG
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_status_and_category_filters(dataset):
     assert list(filterset.qs.values_list("aid_funds", flat=True)) == [D("200.25")]
 
 
-def test_channel_filter(dataset):
+def test_the_channel_filter_keeps_the_sales_of_that_channel(dataset):
     filterset = ConsumptionSaleFilter(
         {"partnership": dataset.pk, "year": "2021", "channel": "832"},
         queryset=ConsumptionSale.objects.all(),
@@ -144,7 +144,7 @@ def test_channel_filter(dataset):
     assert list(filterset.qs.values_list("amount", flat=True)) == [D("40.1234")]
 
 
-def test_donation_kind_filter(dataset):
+def test_the_kind_filter_keeps_the_donations_of_that_kind(dataset):
     filterset = DonationFilter(
         {"partnership": dataset.pk, "year": "2021", "kind": "in_kind"},
         queryset=Donation.objects.all(),

@@ -7,25 +7,10 @@ import pytest
 
 from cooperation.dashboard.indicators import Group, registry
 from cooperation.models import Region
-from tests.projects.conftest import FIGURES
+from tests.projects.conftest import FIGURES, PROJECT_KEYS
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
-
-PROJECT_KEYS = {
-    "funds.aid",
-    "funds.projects",
-    "funds.beneficiaries",
-    "funds.beneficiaries_poverty_exited",
-    "funds.donations_cash",
-    "funds.donations_in_kind",
-    "funds.donations_total",
-    "industry.enterprises_settled",
-    "industry.investment_agreed",
-    "industry.investment_arrived",
-    "industry.jobs",
-    "consumption.amount",
-    "consumption.certified_amount",
-}
 
 
 def projects_indicators():
@@ -77,8 +62,6 @@ def test_projects_cannot_be_narrowed_to_a_month(dataset):
 
 
 def test_a_cancelled_project_is_left_out(partnership):
-    from tests.projects.factories import ProjectFactory
-
     ProjectFactory(partnership=partnership, fund_year=2021, aid_funds=Decimal("40"))
     ProjectFactory(
         partnership=partnership, fund_year=2021, aid_funds=Decimal("60"), status="cancelled"

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from cooperation.dashboard.indicators import registry
 from cooperation.models import Region
 from projects.models import ConsumptionSale, Donation, Investment, Project
+from tests.places import LAOCHENG, XINCHENG
+from tests.projects.conftest import PROJECT_KEYS
 from tests.projects.factories import (
-    LAOCHENG,
-    XINCHENG,
     ConsumptionSaleFactory,
     DonationFactory,
     InvestmentFactory,
@@ -19,8 +19,6 @@ from tests.projects.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-PROJECT_KEYS = sorted(i.key for i in registry if i.source.model.startswith("projects."))
 
 
 def add_rows(partnership, n, start=0):
@@ -51,7 +49,7 @@ def queries_of(func):
 
 def figure_calls(partnership, town):
     calls = {}
-    for key in PROJECT_KEYS:
+    for key in sorted(PROJECT_KEYS):
         ind = registry[key]
         calls[key] = lambda ind=ind: ind.value(partnership, 2021)
         calls[f"{key}@town"] = lambda ind=ind: ind.value(partnership, 2021, town=town)

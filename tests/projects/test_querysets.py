@@ -6,7 +6,8 @@ from decimal import Decimal as D
 import pytest
 
 from projects.models import ConsumptionSale, Donation, Investment, Project
-from tests.projects.factories import LAOCHENG, XIDAJIE, XINCHENG, ProjectFactory
+from tests.places import LAOCHENG, XIDAJIE, XINCHENG
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_investments_by_month_has_twelve_rows(dataset):
     assert rows[0] == {"month": 1, "enterprises": 0, "agreed": D("0"), "arrived": D("0"), "jobs": 0}
 
 
-def test_investments_by_town(dataset):
+def test_investments_by_town_count_enterprises_and_add_up_amounts(dataset):
     rows = Investment.objects.for_partnership(dataset).totals_by_town(2021)
     assert [(r["town"], r["enterprises"], r["agreed"]) for r in rows] == [
         (LAOCHENG, 1, D("1200")),  # 企业甲: 1000 + 200
@@ -151,7 +152,7 @@ def test_donation_totals_and_by_year(dataset):
     ]
 
 
-def test_donations_by_month(dataset):
+def test_donations_by_month_fall_in_the_month_they_were_given(dataset):
     rows = Donation.objects.for_partnership(dataset).totals_by_month(2021)
     assert rows[0] == {"month": 1, "cash": D("10"), "in_kind": D("0"), "total": D("10")}
     assert rows[11] == {"month": 12, "cash": D("2.5"), "in_kind": D("7.5"), "total": D("10")}

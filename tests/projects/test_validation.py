@@ -5,11 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.places import BEIMEN, HANYIN_CHENGGUAN, LAOCHENG, XIDAJIE
 from tests.projects.factories import (
-    BEIMEN,
-    HANYIN_CHENGGUAN,
-    LAOCHENG,
-    XIDAJIE,
     ConsumptionSaleFactory,
     DonationFactory,
     InvestmentFactory,

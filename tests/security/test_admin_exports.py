@@ -1,4 +1,4 @@
-"""Admin exports (django-import-export through cooperation/importing.py): every one is
+"""Admin exports (django-import-export through cooperation/imports/admin.py): every one is
 written to 导出记录, and an XLSX never carries a cell a spreadsheet would run."""
 
 import io
@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cooperation.models import ExportAudit
-from tests.imports.test_admin_import import CSV_FORMAT, XLSX_FORMAT, export
+from tests.imports.conftest import CSV_FORMAT, XLSX_FORMAT, admin_export
 from tests.labor.factories import WorkerFactory
 from tests.projects.factories import ProjectFactory
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_an_xlsx_export_neutralises_formula_cells_as_the_csv_does(client, clerk, partnership):
     ProjectFactory(partnership=partnership, name='=HYPERLINK("http://x","点我")')
     client.force_login(clerk)
-    _fmt, content = export(client, "projects_project", XLSX_FORMAT)
+    _fmt, content = admin_export(client, "projects_project", XLSX_FORMAT)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     cells = [c.value for row in sheet.iter_rows() for c in row]
     assert '\'=HYPERLINK("http://x","点我")' in cells
@@ -29,7 +29,7 @@ def test_an_xlsx_export_neutralises_formula_cells_as_the_csv_does(client, clerk,
 def test_an_export_of_a_record_without_personal_data_is_audited(client, clerk, partnership):
     ProjectFactory.create_batch(3, partnership=partnership)
     client.force_login(clerk)
-    export(client, "projects_project", CSV_FORMAT)
+    admin_export(client, "projects_project", CSV_FORMAT)
     audit = ExportAudit.objects.get()
     assert (audit.username, audit.list_name, audit.rows) == ("clerk", "admin:projects.project", 3)
     assert audit.personal_data is False
@@ -38,7 +38,7 @@ def test_an_export_of_a_record_without_personal_data_is_audited(client, clerk, p
 def test_a_masked_worker_export_by_an_official_is_audited_too(client, official, partnership):
     WorkerFactory.create_batch(2, partnership=partnership)
     client.force_login(official)
-    export(client, "labor_worker", CSV_FORMAT)
+    admin_export(client, "labor_worker", CSV_FORMAT)
     audit = ExportAudit.objects.get()
     assert (audit.username, audit.rows, audit.personal_data) == ("official", 2, False)
 
@@ -46,7 +46,7 @@ def test_a_masked_worker_export_by_an_official_is_audited_too(client, official, 
 def test_a_worker_export_with_personal_data_says_so(client, clerk, partnership):
     WorkerFactory.create_batch(2, partnership=partnership)
     client.force_login(clerk)
-    export(client, "labor_worker", CSV_FORMAT)
+    admin_export(client, "labor_worker", CSV_FORMAT)
     assert ExportAudit.objects.get().personal_data is True
 
 

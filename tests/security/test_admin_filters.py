@@ -12,16 +12,15 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from django.contrib import admin
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from labor.models import Employment, Worker
+from labor.models import Employment, JobFair, Worker
 from labor.privacy import PERSONAL_FIELDS
+from tests.conftest import CSRF, admin_registry
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
-
-CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 @pytest.fixture
@@ -147,7 +146,7 @@ def test_lookups_that_used_to_give_a_500_are_a_400_with_a_message(query, person,
 def _admin_urls():
     return sorted(
         reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
-        for m in admin.site._registry
+        for m in admin_registry()
     )
 
 
@@ -172,8 +171,6 @@ def test_every_filter_a_change_list_offers_still_works(url, sample_records, admi
 
 
 def test_the_date_hierarchy_still_narrows_the_list(sample_records, admin_client):
-    from labor.models import JobFair
-
     fair = JobFair.objects.get()
     url = reverse("admin:labor_jobfair_changelist")
     same = admin_client.get(url, QUERY_STRING=f"date__year={fair.date.year}")
@@ -209,8 +206,6 @@ def test_no_column_a_official_can_sort_by_follows_a_hidden_name(partnership, off
 
 
 def _request_as(user):
-    from django.test import RequestFactory
-
     request = RequestFactory().get("/")
     request.user = user
     return request

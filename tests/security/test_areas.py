@@ -20,7 +20,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -29,10 +28,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cooperation import areas
 from cooperation.admin_base import TrackedAdmin
 from cooperation.middleware import acting_user
-from cooperation.models import ExportAudit, Region, UserArea
+from cooperation.models import ExportAudit, Partnership, Region, Target, UserArea, Visit
 from cooperation.roles import DATA_ENTRY, OFFICIAL, REVIEWER
+from tests.conftest import PASSWORD, STAFF_LISTS, admin_registry
 from tests.cooperation.factories import (
     EastOrgFactory,
     OrganisationFactory,
@@ -43,6 +44,8 @@ from tests.cooperation.factories import (
     VisitFactory,
     region,
 )
+from tests.dashboard.helpers import body, xlsx_text
+from tests.imports.conftest import CSV_FORMAT, admin_export
 from tests.labor.factories import (
     CommunityFactoryFactory,
     EmploymentFactory,
@@ -51,6 +54,7 @@ from tests.labor.factories import (
     WorkerFactory,
     id_number_for,
 )
+from tests.places import DAHE, HANBIN, HANYIN, HANYIN_CHENGGUAN, P_NAME, Q_NAME, WUJIN, XINBEI
 from tests.projects.factories import (
     ConsumptionSaleFactory,
     DonationFactory,
@@ -62,12 +66,9 @@ from .forms import form_data
 
 pytestmark = pytest.mark.django_db
 
-WUJIN, HANBIN = "320412", "610902"  # P
-XINBEI, HANYIN = "320411", "610921"  # Q
 ANKANG, CHANGZHOU, SHAANXI, JIANGSU = "6109", "3204", "61", "32"
 JINTAN = "320413"  # 金坛区, a third county of 常州市
-TOWN_OF = {HANBIN: "610902115", HANYIN: "610921100"}  # 大河镇, 城关镇
-P_NAME, Q_NAME = "武进区—汉滨区", "新北区—汉阴县"
+TOWN_OF = {HANBIN: DAHE, HANYIN: HANYIN_CHENGGUAN}
 # Distinct, findable words in each partnership's records.
 WORKER_NAME = {"P": "甘露滨", "Q": "阴雨晴"}
 EMPLOYER = {"P": "滨江纺织厂", "Q": "阴山电子厂"}
@@ -96,16 +97,16 @@ EXPECTED_RECORD_MODELS = [
 def record_models():
     return sorted(
         model._meta.label
-        for model, model_admin in admin.site._registry.items()
+        for model, model_admin in admin_registry().items()
         if isinstance(model_admin, TrackedAdmin)
     )
 
 
 RECORD_MODELS = record_models()
-# Admins with an import/export (cooperation.importing.spreadsheet).
+# Admins with an import/export (cooperation.imports.admin.spreadsheet).
 SPREADSHEET_MODELS = sorted(
     model._meta.label
-    for model, model_admin in admin.site._registry.items()
+    for model, model_admin in admin_registry().items()
     if isinstance(model_admin, TrackedAdmin) and hasattr(model_admin, "import_action")
 )
 
@@ -140,22 +141,6 @@ def listed(response):
     """The primary keys a changelist response shows."""
     assert response.status_code == 200
     return {obj.pk for obj in response.context["cl"].result_list}
-
-
-def body(response):
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def xlsx_text(content):
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return "\n".join(
-        "\t".join("" if v is None else str(v) for v in row)
-        for row in sheet.iter_rows(values_only=True)
-    )
 
 
 # --- the two partnerships and their records ----------------------------------------------
@@ -244,7 +229,7 @@ def records(db):
 def make_staff(django_user_model, username, role=None, areas=(), **extra):
     """A staff user of a role (a group name) with areas [(region code or None, side)]."""
     user = django_user_model.objects.create_user(
-        username=username, password="pw-12345-test", is_staff=True, **extra
+        username=username, password=PASSWORD, is_staff=True, **extra
     )
     if role:
         user.groups.add(Group.objects.get(name=role))
@@ -286,8 +271,6 @@ def test_every_record_admin_is_covered():
 
 def test_the_two_partnerships_are_told_apart_only_by_a_county(records, people):
     """The premise of every test here: 汉滨区's users have P, 汉阴县's Q, 陕西省 (west) both."""
-    from cooperation import areas
-
     assert set(areas.partnerships(people.hb_clerk)) == {records.p}
     assert set(areas.partnerships(people.hy_clerk)) == {records.q}
     assert set(areas.partnerships(people.sx_official)) == {records.p, records.q}
@@ -379,7 +362,7 @@ AUTOCOMPLETED_BY = {
 def test_every_autocompleted_record_kind_is_covered():
     """Each record admin's autocomplete fields pointing at a record model are listed above."""
     found = set()
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in admin_registry().items():
         if not isinstance(model_admin, TrackedAdmin):
             continue
         for name in model_admin.autocomplete_fields:
@@ -429,8 +412,6 @@ def _build(label, r):
     p, town = r.p, TOWN_OF[HANBIN]
     east_org, west_org = r.extra["P", "east_org"], r.extra["P", "west_org"]
     if label == "cooperation.Partnership":
-        from cooperation.models import Partnership
-
         # 金坛区—汉滨区: new, and of 汉滨区 (金坛区—汉阴县 would be new and outside it).
         return Partnership(east_region=region(JINTAN), west_region=region(HANBIN), since_year=2021)
     if label == "cooperation.Organisation":
@@ -688,17 +669,16 @@ def test_the_site_header_of_a_province_official_names_the_side(records, people):
 # --- 2. exports ------------------------------------------------------------------------
 
 
-def admin_export(client, label):
-    from tests.imports.test_admin_import import CSV_FORMAT, export
-
+def exported_text(client, label):
+    """The admin's CSV export of a model, as text."""
     opts = model_of(label)._meta
-    _fmt, content = export(client, f"{opts.app_label}_{opts.model_name}", CSV_FORMAT)
+    _fmt, content = admin_export(client, f"{opts.app_label}_{opts.model_name}", CSV_FORMAT)
     return content.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("label", SPREADSHEET_MODELS)
 def test_an_admin_export_holds_only_the_own_areas_rows(label, records, people):
-    text = admin_export(browser(people.hb_clerk), label)
+    text = exported_text(browser(people.hb_clerk), label)
     rows = list(csv.reader(io.StringIO(text)))[1:]
     assert len(rows) == 1, rows
     assert P_NAME in text and Q_NAME not in text
@@ -708,15 +688,12 @@ def test_an_admin_export_holds_only_the_own_areas_rows(label, records, people):
 
 @pytest.mark.parametrize("label", SPREADSHEET_MODELS)
 def test_an_admin_export_of_the_nation_holds_both(label, records, people):
-    text = admin_export(browser(people.nation), label)
+    text = exported_text(browser(people.nation), label)
     assert len(list(csv.reader(io.StringIO(text)))[1:]) == 2
     assert P_NAME in text and Q_NAME in text
 
 
-STAFF_PAGES = ["labor:workers", "labor:employments"]
-
-
-@pytest.mark.parametrize("name", STAFF_PAGES)
+@pytest.mark.parametrize("name", STAFF_LISTS)
 def test_a_staff_list_shows_only_the_own_areas_people(name, records, people):
     page = browser(people.hb_clerk).get(reverse(name)).content.decode()
     assert WORKER_NAME["P"] in page
@@ -729,7 +706,7 @@ def test_a_staff_list_shows_only_the_own_areas_people(name, records, people):
 
 STAFF_EXPORTS = [
     (name, fmt, full)
-    for name in STAFF_PAGES
+    for name in STAFF_LISTS
     for fmt in ("csv", "xlsx")
     for full in ((False, True) if name == "labor:workers" else (False,))  # full ID numbers
 ]
@@ -798,8 +775,6 @@ def test_the_export_audit_shows_a_reviewer_only_exports_of_their_area(
 
 
 def upload(client, label, content, name="rows.csv"):
-    from tests.imports.test_admin_import import CSV_FORMAT
-
     return client.post(
         admin_url(label, "import"),
         {
@@ -823,7 +798,7 @@ def both_rows_file(label, records, people):
     """The admin's own export of P's and Q's record (as the nation sees them); then both
     records are deleted, so that importing the file would create them again. Returns the
     CSV text and the line number of Q's row."""
-    text = admin_export(browser(people.superuser), label)
+    text = exported_text(browser(people.superuser), label)
     lines = text.splitlines()
     assert len(lines) == 3, lines
     [q_line] = [n for n, line in enumerate(lines, 1) if Q_NAME in line]
@@ -895,7 +870,6 @@ def test_the_deletions_list_shows_only_the_own_areas_deletions(records, people, 
             admin_url("cooperation.Visit", "delete", visit.pk), {"post": "yes"}
         )
         assert response.status_code == 302
-    from cooperation.models import Visit
 
     def listed_deletions(user):
         response = browser(user).get(reverse("deletions:list"))
@@ -971,8 +945,6 @@ MORE = {
 
 def _free_years(partnership, n):
     """n years before any the partnership has a target for (a target is one per year)."""
-    from cooperation.models import Target
-
     first = min(Target.objects.filter(partnership=partnership).values_list("year", flat=True))
     return range(first - n, first)
 
@@ -980,8 +952,6 @@ def _free_years(partnership, n):
 def _more_partnerships(n):
     """Partnerships of 汉滨区 with other eastern counties (a partnership's records are
     partnerships)."""
-    from cooperation.models import Partnership
-
     easts = Region.objects.filter(level=Region.Level.COUNTY, code__startswith=JIANGSU).exclude(
         code__in=Partnership.objects.values("east_region_id")
     )

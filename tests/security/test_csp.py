@@ -6,9 +6,11 @@ style="…", on…= handlers and javascript: URLs, which the browser would refus
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
+
+from projects.resources import ProjectResource
+from tests.conftest import admin_registry
 
 from .forms import form_data
 from .fuzzing import enumerable_paths, site_routes
@@ -75,7 +77,7 @@ def test_no_site_page_needs_inline_code(client, sample_records, admin_user):
 def _admin_pages(records):
     yield reverse("admin:index")
     yield reverse("admin:password_change")
-    for model in admin.site._registry:
+    for model in admin_registry():
         info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         yield reverse(f"{info}_changelist")
         yield reverse(f"{info}_add")
@@ -95,7 +97,7 @@ def _admin_pages(records):
 
 def test_no_admin_page_needs_inline_code(admin_client, sample_records):
     records = {}
-    for model in admin.site._registry:
+    for model in admin_registry():
         obj = model._base_manager.order_by("pk").first()
         if obj is not None:
             records[model] = obj
@@ -110,8 +112,6 @@ def test_no_admin_page_needs_inline_code(admin_client, sample_records):
 
 
 def test_the_import_preview_needs_no_inline_code(admin_client, partnership):
-    from projects.resources import ProjectResource
-
     headers = [str(h) for h in ProjectResource().get_export_headers()]
     row = {
         "协作关系": str(partnership),

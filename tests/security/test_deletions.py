@@ -15,14 +15,15 @@ from cooperation import deletions
 from cooperation.models import UserArea, Visit
 from labor.models import Employment, Worker, WorkerYear
 from labor.services import COLUMNS, FACTS
+from tests.conftest import PASSWORD
 from tests.labor.factories import EmploymentFactory, WorkerFactory
+from tests.places import HANBIN
 
 from .test_csp import inline_code
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/deletions/"
-XIANHE = "610902120001"  # a village of 县河镇, 汉滨区: not in the eastern province
 
 
 def restore_url(record):
@@ -72,7 +73,7 @@ def han(partnership):
     EmploymentFactory(
         worker=worker,
         employer="县河镇社区工厂",
-        destination_id=XIANHE[:6],
+        destination_id=HANBIN,  # at home: not in the eastern province
         start_date=datetime.date(2022, 2, 1),
         monthly_wage=Decimal("3000"),
     )
@@ -226,7 +227,7 @@ def test_clerks_and_officials_may_not_see_or_restore_deletions(client, request, 
 def test_labour_deletions_need_the_personal_data_permission_too(
     client, django_user_model, deleted_han
 ):
-    user = django_user_model.objects.create_user(username="auditor", password="pw-12345-test")
+    user = django_user_model.objects.create_user(username="auditor", password=PASSWORD)
     UserArea.objects.create(user=user, region=None)  # everywhere: only the permission lacks
     user.user_permissions.add(
         Permission.objects.get(codename="view_history"),

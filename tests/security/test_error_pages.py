@@ -9,6 +9,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from cooperation import errors
+from tests.conftest import PASSWORD
 
 from .test_csp import inline_code
 
@@ -147,7 +148,7 @@ def test_the_400_page_shows_a_message_it_is_given_escaped():
 def test_a_login_form_without_its_csrf_token_gives_the_expired_form_page(settings):
     settings.CSRF_FAILURE_VIEW = CSRF_VIEW
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("login"), {"username": "clerk", "password": "pw-12345-test"})
+    response = client.post(reverse("login"), {"username": "clerk", "password": PASSWORD})
     assert response.status_code == 403
     assert_site_layout(response)
     page = html(response)

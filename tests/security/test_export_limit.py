@@ -22,11 +22,10 @@ from django.urls import reverse
 import cooperation.settings
 from cooperation.lists.export_limit import client_key, limit_exports
 from cooperation.lists.listing import ListSpec
-from tests.conftest import PUBLIC_LISTS, STAFF_LISTS
+from tests.conftest import ALL_LISTS
 
 pytestmark = pytest.mark.django_db
 
-LISTS = PUBLIC_LISTS + STAFF_LISTS
 CSV = reverse("projects:projects_export", args=["csv"])
 XLSX = reverse("projects:projects_export", args=["xlsx"])
 
@@ -129,7 +128,7 @@ def test_a_second_export_while_one_is_in_progress_gets_429(one_export_in_all):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("name", ALL_LISTS)
 def test_every_list_export_is_limited(one_export_in_all, name, fmt):
     first = ExportInAnotherThread(CSV, "10.0.0.1")
 

@@ -17,15 +17,20 @@ add about 15 minutes per database to CI for little more coverage."""
 import os
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db import connection
+from django.template.base import Template
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from cooperation.middleware import acting_user
+from tests.conftest import admin_registry
+from tests.dashboard.helpers import body
 
 from .forms import form_data
 from .fuzzing import (
@@ -74,21 +79,11 @@ def fuzz_settings(examples):
 def fast_templates(monkeypatch):
     """Turns off the test client's record of every template rendered and its context
     (a copy of the context per template: most of an admin page's time in tests)."""
-    from django.template.base import Template
 
     def render(self, context):
         return self.nodelist.render(context)
 
     return lambda: monkeypatch.setattr(Template, "_render", render)
-
-
-def _body(response):
-    if response.streaming:
-        # Consumed to the end, the test client closes the response itself (an XLSX export
-        # streams from a temporary file). Closing it again would send request_finished,
-        # which closes the test's database connection.
-        return b"".join(response.streaming_content)
-    return response.content
 
 
 class Site:
@@ -105,11 +100,11 @@ class Site:
     def client_for(self, path):
         """Anonymous where the page is public, else the staff member (who may see it)."""
         response = self.anonymous.get(path)
-        _body(response)
+        body(response)
         if response.status_code == 200:
             return self.anonymous, response
         response = self.staff.get(path)
-        _body(response)
+        body(response)
         return self.staff, response
 
     def links(self):
@@ -151,7 +146,7 @@ def test_query_parameters_never_give_a_500(route, site, fast_templates):
 def _probe_query(client, path, parameters, *, fits_64_bits=False):
     for query in probe_queries(parameters, fits_64_bits=fits_64_bits):
         response = client.get(path, QUERY_STRING=query)
-        _body(response)
+        body(response)
         assert response.status_code in ALLOWED, (path, query[:300], response.status_code)
 
 
@@ -160,18 +155,18 @@ def _fuzz_query(client, path, parameters):
     @given(query=query_strings(parameters))
     def fuzz(query):
         response = client.get(path, QUERY_STRING=query)
-        body = _body(response)
+        content = body(response)
         assert response.status_code in ALLOWED, (path, query[:300], response.status_code)
         if response.get("Content-Type", "").startswith("text/html"):
             for markup in UNESCAPED:
-                assert markup not in body, (path, query[:300])
+                assert markup not in content, (path, query[:300])
 
     fuzz()
 
 
 def _admin_models():
     return sorted(
-        (m._meta.label for m, a in admin.site._registry.items()),
+        (m._meta.label for m in admin_registry()),
     )
 
 
@@ -179,8 +174,6 @@ def _admin_models():
 def test_admin_changelist_parameters_never_give_a_500(
     label, sample_records, admin_client, fast_templates
 ):
-    from django.apps import apps
-
     model = apps.get_model(label)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     page = admin_client.get(url)
@@ -229,8 +222,6 @@ def _counts(model):
 def test_admin_add_forms_reject_garbage_without_writing(
     label, sample_records, admin_client, fast_templates
 ):
-    from django.apps import apps
-
     model = apps.get_model(label)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
     page = admin_client.get(url)
@@ -343,8 +334,6 @@ def test_a_scoped_user_gets_404_for_any_id_not_their_own(
     """Ids thrown at the change, delete, history and revert pages of every record admin:
     the other area's ids and any integer (most name no record at all); whatever is not an
     own record's id answers 404."""
-    from hypothesis import strategies as st
-
     client = Client(raise_request_exception=True)
     client.force_login(people.hb_deleter)
     others = _other_area_records(records)

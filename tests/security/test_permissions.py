@@ -4,12 +4,14 @@ never reaches a public page or export; every export of personal data leaves an a
 (who, when, which filter, how many rows)."""
 
 import pytest
-from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
 from cooperation.models import ExportAudit
 from labor.models import Worker
+from tests.conftest import PASSWORD, admin_registry
+from tests.dashboard.helpers import body, xlsx_text
+from tests.imports.conftest import CSV_FORMAT
 from tests.labor.factories import EmploymentFactory, WorkerFactory
 
 from .forms import form_data
@@ -87,7 +89,7 @@ def test_officials_cannot_search_workers_by_id_number(client, official, worker):
 
 def _admin_urls(obj_by_model):
     """Every page the admin serves for each registered model."""
-    for model in admin.site._registry:
+    for model in admin_registry():
         info = f"{model._meta.app_label}_{model._meta.model_name}"
         yield reverse(f"admin:{info}_changelist")
         yield reverse(f"admin:{info}_add")
@@ -98,7 +100,7 @@ def _admin_urls(obj_by_model):
 
 
 def test_every_admin_page_needs_a_signed_in_staff_member(client, worker, django_user_model):
-    not_staff = django_user_model.objects.create_user("visitor", password="pw-12345-test")
+    not_staff = django_user_model.objects.create_user("visitor", password=PASSWORD)
     visitor = Client()
     visitor.force_login(not_staff)
     urls = list(_admin_urls({Worker: worker}))
@@ -119,35 +121,16 @@ def test_personal_data_never_reaches_a_public_page_or_export(client, worker):
     for route in site_routes():
         for path in enumerable_paths(route) or ():
             response = client.get(path)
-            body = _body(response)
+            content = body(response)
             if response.status_code != 200:
                 assert response.status_code in (302, 403), path
                 continue
             checked += 1
             if path.endswith(".xlsx"):
-                body = _xlsx_text(body).encode()
+                content = xlsx_text(content).encode()
             for secret in secrets:
-                assert secret.encode() not in body, (path, secret)
+                assert secret.encode() not in content, (path, secret)
     assert checked >= 10
-
-
-def _body(response):
-    if not response.streaming:
-        return response.content
-    # Consumed to the end, the test client closes the response (and its temporary file).
-    return b"".join(response.streaming_content)
-
-
-def _xlsx_text(content):
-    import io
-
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(content), read_only=True).active
-    return "\n".join(
-        "\t".join("" if v is None else str(v) for v in row)
-        for row in sheet.iter_rows(values_only=True)
-    )
 
 
 # Audit of personal-data exports.
@@ -169,7 +152,7 @@ def test_an_export_of_personal_data_writes_who_which_filter_and_how_many_rows(
     url = reverse("labor:workers_export", kwargs={"fmt": fmt})
     response = client.get(url, {"household": Worker.Household.POVERTY_EXITED})
     assert response.status_code == 200
-    _body(response)
+    body(response)
 
     audit = ExportAudit.objects.get()
     assert audit.user == clerk and audit.username == "clerk"
@@ -183,7 +166,7 @@ def test_an_export_of_personal_data_writes_who_which_filter_and_how_many_rows(
 
 def test_an_export_with_full_id_numbers_is_audited_with_that_request(client, clerk, three_workers):
     client.force_login(clerk)
-    _body(client.get(reverse("labor:workers_export", kwargs={"fmt": "xlsx"}), {"full": "1"}))
+    body(client.get(reverse("labor:workers_export", kwargs={"fmt": "xlsx"}), {"full": "1"}))
     audit = ExportAudit.objects.get()
     assert "full=1" in audit.query_string
     assert audit.rows == 3
@@ -207,7 +190,7 @@ def _admin_export(client, url):
     assert page.status_code == 200
     data = form_data(page.content.decode(), having="format")
     data.pop("select-all-toggle", None)
-    data["format"] = ["0"]  # the first format offered (CSV)
+    data["format"] = [CSV_FORMAT]
     return client.post(url, data)
 
 
@@ -229,6 +212,6 @@ def test_an_admin_export_of_workers_by_an_official_holds_no_personal_data(
     if response.status_code == 403:
         return  # refused outright: nothing to check
     exported = _admin_export(client, reverse("admin:labor_worker_export"))
-    body = exported.content.decode("utf-8-sig")
+    text = exported.content.decode("utf-8-sig")
     for worker in Worker.objects.all():
-        assert worker.name not in body and worker.id_number not in body
+        assert worker.name not in text and worker.id_number not in text

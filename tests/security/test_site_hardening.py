@@ -9,12 +9,14 @@ from django.test import override_settings
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
+import cooperation.urls
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
-RIGHT = "pw-12345-test"
 
 
 def _log_in(client):
-    response = client.post(reverse("login"), {"username": "clerk", "password": RIGHT})
+    response = client.post(reverse("login"), {"username": "clerk", "password": PASSWORD})
     assert response.status_code == 302
     return response
 
@@ -45,7 +47,6 @@ def test_an_expired_session_is_sent_back_to_the_login(client, clerk):
 @pytest.fixture
 def admin_at(request):
     """Serves the admin at another path for one test (the URLconf is rebuilt)."""
-    import cooperation.urls
 
     def move(path):
         override = override_settings(ADMIN_URL=path)
