@@ -209,8 +209,7 @@ def test_an_admin_export_of_workers_by_an_official_holds_no_personal_data(
 ):
     client.force_login(official)
     response = client.get(reverse("admin:labor_worker_export"))
-    if response.status_code == 403:
-        return  # refused outright: nothing to check
+    assert response.status_code == 200  # officials may export, without the personal columns
     exported = _admin_export(client, reverse("admin:labor_worker_export"))
     text = exported.content.decode("utf-8-sig")
     for worker in Worker.objects.all():
