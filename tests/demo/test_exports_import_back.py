@@ -4,12 +4,15 @@ places are written in a form that names them alone (the demo's workers go to 西
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.db.models.functions import Mod
 
 from cooperation.imports.files import CSV, XLSX, read_file
 from cooperation.imports.places import RegionIndex
 from cooperation.imports.resources import run_import
 from cooperation.management.commands.import_records import resource_classes
 from cooperation.models import Region
+from labor.models import Employment, Worker
 
 RESOURCES = sorted(set(resource_classes().values()), key=lambda cls: cls.__name__)
 
@@ -24,6 +27,18 @@ def superuser(db):
 def test_an_export_of_the_demo_imports_back_unchanged(demo, superuser, resource_class, fmt):
     model = resource_class._meta.model
     queryset = model.objects.order_by("pk")
+    if model is Worker:
+        # Every worker whose job is in a place of a shared name (西城街道, 经济开发区…), and
+        # every tenth of the others: the whole 2,765 would only repeat the same lines.
+        shared = Region.objects.values("name").annotate(n=Count("code")).filter(n__gt=1)
+        queryset = queryset.annotate(tenth=Mod("pk", 10)).filter(
+            Q(
+                pk__in=Employment.objects.filter(
+                    destination__name__in=shared.values("name")
+                ).values("worker")
+            )
+            | Q(tenth=0)
+        )
     assert queryset.exists(), f"the demo holds no {model.__name__}"
     exported = resource_class(user=superuser).export(queryset=queryset)
     data = fmt().export_data(exported)
