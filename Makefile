@@ -7,8 +7,9 @@ PORT   ?= 8000
 
 .PHONY: run test install setup lint format migrations-check ci smoke bench clean messages
 
-## make run: install, set up a SQLite database with regions, demo data and a demo admin, serve on 127.0.0.1:8000 (make run PORT=8001: another port)
+## make run: install, set up a SQLite database with regions, demo data and a demo admin, serve on 127.0.0.1:8000 with a worker for background imports (make run PORT=8001: another port)
 run: setup
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole test suite: everything but the browser, then the browser tests in a

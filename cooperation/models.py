@@ -1,6 +1,7 @@
 """Core records: official regions, partnerships, organisations, pairings, postings, visits,
 agreed targets, and the bookkeeping every record shares (who, when, history, version)."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -618,6 +619,50 @@ class ExportAudit(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.list_name}"
+
+
+class ImportJob(models.Model):
+    """A file imported in the background (cooperation/imports/jobs.py): first checked (a dry
+    run of every line), then, once its clerk confirms, imported all-or-nothing. Its result
+    stays for the clerk to come back to: the counts, and every error by line and column."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        CHECKED = "checked", _("检查通过，待确认")
+        REFUSED = "refused", _("有错误，未导入")
+        IMPORTED = "imported", _("已导入")
+        FAILED = "failed", _("处理出错")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
+    )
+    resource = models.CharField(_("导入类型"), max_length=120)  # dotted path of the resource
+    title = models.CharField(_("台账"), max_length=80)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    size_hint = models.PositiveIntegerField(_("约多少行"), default=0)
+    dry_run = models.BooleanField(_("仅检查"), default=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "后台导入")
+        verbose_name_plural = _("后台导入")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def busy(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class DataVersion(models.Model):

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "cooperation",
     "projects",
     "labor",
@@ -103,6 +106,13 @@ CACHES = {
     # Slots of the export limit (cooperation/lists/export_limit.py): shared by every process and
     # app server through a table of the database (made by `migrate`), or a shared Redis.
     "exports": env.cache("EXPORT_CACHE_URL", default="dbcache://export_slots"),
+    # How far a background import has come: written by the worker process while its
+    # transaction is open, read by the clerk's page. Files in var/ on one server; a shared
+    # Redis (PROGRESS_CACHE_URL, or CACHE_URL) for several.
+    "progress": env.cache(
+        "PROGRESS_CACHE_URL",
+        default=env.str("CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'progress'}"),
+    ),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -229,6 +239,24 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 EXPORT_MAX_CONCURRENT = env.int("EXPORT_MAX_CONCURRENT", default=2)  # in all, below --workers
 EXPORT_MAX_PER_CLIENT = env.int("EXPORT_MAX_PER_CLIENT", default=2)  # per user / anonymous address
 EXPORT_SLOT_SECONDS = env.int("EXPORT_SLOT_SECONDS", default=600)  # a slot's expiry = --timeout
+
+# Background tasks (Django's task framework, the django-tasks backport): large imports run
+# in a worker process, started by `make run`, or `manage.py db_worker` (README "Background
+# imports"). By default the queue is a table of the database: no other service. With
+# TASK_QUEUE_URL=redis://… the queue is RQ on that Redis, for several app servers; its
+# workers run `manage.py rqworker default`.
+TASK_QUEUE_URL = env.str("TASK_QUEUE_URL", default="")
+if TASK_QUEUE_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL or "redis://127.0.0.1:6379/0"}}
+# An admin import of a file this large or larger runs in the background, with a page the
+# clerk can leave and come back to; a smaller one is previewed at once.
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
+# Uploaded files (imports waiting to be confirmed) are kept here: outside the static root,
+# and never served (no MEDIA_URL route). With several app servers, a shared directory.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "files")
 
 # Pages of public lists.
 LIST_PAGE_SIZE = 50

@@ -11,6 +11,7 @@ from django.views.generic import RedirectView
 
 from cooperation.dashboard import views
 from cooperation.dashboard.scopes import partnership_ids_of
+from cooperation.imports import views as import_views
 
 from .freshness import never_stale_page
 
@@ -37,6 +38,9 @@ app_urls = (
             name="comparison_export",
         ),
         path("scopes/", views.choose_scope, name="choose_scope"),
+        path("imports/", import_views.job_list, name="import_jobs"),
+        path("imports/<uuid:pk>/", import_views.job_page, name="import_job"),
+        path("imports/<uuid:pk>/errors.csv", import_views.job_errors, name="import_job_errors"),
         path("indicators/", views.indicator_notes, name="indicator_notes"),
         path(
             "charts/<slug:key>.svg",

@@ -34,7 +34,7 @@ from projects.models import Project
 from projects.resources import PLACE, WesternPlaceResource, place_fields
 
 from . import idcard
-from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
 from .services import rebuild_worker_years
 
 # "6.10902E+17", "6.10902199001021E+17": an ID number Excel turned into a number and wrote
@@ -150,11 +150,14 @@ class WorkerResource(TrackedResource):
         super().__init__(**kwargs)
         self.spells = {}  # (id number, employer, start date) → Employment
         self.spell_snapshots = {}
-        self.spell_rows = {}
-        self.worker_rows = {}  # id(worker) → (first row number, snapshot of his columns)
+        # For the whole file, small: hashes of the key → its first line (and of his columns)
+        self.spell_rows = {}  # (ID number, employer, start date) → first file line
+        self.worker_rows = {}  # ID number → (first file line, hash of his columns)
+        self.chunk_workers = {}  # ID number → his columns, for the chunk being read
         self.new_spells, self.changed_spells = [], []
         self.queued_spells = set()  # id() of spells waiting for their bulk write
         self.touched_workers = []
+        self.ids_by_pk = None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -194,9 +197,25 @@ class WorkerResource(TrackedResource):
                 self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
 
     def id_of_worker(self, pk):
-        if not hasattr(self, "_ids_by_pk"):
-            self._ids_by_pk = {w.pk: key[0] for key, w in self.existing.items()}
-        return self._ids_by_pk[pk]
+        if self.ids_by_pk is None:
+            self.ids_by_pk = {w.pk: key[0] for key, w in self.existing.items()}
+        return self.ids_by_pk[pk]
+
+    def worker_key(self, instance):
+        """What the lines of one worker share: his ID number, as a hash (a file's every
+        worker is remembered until its end; see `run_import`)."""
+        return hash(idcard.normalise(instance.id_number))
+
+    def forget_chunk(self):
+        super().forget_chunk()
+        self.chunk_workers.clear()
+        self.ids_by_pk = None
+        self.spells.clear()
+        self.spell_snapshots.clear()
+        self.touched_workers.clear()
+
+    def filled_models(self):
+        return [*super().filled_models(), Employment, Employment.history.model, WorkerYear]
 
     def load_job_fairs(self, texts):
         self.fairs = defaultdict(list)
@@ -283,10 +302,11 @@ class WorkerResource(TrackedResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors:
             return False
+        line = self.line(self.row_number)
         seen = self.worker_rows.setdefault(
-            id(instance), (self.row_number, self.worker_snapshot(instance))
+            self.worker_key(instance), (line, hash(self.worker_snapshot(instance)))
         )
-        if seen[0] != self.row_number:
+        if seen[0] != line:
             return False  # a later line of the worker: compared with the first one
         return not self.worker_changed(instance) and not self.spell_changed(instance.employment)
 
@@ -345,27 +365,38 @@ class WorkerResource(TrackedResource):
         """A worker on several lines must read the same on each; a spell only once."""
         errors = {}
         values = self.worker_snapshot(instance)
-        first, first_values = self.worker_rows.setdefault(id(instance), (self.row_number, values))
-        if first == self.row_number:
+        line, key = self.line(self.row_number), self.worker_key(instance)
+        first, fingerprint = self.worker_rows.setdefault(key, (line, hash(values)))
+        if first == line:
             # Remember the worker as validated (phone normalised …), not as typed.
-            self.worker_rows[id(instance)] = (first, values)
-        else:
+            self.worker_rows[key] = (first, hash(values))
+            self.chunk_workers[key] = values
+        elif fingerprint != hash(values):
+            first_values = self.chunk_workers.get(key)
+            if first_values is None:  # his first line was in an earlier chunk of the file
+                errors[NON_FIELD_ERRORS] = [
+                    gettext(
+                        "与第%(line)d行同一身份证号码的人员信息（姓名、户籍、手机号码等）不一致"
+                    )
+                    % {"line": first}
+                ]
+                first_values = values
             for name, a, b in zip(self.worker_fields, first_values, values, strict=True):
                 if a != b:
                     errors[name] = [
                         gettext("与第%(line)d行同一身份证号码的“%(col)s”不一致")
-                        % {"line": self.line(first), "col": self.fields[name].column_name}
+                        % {"line": first, "col": self.fields[name].column_name}
                     ]
         spell = instance.employment
         if spell.in_row:
-            key = (instance.id_number, spell.employer, spell.start_date)
-            first = self.spell_rows.setdefault(key, self.row_number)
-            if first != self.row_number:
+            key = hash((instance.id_number, spell.employer, spell.start_date))
+            first = self.spell_rows.setdefault(key, line)
+            if first != line:
                 errors[NON_FIELD_ERRORS] = [
                     gettext(
                         "与第%(line)d行是同一段就业（身份证号码、就业单位、就业开始日期相同），请删除重复行"
                     )
-                    % {"line": self.line(first)}
+                    % {"line": first}
                 ]
         return errors
 

@@ -1,6 +1,7 @@
 """The admin: import with preview, export with the same columns."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -17,6 +18,7 @@ from cooperation.lists.export_limit import limit_exports
 from cooperation.models import ExportAudit
 from cooperation.roles import can_view_personal_data
 
+from . import jobs
 from .files import FORMATS, ZIP_SIGNATURE, ImportFileError, file_kind, skipped_note
 from .resources import row_counts
 
@@ -88,6 +90,25 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         # A row that fails on confirmation (data changed since the preview) undoes them all.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def import_action(self, request, **kwargs):
+        """A file of IMPORT_BACKGROUND_BYTES or more is checked and imported in the
+        background (jobs.py): the clerk goes to its page, which he may leave and come back
+        to. A smaller one is previewed at once, as django-import-export does."""
+        upload = request.FILES.get("import_file")
+        if (
+            request.method == "POST"
+            and upload is not None
+            and upload.size >= settings.IMPORT_BACKGROUND_BYTES
+            and self.has_import_permission(request)
+        ):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                job = jobs.start(
+                    request.user, self.choose_import_resource_class(form, request), upload
+                )
+                return HttpResponseRedirect(reverse("cooperation:import_job", args=[job.pk]))
+        return super().import_action(request, **kwargs)
 
     def process_import(self, request, **kwargs):
         """The confirmation. Its temporary file is removed once imported, so confirming the

@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 import zipfile
+from itertools import chain, islice
 
 import openpyxl
 import tablib
@@ -53,23 +54,6 @@ def is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _trimmed(headers, rows):
-    """Drop trailing empty rows, and trailing columns with neither a header nor a value."""
-    while rows and all(is_blank(v) for v in rows[-1]):
-        rows.pop()
-    width = len(headers)
-    while (
-        width
-        and is_blank(headers[width - 1])
-        and all(len(r) < width or is_blank(r[width - 1]) for r in rows)
-    ):
-        width -= 1
-    headers = [("" if h is None else str(h).strip()) for h in headers[:width]]
-    return headers, [
-        list(r[:width]) if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows
-    ]
-
-
 _FIGURE = re.compile(r"^[\s+\-.,:/年月日()（）%％\d万亿元]*$")  # numbers, amounts, dates
 
 
@@ -110,40 +94,86 @@ def _fill_merged(rows, merged, below):
                     row[c] = value
 
 
-def dataset_from_rows(rows, merged=()):
-    """A list of rows → Dataset: the header found (see `header_index`), merged cells below it
-    filled, trailing blanks trimmed, blank and 合计 lines left out and counted."""
-    rows = [r if r.__class__ is list else list(r) for r in rows]
-    if not any(not is_blank(v) for r in rows for v in r):
-        raise ImportFileError(gettext("文件是空的：没有表头，也没有数据行。"))
-    start = header_index(rows)
-    _fill_merged(rows, merged, start)
-    rows = rows[start:]
-    headers, body = _trimmed(rows[0], rows[1:])
-    # Values beyond the header would be lost (or shift columns): refuse the file.
+def _width(headers):
+    """How many columns the header names: up to its last filled cell."""
     width = len(headers)
-    for line, row in enumerate(rows[1 : len(body) + 1], start + 2):
-        if len(row) > width and any(not is_blank(v) for v in row[width:]):
-            raise ImportFileError(
-                gettext("第%(line)d行的列数多于表头（表头共%(n)d列），请检查是否有多余的逗号。")
-                % {"line": line, "n": len(headers)}
-            )
-    # Blank lines in the middle and 合计 lines are not records: left out, and said so; the
-    # kept rows remember their line in the file, which every message names.
-    kept, lines, blank, totals = [], [], 0, []
-    for line, row in enumerate(body, start + 2):
-        if all(is_blank(v) for v in row):
-            blank += 1
-        elif _is_total_row(row):
-            totals.append(line)
-        else:
-            kept.append(row)
-            lines.append(line)
-    dataset = tablib.Dataset(*kept, headers=headers)
-    dataset.header_line = start + 1
-    dataset.line_numbers = lines
-    dataset.skipped = (blank, totals)
-    return dataset
+    while width and is_blank(headers[width - 1]):
+        width -= 1
+    return width
+
+
+class Table:
+    """What reading a file found: its header, and its records read as they are needed, so
+    that a file of any size is held once (as its text) and never as a list of rows.
+
+    The header is found among the first ten lines (see `header_index`). Below it, blank
+    lines and 合计 lines are not records: they are left out and counted (`skipped`, known
+    once every row has been read); each kept row remembers its line in the file, which
+    every message names. `dataset()` is every record at once, `datasets(n)` n at a time."""
+
+    def __init__(self, rows, size_hint=None):
+        rows = iter(rows)
+        head = [r if r.__class__ is list else list(r) for r in islice(rows, HEADER_SEARCH_LINES)]
+        if all(is_blank(v) for r in head for v in r):
+            # Past ten blank lines the file may still hold something: it is read (and
+            # refused for its header) rather than called empty.
+            first = next((r for r in rows if any(not is_blank(v) for v in r)), None)
+            if first is None:
+                raise ImportFileError(gettext("文件是空的：没有表头，也没有数据行。"))
+            head.append(list(first))
+        start = header_index(head)
+        self.header_line = start + 1
+        header = head[start]
+        self.width = _width(header)
+        self.headers = [("" if h is None else str(h).strip()) for h in header[: self.width]]
+        self.size_hint = size_hint
+        self.blank, self.totals = 0, []
+        self._rows = enumerate(chain(head[start + 1 :], rows), start + 2)
+
+    @property
+    def skipped(self):
+        return (self.blank, self.totals)
+
+    def records(self):
+        """(line, row) of every record, each row as wide as the header."""
+        width, pending_blank = self.width, 0
+        for line, row in self._rows:
+            if all(is_blank(v) for v in row):
+                pending_blank += 1  # a blank line is counted once a record follows it
+                continue
+            if len(row) > width and any(not is_blank(v) for v in row[width:]):
+                # Values beyond the header would be lost (or shift columns): refuse the file.
+                raise ImportFileError(
+                    gettext("第%(line)d行的列数多于表头（表头共%(n)d列），请检查是否有多余的逗号。")
+                    % {"line": line, "n": width}
+                )
+            if _is_total_row(row):
+                self.totals.append(line)
+                continue
+            self.blank += pending_blank
+            pending_blank = 0
+            row = list(row[:width])
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+            yield line, row
+
+    def datasets(self, size):
+        """The records as Datasets of `size` rows (the last one shorter)."""
+        records = self.records()
+        while batch := list(islice(records, size)):
+            yield self._dataset(batch)
+
+    def dataset(self):
+        """Every record as one Dataset, with what reading left out (`skipped`)."""
+        dataset = self._dataset(list(self.records()))
+        dataset.skipped = self.skipped
+        return dataset
+
+    def _dataset(self, batch):
+        dataset = tablib.Dataset(*(row for _line, row in batch), headers=self.headers)
+        dataset.header_line = self.header_line
+        dataset.line_numbers = [line for line, _row in batch]
+        return dataset
 
 
 _TOTAL_WORDS = ("合计", "总计", "小计")
@@ -182,18 +212,19 @@ DELIMITERS = (",", "\t", ";", "；")
 def delimiter_of(text):
     """The separator of a CSV text: of comma, tab and semicolon (Excel's CSV in some
     locales), the one found most often on the busiest of the first ten lines."""
-    lines = text.splitlines()[:HEADER_SEARCH_LINES]
+    lines = text[: 1 << 16].splitlines()[:HEADER_SEARCH_LINES]
     return max(DELIMITERS, key=lambda d: max((line.count(d) for line in lines), default=0))
 
 
-def read_csv(data):
+def open_csv(data):
+    """A CSV file's Table, its rows read from the decoded text as they are needed."""
     text = decode_text(data)
-    delimiter = delimiter_of(text)
-    rows = [
-        [cell.strip() for cell in row]
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ]
-    return dataset_from_rows(rows)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+    return Table(([cell.strip() for cell in row] for row in reader), text.count("\n") + 1)
+
+
+def read_csv(data):
+    return open_csv(data).dataset()
 
 
 def _xlsx_value(value):
@@ -204,7 +235,8 @@ def _xlsx_value(value):
     return value
 
 
-def read_xlsx(data):
+def open_xlsx(data):
+    """The Table of an XLSX file's data sheet (see `_data_sheet`), merged cells filled."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
@@ -229,7 +261,12 @@ def read_xlsx(data):
             )
             % {"cells": "、".join(unsaved[:10]) + ("……" if len(unsaved) > 10 else "")}
         )
-    return dataset_from_rows(rows, _merged_ranges(data, sheet_name))
+    _fill_merged(rows, _merged_ranges(data, sheet_name), header_index(rows))
+    return Table(rows, len(rows))
+
+
+def read_xlsx(data):
+    return open_xlsx(data).dataset()
 
 
 INSTRUCTION_WORDS = ("说明", "填表", "填报要求", "instructions")
@@ -345,15 +382,20 @@ def file_kind(head, name):
     return "csv" if lower.endswith(".csv") else None
 
 
-def read_file(data, name):
-    """Bytes of a CSV or XLSX file (by content, or by its name's extension) → Dataset; a
+def open_table(data, name):
+    """Bytes of a CSV or XLSX file (by content, or by its name's extension) → its Table; a
     file of no known kind is read as CSV."""
     kind = file_kind(data[: len(ZIP_SIGNATURE)], name)
     if kind == "xlsx":
-        return read_xlsx(data)
+        return open_xlsx(data)
     if kind == "xls":
         raise ImportFileError(gettext("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV。"))
-    return read_csv(data)
+    return open_csv(data)
+
+
+def read_file(data, name):
+    """The same, every record at once in one Dataset."""
+    return open_table(data, name).dataset()
 
 
 # --------------------------------------------------------------------------------------

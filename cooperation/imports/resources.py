@@ -4,6 +4,7 @@ import re
 from collections import OrderedDict, defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.db import transaction
 from django.db.models import NOT_PROVIDED, Model
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -17,10 +18,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cooperation import areas
 from cooperation.freshness import bump_data_version, partnerships_of
 from cooperation.models import Organisation, Partnership, Tracked
+from cooperation.planner import ANALYSE_AFTER_ROWS, analyse
 from cooperation.roles import can_view_personal_data
 
 from .cells import cell_text, comparable, normalise_text
-from .files import is_blank, skipped_note
+from .files import Table, is_blank, skipped_note
 from .places import RegionIndex
 from .widgets import BoundWidget, model_field
 
@@ -43,8 +45,7 @@ class ImportResult(Result):
     def doubt_messages(self):
         """The questions for the clerk, one sentence each: 第5行“协作资金（万元）”：…"""
         return [
-            gettext("第%(line)d行“%(column)s”：%(message)s")
-            % {"line": self.line_of(number), "column": column, "message": message}
+            error_message(self.line_of(number), column, message)
             for number, column, message in self.doubts
         ]
 
@@ -55,34 +56,26 @@ class ImportResult(Result):
     def skipped_note(self):
         return skipped_note(self)
 
-    @property
-    def messages(self):
-        out = []
+    def entries(self):
+        """(file line or None, column or None, text) of every error."""
         for error in self.base_errors:
-            out.extend(_error_texts(error.error))
+            for text in _error_texts(error.error):
+                yield None, None, text
         for number, errors in self.row_errors():
             for error in errors:
-                out.append(
-                    gettext("第%(line)d行：%(message)s")
-                    % {
-                        "line": self.line_of(number),
-                        "message": "；".join(_error_texts(error.error)),
-                    }
-                )
+                yield self.line_of(number), None, "；".join(_error_texts(error.error))
         for row in self.invalid_rows:
             for column, texts in row.error_dict.items():
                 for text in texts:
-                    if column == NON_FIELD_ERRORS:
-                        out.append(
-                            gettext("第%(line)d行：%(message)s")
-                            % {"line": self.line_of(row.number), "message": text}
-                        )
-                    else:
-                        out.append(
-                            gettext("第%(line)d行“%(column)s”：%(message)s")
-                            % {"line": self.line_of(row.number), "column": column, "message": text}
-                        )
-        return out
+                    yield (
+                        self.line_of(row.number),
+                        (None if column == NON_FIELD_ERRORS else column),
+                        text,
+                    )
+
+    @property
+    def messages(self):
+        return [error_message(*entry) for entry in self.entries()]
 
     def append_invalid_row(self, number, row, validation_error):
         values = tuple(row.get(col, "") for col in self.diff_headers)
@@ -96,6 +89,19 @@ class ImportResult(Result):
     @property
     def ok(self):
         return not self.has_errors() and not self.has_validation_errors()
+
+
+def error_message(line, column, text):
+    """第5行“资金年度”：… (a message about a cell), 第5行：… (a line), or the text alone."""
+    if line is None:
+        return text
+    if column is None:
+        return gettext("第%(line)d行：%(message)s") % {"line": line, "message": text}
+    return gettext("第%(line)d行“%(column)s”：%(message)s") % {
+        "line": line,
+        "column": column,
+        "message": text,
+    }
 
 
 def line_in_file(holder, number):
@@ -233,7 +239,6 @@ class TrackedResource(resources.ModelResource):
         self.header_line = 1
         self.line_numbers = None
         self.pending = set()
-        self.created, self.updated = [], []
 
     # -- metadata ------------------------------------------------------------------------
 
@@ -480,7 +485,7 @@ class TrackedResource(resources.ModelResource):
         )
         result.header_line = self.header_line
         result.line_numbers = self.line_numbers
-        result.skipped = getattr(dataset, "skipped", (0, []))
+        result.skipped = dataset_skipped(dataset)
         result.ignored_columns = getattr(self, "ignored_columns", [])
         result.doubts = self.doubts
         return result
@@ -595,14 +600,15 @@ class TrackedResource(resources.ModelResource):
 
     def duplicate_errors(self, instance):
         """A second row with the same natural key as an earlier row of the file."""
-        key = self.instance_key(instance)
-        first = self.seen_keys.setdefault(key, self.row_number)
-        if first != self.row_number:
+        key = hash(self.instance_key(instance))  # a hash: kept for the whole file
+        line = self.line(self.row_number)
+        first = self.seen_keys.setdefault(key, line)  # file lines: kept across chunks
+        if first != line:
             return {
                 NON_FIELD_ERRORS: [
                     gettext("与第%(line)d行是同一条记录（%(cols)s相同），请删除重复行")
                     % {
-                        "line": self.line(first),
+                        "line": first,
                         "cols": "、".join(
                             f"“{self.fields[n].column_name}”" for n in self.natural_key
                         ),
@@ -666,7 +672,6 @@ class TrackedResource(resources.ModelResource):
                 default_change_reason=gettext("导入"),
                 default_date=timezone.now(),
             )
-            self.created.extend(self.create_instances)
             self.after_bulk_write(self.create_instances, created=True)
             # Bulk writes send no signals: cached figures of these partnerships must not stay.
             bump_data_version(partnerships=partnerships_of(self.create_instances))
@@ -698,7 +703,6 @@ class TrackedResource(resources.ModelResource):
                 default_change_reason=gettext("导入"),
                 default_date=timezone.now(),
             )
-            self.updated.extend(self.update_instances)
             self.after_bulk_write(self.update_instances, created=False)
             bump_data_version(partnerships=touched)
         except Exception as exc:
@@ -708,6 +712,17 @@ class TrackedResource(resources.ModelResource):
                 self.pending.discard(id(instance))
                 self.snapshots[id(instance)] = self.snapshot(instance)
             self.update_instances.clear()
+
+    def forget_chunk(self):
+        """Between two chunks of a file (see `run_import`): drop the records of the chunk
+        done, which is written; a later chunk loads what it names afresh."""
+        self.existing.clear()
+        self.snapshots.clear()
+
+    def filled_models(self):
+        """The models an import writes, whose tables are analysed after a bulk load."""
+        model = self._meta.model
+        return [model, model.history.model] if hasattr(model, "history") else [model]
 
     def after_bulk_write(self, instances, created):
         """Hook: write dependent rows once a batch has its primary keys."""
@@ -741,26 +756,85 @@ class TrackedResource(resources.ModelResource):
 # --------------------------------------------------------------------------------------
 
 
-def run_import(resource, dataset, *, dry_run=False, progress=None):
-    """Import a dataset all-or-nothing; returns the ImportResult (rolled back if not ok).
+#: how many records an import reads, checks and writes at a time (see `run_import`)
+CHUNK_ROWS = 2000
 
-    `progress(n)` is called as rows are processed (the command's progress bar)."""
-    if progress is not None:
-        original = resource.before_import_row
 
-        def before_import_row(row, **kwargs):
-            original(row, **kwargs)
-            progress(1)
+class ImportSummary:
+    """What an import did, kept without its rows: counts, every error and every question by
+    line and column, and what reading left out. Small whatever the file's size."""
 
-        resource.before_import_row = before_import_row
-    return resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        collect_failed_rows=False,
-    )
+    def __init__(self):
+        self.totals = dict.fromkeys(("new", "update", "skip", "invalid", "error"), 0)
+        self.errors = []  # (line or None, column or None, text)
+        self.doubts = []  # (line, column, question)
+        self.ignored_columns = []
+        self.skipped = (0, [])
+        self.lines = 0
+
+    def add(self, result):
+        """Take in one chunk's ImportResult."""
+        for kind, count in row_counts(result).items():
+            self.totals[kind] += count
+        self.errors.extend(result.entries())
+        self.doubts.extend(
+            (result.line_of(number), column, text) for number, column, text in result.doubts
+        )
+        self.ignored_columns = list(result.ignored_columns)
+        self.lines += result.total_rows
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def messages(self):
+        return [error_message(*entry) for entry in self.errors]
+
+    @property
+    def doubt_messages(self):
+        return [error_message(*entry) for entry in self.doubts]
+
+    @property
+    def skipped_note(self):
+        return skipped_note(self)
+
+
+def run_import(resource, source, *, dry_run=False, progress=None, chunk_size=CHUNK_ROWS):
+    """Import a Table (files.open_table) or a Dataset all-or-nothing; returns an
+    ImportSummary. Nothing is written unless every line is right (and not on a dry run).
+
+    The records go through the resource `chunk_size` at a time, in one transaction, so
+    memory does not grow with the file: a later chunk sees what the earlier ones wrote, and
+    the resource keeps only what spans chunks (the keys already seen, with their lines).
+    `progress(n)` is called as records are done (the command's bar, a task's page)."""
+    datasets = source.datasets(chunk_size) if isinstance(source, Table) else [source]
+    summary = ImportSummary()
+    with transaction.atomic():
+        for dataset in datasets:
+            result = resource.import_data_inner(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                using_transactions=True,
+                collect_failed_rows=False,
+            )
+            summary.add(result)
+            resource.forget_chunk()
+            if result.base_errors:
+                break  # the file's shape: every chunk would say the same
+            if progress is not None:
+                progress(len(dataset))
+        summary.skipped = source.skipped if isinstance(source, Table) else dataset_skipped(source)
+        if dry_run or not summary.ok:
+            transaction.set_rollback(True)
+        elif summary.totals["new"] + summary.totals["update"] >= ANALYSE_AFTER_ROWS:
+            transaction.on_commit(lambda: analyse(resource.filled_models()))
+    return summary
+
+
+def dataset_skipped(dataset):
+    return getattr(dataset, "skipped", (0, []))
 
 
 def row_counts(result):

@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from tqdm import tqdm
 
-from cooperation.imports.files import ImportFileError, read_file, skipped_note
-from cooperation.imports.resources import row_counts, run_import
+from cooperation.imports.files import ImportFileError, open_table
+from cooperation.imports.resources import run_import
 from cooperation.middleware import acting_user
 from cooperation.resources import PairingResource, PostingResource
 from labor.resources import (
@@ -95,12 +95,12 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         try:
-            dataset = read_file(path.read_bytes(), path.name)
+            table = open_table(path.read_bytes(), path.name)
         except ImportFileError as exc:
             raise CommandError(f"{path.name}：{exc}") from None
 
         bar = tqdm(
-            total=len(dataset),
+            total=table.size_hint,
             unit="行",
             desc=str(resource_class._meta.model._meta.verbose_name),
             disable=True if no_progress else None,
@@ -109,7 +109,10 @@ class Command(BaseCommand):
         )
         with acting_user(user), bar:
             resource = resource_class(user=user, fast=True)
-            result = run_import(resource, dataset, dry_run=dry_run, progress=bar.update)
+            try:
+                result = run_import(resource, table, dry_run=dry_run, progress=bar.update)
+            except ImportFileError as exc:  # found further down the file
+                raise CommandError(f"{path.name}：{exc}") from None
         seconds = time.perf_counter() - started
         if not result.ok:
             messages = result.messages
@@ -125,13 +128,14 @@ class Command(BaseCommand):
 
         for message in result.doubt_messages[:MAX_MESSAGES]:
             self.stdout.write(self.style.WARNING(gettext("请核对：%(m)s") % {"m": message}))
-        return self.report(path, dataset, row_counts(result), seconds, dry_run)
+        return self.report(path, result, seconds, dry_run)
 
-    def report(self, path, dataset, counts, seconds, dry_run):
+    def report(self, path, result, seconds, dry_run):
+        counts, lines = result.totals, result.lines
         summary = (
-            f"{path.name}：{len(dataset)} 行，新增 {counts['new']}，修改 {counts['update']}，"
-            f"无变化 {counts['skip']}；{seconds:.1f} 秒（{len(dataset) / max(seconds, 1e-9):,.0f} 行/秒）"
-            f"{skipped_note(dataset)}"
+            f"{path.name}：{lines} 行，新增 {counts['new']}，修改 {counts['update']}，"
+            f"无变化 {counts['skip']}；{seconds:.1f} 秒（{lines / max(seconds, 1e-9):,.0f} 行/秒）"
+            f"{result.skipped_note}"
         )
         if dry_run:
             summary += "。试运行：没有写入任何数据。"
