@@ -1,10 +1,14 @@
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperation.demo import already_loaded, load
 from cooperation.demo.figures import HANBIN, WUJIN
 from cooperation.models import Region
+from cooperation.planner import analyse
+
+DEMO_APPS = ("cooperation", "projects", "labor")
 
 
 class Command(BaseCommand):
@@ -47,6 +51,8 @@ class Command(BaseCommand):
             loaded = load(scale, log=self.stdout.write)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        # Fresh planner statistics for the tables just filled (cooperation/planner.py).
+        analyse(m for label in DEMO_APPS for m in apps.get_app_config(label).get_models())
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo: {len(loaded)} partnership(s) loaded in {time.perf_counter() - started:.1f} s"
