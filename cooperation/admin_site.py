@@ -107,8 +107,9 @@ class SuperusersOnly:
 # The index lists data entry first, then users and groups; other apps after those, and the
 # login logs of django-axes last (they hold who tried which account from where).
 APP_ORDER = ("cooperation", "projects", "labor", "auth")
-LAST_APPS = ("axes",)
-SUPERUSER_APPS = {"axes"}
+# The login log (axes) and the background task queue (django_tasks_db): for superusers.
+LAST_APPS = ("axes", "django_tasks_database")
+SUPERUSER_APPS = {"axes", "django_tasks_database"}
 
 
 def app_position(app):

@@ -665,6 +665,46 @@ class ImportJob(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
+class ExportJob(models.Model):
+    """A large export written in the background (cooperation/lists/background.py): the list's
+    export run by a worker for its user, with his filters and language, kept as a file for
+    him to download. The export itself writes its ExportAudit row, as in the browser."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("处理出错")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("列表"), max_length=80)
+    path = models.TextField(_("导出地址"))  # the export URL with its query string
+    language = models.CharField(_("语言"), max_length=10)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    created_at = models.DateTimeField(_("开始时间"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "后台导出")
+        verbose_name_plural = _("后台导出")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def busy(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
 class DataVersion(models.Model):
     """The data version of one partnership's records — or, in the row `GLOBAL` (0), of the
     records that belong to no partnership (regions, partnerships, organisations). Its token

@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
     "cooperation",
     "projects",
     "labor",
@@ -248,12 +247,19 @@ EXPORT_SLOT_SECONDS = env.int("EXPORT_SLOT_SECONDS", default=600)  # a slot's ex
 TASK_QUEUE_URL = env.str("TASK_QUEUE_URL", default="")
 if TASK_QUEUE_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    INSTALLED_APPS.append("django_rq")  # its `rqworker` command
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 RQ_QUEUES = {"default": {"URL": TASK_QUEUE_URL or "redis://127.0.0.1:6379/0"}}
+# `rqworker` runs each job through django-tasks' job class (else: "'Task' object is not
+# callable", and the import stays queued).
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 # An admin import of a file this large or larger runs in the background, with a page the
 # clerk can leave and come back to; a smaller one is previewed at once.
 IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
+# A signed-in user's XLSX export of this many rows or more is written in the background (CSV
+# streams in seconds whatever its size).
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=50_000)
 # Uploaded files (imports waiting to be confirmed) are kept here: outside the static root,
 # and never served (no MEDIA_URL route). With several app servers, a shared directory.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "files")

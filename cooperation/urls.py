@@ -9,9 +9,9 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from cooperation import background_views
 from cooperation.dashboard import views
 from cooperation.dashboard.scopes import partnership_ids_of
-from cooperation.imports import views as import_views
 
 from .freshness import never_stale_page
 
@@ -38,9 +38,11 @@ app_urls = (
             name="comparison_export",
         ),
         path("scopes/", views.choose_scope, name="choose_scope"),
-        path("imports/", import_views.job_list, name="import_jobs"),
-        path("imports/<uuid:pk>/", import_views.job_page, name="import_job"),
-        path("imports/<uuid:pk>/errors.csv", import_views.job_errors, name="import_job_errors"),
+        path("jobs/", background_views.job_list, name="jobs"),
+        path("imports/<uuid:pk>/", background_views.job_page, name="import_job"),
+        path("imports/<uuid:pk>/errors.csv", background_views.job_errors, name="import_job_errors"),
+        path("exports/<uuid:pk>/", background_views.export_page, name="export_job"),
+        path("exports/<uuid:pk>/file", background_views.export_file, name="export_job_file"),
         path("indicators/", views.indicator_notes, name="indicator_notes"),
         path(
             "charts/<slug:key>.svg",

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cooperation.imports.cells import cell_text, normalise_text, parse_date
 from cooperation.imports.files import is_blank
-from cooperation.imports.resources import TrackedResource
+from cooperation.imports.resources import UPDATE_BATCH_ROWS, TrackedResource
 from cooperation.imports.widgets import (
     BoundWidget,
     IdTextWidget,
@@ -333,10 +333,12 @@ class WorkerResource(TrackedResource):
             spell_errors = self.full_clean_errors(spell, exclude=exclude)
             for k, v in spell_errors.items():
                 errors.setdefault(f"employment__{k}" if k != NON_FIELD_ERRORS else k, v)
-        if not errors:
-            errors.update(self.identity_errors(instance))
+        # A later line of a worker is compared with his first line of the file (which an
+        # earlier chunk may have written already), then with the register.
         if not errors:
             errors.update(self.repeat_errors(instance))
+        if not errors:
+            errors.update(self.identity_errors(instance))
         if errors:
             raise ValidationError(self.errors_by_column(errors))
 
@@ -492,7 +494,7 @@ class WorkerResource(TrackedResource):
                 self.changed_spells,
                 Employment,
                 names,
-                batch_size=size,
+                batch_size=UPDATE_BATCH_ROWS,
                 default_user=user,
                 default_change_reason=reason,
                 default_date=now,

@@ -126,7 +126,8 @@ class Table:
         header = head[start]
         self.width = _width(header)
         self.headers = [("" if h is None else str(h).strip()) for h in header[: self.width]]
-        self.size_hint = size_hint
+        # About how many records: the lines below the header (blank and 合计 lines too).
+        self.size_hint = max((size_hint or 0) - self.header_line, 0)
         self.blank, self.totals = 0, []
         self._rows = enumerate(chain(head[start + 1 :], rows), start + 2)
 
@@ -220,7 +221,8 @@ def open_csv(data):
     """A CSV file's Table, its rows read from the decoded text as they are needed."""
     text = decode_text(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
-    return Table(([cell.strip() for cell in row] for row in reader), text.count("\n") + 1)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    return Table(([cell.strip() for cell in row] for row in reader), lines)
 
 
 def read_csv(data):

@@ -28,14 +28,14 @@ from django.db import transaction
 from django.db.models import Case, CharField, Count, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import areas, freshness
-from cooperation.lists import exports
+from cooperation.lists import background, exports
 from cooperation.lists.columns import (
     BOOL,
     DATE,
@@ -141,6 +141,7 @@ class ListSpec:
         self.namespace = None
         if permission is not None:
             PERMISSION_LISTS.append(self)
+        background.EXPORTS.append(self)
 
     # --- URLs --------------------------------------------------------------------------------
 
@@ -351,7 +352,12 @@ class ListSpec:
         # The page's footer (one aggregate in the database) is the XLSX file's last row.
         has_totals = fmt == "xlsx" and any(c.total for c in self.columns)
         totals = self.totals(qs, cleaned) if has_totals else None
-        if self.personal or request.user.is_authenticated:
+        counted = self.personal or request.user.is_authenticated
+        count = (totals[0].value if totals else qs.order_by().count()) if counted else None
+        if counted and background.wanted(request, fmt, count):
+            job = background.start(request, self.title, count)
+            return redirect("cooperation:export_job", pk=job.pk)
+        if counted:
             # Written before streaming starts, so a broken download still leaves its trace.
             ExportAudit.objects.create(
                 user=request.user if request.user.is_authenticated else None,
@@ -359,7 +365,7 @@ class ListSpec:
                 list_name=self.url_name,
                 query_string=_query_without(request, "page"),
                 format=fmt,
-                rows=totals[0].value if totals else qs.order_by().count(),
+                rows=count,
                 personal_data=self.personal,
             )
         headers = [str(c.label) for c in self.columns]

@@ -82,6 +82,6 @@ def test_a_large_file_is_checked_confirmed_and_imported_in_the_background(
     job = ImportJob.objects.get(user=clerk)
     assert job.status == ImportJob.Status.IMPORTED and not job.file
 
-    page.goto(f"{base}/imports/")
+    page.goto(f"{base}/jobs/")
     assert "大文件.csv" in page.locator("table.list").inner_text()
     assert page.csp_violations == []

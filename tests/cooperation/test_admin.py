@@ -35,7 +35,14 @@ def app_labels(client):
 
 def test_the_admin_index_lists_data_entry_first_and_login_logs_last(client, admin_user):
     client.force_login(admin_user)
-    assert app_labels(client) == ["cooperation", "projects", "labor", "auth", "axes"]
+    assert app_labels(client) == [
+        "cooperation",
+        "projects",
+        "labor",
+        "auth",
+        "axes",
+        "django_tasks_database",
+    ]
 
 
 @pytest.fixture

@@ -345,7 +345,7 @@ def test_bump_data_version_with_partnerships_and_without(a, b):
 def test_an_import_of_one_partnerships_projects_leaves_the_other_alone(a, b):
     before = versions([a.pk], [b.pk], [])
     result = import_file(ProjectResource, file_bytes([PROJECT_HEAD, TEA], "utf-8"))
-    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.ok, result.messages
     after = versions([a.pk], [b.pk], [])
     assert after[0] != before[0] and after[1:] == before[1:]
     # Imported again, changed: an update in bulk, of A's project only.

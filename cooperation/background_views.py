@@ -1,20 +1,20 @@
-"""The pages of background imports: a clerk's list of his imports, one import's progress and
-result (with the confirmation of a checked file), and its errors as a CSV file."""
+"""The pages of work done in the background for a user (only his own; another's is not
+found): the list of his imports and exports; one import's progress and result, with the
+confirmation of a checked file, and its errors as a CSV file; one export's page and file."""
 
 import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
+from cooperation.imports import jobs
+from cooperation.imports.resources import error_message
 from cooperation.lists.exports import neutralise
-from cooperation.models import ExportAudit, ImportJob
-
-from . import jobs
-from .resources import error_message
+from cooperation.models import ExportAudit, ExportJob, ImportJob
 
 #: errors shown on the page; the rest are in the CSV file
 SHOWN_ERRORS = 200
@@ -31,10 +31,11 @@ def own_job(request, pk):
 def job_list(request):
     return render(
         request,
-        "cooperation/import_jobs.html",
+        "cooperation/jobs.html",
         {
-            "title": gettext("我的后台导入"),
-            "jobs": ImportJob.objects.filter(user=request.user)[:50],
+            "title": gettext("我的后台任务"),
+            "imports": ImportJob.objects.filter(user=request.user)[:50],
+            "exports": ExportJob.objects.filter(user=request.user)[:50],
         },
     )
 
@@ -96,3 +97,27 @@ def job_errors(request, pk):
         personal_data=True,
     )
     return response
+
+
+@login_required
+def export_page(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    return render(
+        request,
+        "cooperation/export_job.html",
+        {
+            "title": gettext("后台导出：%(name)s") % {"name": job.title},
+            "job": job,
+            "refresh": REFRESH_SECONDS if job.busy else None,
+        },
+    )
+
+
+@login_required
+def export_file(request, pk):
+    """The file of a finished export, to its user only (the export wrote its audit row when
+    it ran)."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
