@@ -7,12 +7,16 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models.functions import Mod
 
 from cooperation.dashboard.indicators import registry
 from cooperation.demo import planned, synthetic_pairs
 from cooperation.demo.builders import build
 from cooperation.demo.context import new_context
 from cooperation.demo.plan import report_plan
+from cooperation.imports.files import CSV, read_file
+from cooperation.imports.resources import run_import
+from cooperation.management.commands.import_records import resource_classes
 from cooperation.models import Organisation, Pairing, Partnership, Posting, Target, Visit
 from labor import idcard
 from labor.models import (
@@ -221,3 +225,28 @@ def test_id_numbers_already_in_a_western_county_are_never_made_again(synthetic):
     )
     again = build_partnership()  # the same seed: the same draws, the taken numbers skipped
     assert len(again) == len(made) and set(again).isdisjoint(made)
+
+
+@pytest.mark.parametrize(
+    "resource_class",
+    sorted(set(resource_classes().values()), key=lambda cls: cls.__name__),
+    ids=lambda cls: cls.__name__,
+)
+def test_an_export_of_the_synthetic_partnerships_imports_back_unchanged(
+    synthetic, admin_user, resource_class
+):
+    """National-style data: several partnerships, in counties whose towns share names with
+    others (every tenth worker: the rest would only repeat the same lines)."""
+    queryset = resource_class._meta.model.objects.filter(partnership__in=synthetic)
+    if resource_class._meta.model is Worker:
+        queryset = queryset.annotate(tenth=Mod("pk", 10)).filter(tenth=0)
+    exported = resource_class(user=admin_user).export(queryset=queryset.order_by("pk"))
+    assert len(exported) > 0
+
+    result = run_import(
+        resource_class(user=admin_user), read_file(CSV().export_data(exported), "x.csv")
+    )
+
+    assert result.ok, result.messages[:5]
+    assert (result.totals["new"], result.totals["update"]) == (0, 0)
+    assert result.totals["skip"] == len(exported)
