@@ -252,9 +252,10 @@ def open_xlsx(data):
         index, rows = _data_sheet(book)
     finally:
         book.close()
-    sheets = _sheet_files(data)
-    sheet_name = sheets[index] if index < len(sheets) else None
-    unsaved = _formulas_without_values(data, rows, index)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = _sheet_files(archive)
+        merged, formulas = _scan_sheet(archive, sheets[index] if index < len(sheets) else None)
+    unsaved = _formulas_without_values(data, rows, index) if formulas else []
     if unsaved:
         raise ImportFileError(
             gettext(
@@ -263,7 +264,7 @@ def open_xlsx(data):
             )
             % {"cells": "、".join(unsaved[:10]) + ("……" if len(unsaved) > 10 else "")}
         )
-    _fill_merged(rows, _merged_ranges(data, sheet_name), header_index(rows))
+    _fill_merged(rows, merged, header_index(rows))
     return Table(rows, len(rows))
 
 
@@ -289,12 +290,11 @@ def _data_sheet(book):
     return first if first is not None else (0, [])
 
 
-def _sheet_files(data):
-    """The worksheet XML files of an XLSX, in the workbook's order of sheets."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+def _sheet_files(archive):
+    """The worksheet XML files of an XLSX (an open ZipFile), in the workbook's order."""
+    names = set(archive.namelist())
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     targets = {}
     for tag in re.findall(r"<Relationship\b[^>]*>", rels):
         rid, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
@@ -310,52 +310,37 @@ def _sheet_files(data):
 
 
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb"<f[ >/]")
 
 
-def _merged_ranges(data, sheet_name):
-    """The merged ranges of a sheet as 0-based (top, left, bottom, right), read from its XML
-    (openpyxl's read-only mode does not give them)."""
-    if sheet_name is None:
-        return []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet_name) as stream:
-        found, tail = [], b""
-        while chunk := stream.read(1 << 20):
-            found += _MERGE.findall(tail + chunk)
-            tail = chunk[-64:]
-    return sorted(
-        {
-            (
-                int(r1) - 1,
-                column_index_from_string(c1.decode()) - 1,
-                int(r2) - 1,
-                column_index_from_string(c2.decode()) - 1,
-            )
-            for c1, r1, c2, r2 in found
-        }
-    )
-
-
-def _has_formula(archive, name):
-    """Whether a sheet's XML has a formula element, read a megabyte at a time."""
-    tail = b""
+def _scan_sheet(archive, name):
+    """What openpyxl's read-only mode does not give, read from a sheet's XML in one pass, a
+    megabyte at a time: its merged ranges as 0-based (top, left, bottom, right), and whether
+    it holds a formula."""
+    if name is None:
+        return [], False
+    found, formulas, tail = [], False, b""
     with archive.open(name) as stream:
         while chunk := stream.read(1 << 20):
-            if b"<f>" in tail + chunk or b"<f " in tail + chunk:
-                return True
-            tail = chunk[-3:]
-    return False
+            found += _MERGE.findall(tail + chunk)
+            formulas = formulas or bool(_FORMULA.search(tail + chunk))
+            tail = chunk[-64:]
+    merged = {
+        (
+            int(r1) - 1,
+            column_index_from_string(c1.decode()) - 1,
+            int(r2) - 1,
+            column_index_from_string(c2.decode()) - 1,
+        )
+        for c1, r1, c2, r2 in found
+    }
+    return sorted(merged), formulas
 
 
-def _formulas_without_values(data, rows, index=0):
-    """The cells (A1 names) of the first sheet holding a formula whose result the file does
-    not keep: read as values they are empty, and would be taken as blanks or zeros. Only a
-    file with formulas is read a second time."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheets = [
-            n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        ]
-        if not any(_has_formula(archive, n) for n in sheets):
-            return []
+def _formulas_without_values(data, rows, index):
+    """The cells (A1 names) of the data sheet holding a formula whose result the file does
+    not keep: read as values they are empty, and would be taken as blanks or zeros. (Only a
+    sheet with formulas is read this second time.)"""
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         found = []
