@@ -222,6 +222,8 @@ class TrackedResource(resources.ModelResource):
         batch_size = 2000
         clean_model_instances = True
         instance_loader_class = NaturalKeyLoader
+        # No id columns: records are found by `natural_key` (NaturalKeyLoader), and a file
+        # without its columns is refused by normalise_headers, in Chinese.
         import_id_fields = ()
 
     def __init__(self, user=None, fast=False, **kwargs):
@@ -251,9 +253,6 @@ class TrackedResource(resources.ModelResource):
     @classmethod
     def get_display_name(cls):
         return str(cls._meta.model._meta.verbose_name)
-
-    def get_import_id_fields(self):
-        return list(self.natural_key)
 
     def get_result_class(self):
         return ImportResult
@@ -508,9 +507,6 @@ class TrackedResource(resources.ModelResource):
             del dataset[0 : len(dataset)]  # a file of the wrong shape: no row is read at all
             raise
         self.load_existing(dataset)
-
-    def _check_import_id_fields(self, headers):
-        """Done by normalise_headers, with a message in Chinese."""
 
     def before_import_row(self, row, **kwargs):
         self.row_number = kwargs.get("row_number")
