@@ -621,7 +621,32 @@ class ExportAudit(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.list_name}"
 
 
-class ImportJob(models.Model):
+class BackgroundJob(models.Model):
+    """Work done for one user by a task in a worker process, with a page of its own that
+    only he sees (cooperation/background_views.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("名称"), max_length=80)  # the register or the list
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("开始时间"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def busy(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ImportJob(BackgroundJob):
     """A file imported in the background (cooperation/imports/jobs.py): first checked (a dry
     run of every line), then, once its clerk confirms, imported all-or-nothing. Its result
     stays for the clerk to come back to: the counts, and every error by line and column."""
@@ -634,38 +659,22 @@ class ImportJob(models.Model):
         IMPORTED = "imported", _("已导入")
         FAILED = "failed", _("处理出错")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
-    )
-    resource = models.CharField(_("导入类型"), max_length=120)  # dotted path of the resource
-    title = models.CharField(_("台账"), max_length=80)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", blank=True)
-    file_name = models.CharField(_("文件名"), max_length=255)
-    size_hint = models.PositiveIntegerField(_("约多少行"), default=0)
-    dry_run = models.BooleanField(_("仅检查"), default=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
+    resource = models.CharField(_("导入类型"), max_length=120)  # dotted path of the resource
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", blank=True)
+    size_hint = models.PositiveIntegerField(_("约多少行"), default=0)
+    dry_run = models.BooleanField(_("仅检查"), default=True)
     summary = models.JSONField(_("结果"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("检查或导入开始"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = pgettext_lazy("one record", "后台导入")
         verbose_name_plural = _("后台导入")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def busy(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
-class ExportJob(models.Model):
+class ExportJob(BackgroundJob):
     """A large export written in the background (cooperation/lists/background.py): the list's
     export run by a worker for its user, with his filters and language, kept as a file for
     him to download. The export itself writes its ExportAudit row, as in the browser."""
@@ -676,33 +685,17 @@ class ExportJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("处理出错")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    title = models.CharField(_("列表"), max_length=80)
     path = models.TextField(_("导出地址"))  # the export URL with its query string
     language = models.CharField(_("语言"), max_length=10)
     rows = models.PositiveIntegerField(_("行数"), default=0)
     file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
-    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    created_at = models.DateTimeField(_("开始时间"), default=timezone.now, db_index=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = pgettext_lazy("one record", "后台导出")
         verbose_name_plural = _("后台导出")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.title} ({self.get_status_display()})"
-
-    @property
-    def busy(self):
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class DataVersion(models.Model):
