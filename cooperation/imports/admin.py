@@ -110,6 +110,11 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 return HttpResponseRedirect(reverse("cooperation:import_job", args=[job.pk]))
         return super().import_action(request, **kwargs)
 
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["background_bytes"] = settings.IMPORT_BACKGROUND_BYTES
+        return context
+
     def process_import(self, request, **kwargs):
         """The confirmation. Its temporary file is removed once imported, so confirming the
         same preview again (a double click, the back button) finds none: say so."""
