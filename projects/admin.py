@@ -214,6 +214,7 @@ class ConsumptionSaleAdmin(spreadsheet("projects.resources.ConsumptionSaleResour
     list_display = (
         "year",
         "month",
+        "kind",
         "channel",
         "product_category",
         "seller",
@@ -227,6 +228,7 @@ class ConsumptionSaleAdmin(spreadsheet("projects.resources.ConsumptionSaleResour
     list_filter = (
         "year",
         "month",
+        "kind",
         "channel",
         "product_category",
         ("town", admin.RelatedOnlyFieldListFilter),
@@ -235,7 +237,7 @@ class ConsumptionSaleAdmin(spreadsheet("projects.resources.ConsumptionSaleResour
     )
     search_fields = ("seller", "buyer", "note", "place_text", "town__name")
     fieldsets = (
-        (None, {"fields": ("partnership", "year", "month", "channel", "product_category")}),
+        (None, {"fields": ("partnership", "year", "month", "kind", "channel", "product_category")}),
         (_("地点"), {"fields": PLACE_FIELDS}),
         (
             _("销售（万元）"),

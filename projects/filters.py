@@ -158,6 +158,9 @@ class InvestmentFilter(ListFilterSet):
 class ConsumptionSaleFilter(ListFilterSet):
     year = year_filter("year")
     month = month_filter("month")
+    kind = django_filters.ChoiceFilter(
+        label=_("消费帮扶方式"), choices=ConsumptionSale.Kind.choices
+    )
     channel = django_filters.ChoiceFilter(
         label=_("销售渠道"), choices=ConsumptionSale.Channel.choices
     )

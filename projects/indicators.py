@@ -7,6 +7,7 @@ never rename one once committed.
 """
 
 from django.db.models import F, Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dashboard.indicators import (
@@ -21,6 +22,7 @@ from cooperation.dashboard.indicators import (
     total,
 )
 
+from .models import ConsumptionSale
 from .querysets import NOT_CANCELLED
 
 WAN = _("万元")
@@ -235,3 +237,55 @@ declare(
     list_url=list_link("projects:sales", certified=1),
     description=sentences(_("“其中国家认定扶贫产品”金额之和（万元）。"), _SALES),
 )
+
+# The assessment and Shaanxi's reports give purchases (采购) and sales with the east's help
+# (帮助销售) apart, each with its certified products.
+for kind, order, label, certified_label in (
+    (
+        ConsumptionSale.Kind.PURCHASE,
+        110,
+        _("东部采购脱贫地区农畜产品"),
+        _("其中采购国家认定扶贫产品"),
+    ),
+    (
+        ConsumptionSale.Kind.HELPED,
+        120,
+        _("帮助销售脱贫地区农畜产品"),
+        _("其中帮助销售国家认定扶贫产品"),
+    ),
+):
+    declare(
+        key=f"consumption.{kind}",
+        label=label,
+        unit=WAN,
+        group=Group.CONSUMPTION,
+        order=order,
+        decimals=2,
+        source=SALES,
+        measure=total("amount", money=True),
+        where=Q(kind=kind),
+        list_url=list_link("projects:sales", kind=kind),
+        description=sentences(
+            format_lazy(_("消费帮扶方式为“{kind}”的“销售金额”之和（万元）。"), kind=kind.label),
+            _SALES,
+        ),
+    )
+    declare(
+        key=f"consumption.{kind}_certified",
+        label=certified_label,
+        unit=WAN,
+        group=Group.CONSUMPTION,
+        order=order + 1,
+        decimals=2,
+        source=SALES,
+        measure=total("certified_amount", money=True),
+        where=Q(kind=kind),
+        list_url=list_link("projects:sales", kind=kind, certified=1),
+        description=sentences(
+            format_lazy(
+                _("消费帮扶方式为“{kind}”的“其中国家认定扶贫产品”金额之和（万元）。"),
+                kind=kind.label,
+            ),
+            _SALES,
+        ),
+    )

@@ -223,7 +223,16 @@ class Investment(PlacedRecord, PartnershipRecord):
 
 
 class ConsumptionSale(PlacedRecord, PartnershipRecord):
-    """消费帮扶: western products sold through a channel in a month."""
+    """消费帮扶: western products sold through a channel in a month, either bought by the
+    east (采购: its offices, canteens and firms) or sold with the east's help (帮助销售:
+    counters, markets and online shops it opened to the west's products)."""
+
+    class Kind(models.TextChoices):
+        PURCHASE = "purchase", _("采购")
+        HELPED = "helped", _("帮助销售")
+
+    #: the kind a channel's sales usually are (the demo's rule; a clerk records each sale's)
+    PURCHASE_CHANNELS = ("832", "canteen")  # the 832 platform of public buyers; canteens
 
     class Channel(models.TextChoices):
         COUNTER = "counter", _("东部专馆专柜")
@@ -249,6 +258,15 @@ class ConsumptionSale(PlacedRecord, PartnershipRecord):
             MinValueValidator(1, message=_("月份应为1至12。")),
             MaxValueValidator(12, message=_("月份应为1至12。")),
         ],
+    )
+    kind = models.CharField(
+        _("消费帮扶方式"),
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.HELPED,
+        help_text=_(
+            "采购：东部单位、食堂、企业购买；帮助销售：东部帮助开设的专柜、市场、网店售出。"
+        ),
     )
     channel = models.CharField(_("销售渠道"), max_length=12, choices=Channel.choices)
     product_category = models.CharField(

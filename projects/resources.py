@@ -151,6 +151,7 @@ class ConsumptionSaleResource(WesternPlaceResource):
     natural_key = ("partnership", "year", "month", "channel", "product_category", "seller", "buyer")
     column_synonyms = {
         **PLACE_SYNONYMS,
+        "kind": ("帮扶方式", "采购或帮助销售", "类型"),
         "channel": ("渠道", "销售方式"),
         "product_category": ("产品", "产品种类", "品类"),
         "seller": ("销售企业", "供货主体", "销售单位"),
@@ -165,6 +166,7 @@ class ConsumptionSaleResource(WesternPlaceResource):
             "partnership",
             "year",
             "month",
+            "kind",
             "channel",
             "product_category",
             "seller",

@@ -78,6 +78,7 @@ sale_list = ListSpec(
     columns=[
         Column("year", _("年度"), TEXT),
         Column("month", _("月份"), TEXT),
+        Column("kind", _("方式"), CHOICE),
         Column("channel", _("销售渠道"), CHOICE),
         Column("product_category", _("产品类别"), CHOICE),
         Column("seller", _("销售主体")),

@@ -449,6 +449,7 @@ def sales(ctx):
             story.append(
                 ConsumptionSale(
                     month=12,
+                    kind=ConsumptionSale.Kind.HELPED,
                     channel="counter",
                     product_category="meat",
                     seller="大河镇小河村黑猪养殖合作社",
@@ -484,6 +485,11 @@ def sales(ctx):
                 ConsumptionSale(
                     year=year,
                     month=month,
+                    kind=(
+                        ConsumptionSale.Kind.PURCHASE
+                        if channel in ConsumptionSale.PURCHASE_CHANNELS
+                        else ConsumptionSale.Kind.HELPED
+                    ),
                     channel=channel,
                     product_category=category,
                     seller=rng.choice(_PRODUCTS[category]),

@@ -102,6 +102,10 @@ EXPECTED = {
     # --- consumption -------------------------------------------------------------------
     "consumption.amount": D("450.1234"),  # 300.1234 + 150
     "consumption.certified_amount": D("200"),  # 200 + 0
+    "consumption.purchase": D("150"),  # the 832 sale, bought by the east
+    "consumption.purchase_certified": D("0"),
+    "consumption.helped": D("300.1234"),  # the counter sale (帮助销售, the default)
+    "consumption.helped_certified": D("200"),
 }
 
 # The footer figure of the linked list that adds up to each indicator ("rows" = row count).
@@ -155,6 +159,10 @@ FOOTER = {
     "labor.factory_jobs_poverty_exited": "poverty_exited_jobs",
     "consumption.amount": "amount",
     "consumption.certified_amount": "certified_amount",
+    "consumption.purchase": "amount",
+    "consumption.purchase_certified": "certified_amount",
+    "consumption.helped": "amount",
+    "consumption.helped_certified": "certified_amount",
 }
 
 TARGETS = {
@@ -271,7 +279,7 @@ def data(partnership, other_partnership):
     # Consumption sales
     ConsumptionSaleFactory(partnership=p, year=2021, month=3, channel="counter",
                            amount=D("300.1234"), certified_amount=D("200"))  # fmt: skip
-    ConsumptionSaleFactory(partnership=p, year=2021, month=6, channel="832",
+    ConsumptionSaleFactory(partnership=p, year=2021, month=6, channel="832", kind="purchase",
                            amount=D("150"), certified_amount=D("0"))  # fmt: skip
     ConsumptionSaleFactory(partnership=q, year=2021, month=6, town_id=HANYIN_CHENGGUAN,
                            amount=D("5555"), certified_amount=D("555"))  # fmt: skip

@@ -34,6 +34,10 @@ PROJECT_KEYS = {
     "industry.jobs",
     "consumption.amount",
     "consumption.certified_amount",
+    "consumption.purchase",
+    "consumption.purchase_certified",
+    "consumption.helped",
+    "consumption.helped_certified",
 }
 
 
@@ -95,7 +99,7 @@ def dataset(partnership, other_partnership):
         amount=D("100"), certified_amount=D("60"),
     )  # fmt: skip
     ConsumptionSaleFactory(
-        partnership=p, year=2021, month=12, channel="832", town_id=XINCHENG,
+        partnership=p, year=2021, month=12, channel="832", town_id=XINCHENG, kind="purchase",
         amount=D("40.1234"), certified_amount=D("40.1234"),
     )  # fmt: skip
     ConsumptionSaleFactory(
@@ -174,4 +178,15 @@ FIGURES = [
     ("consumption.certified_amount", 2021, None, 12, D("40.1234")),
     ("consumption.certified_amount", 2021, XINCHENG, 12, D("40.1234")),
     ("consumption.certified_amount", 2021, LAOCHENG, 12, D("0")),
+    # 采购 (bought by the east): the 832 sale only; 帮助销售: the counter and online sales.
+    ("consumption.purchase", 2021, None, None, D("40.1234")),
+    ("consumption.purchase", 2021, LAOCHENG, None, D("0")),
+    ("consumption.purchase", 2021, None, 1, D("0")),
+    ("consumption.purchase_certified", 2021, XINCHENG, 12, D("40.1234")),
+    ("consumption.purchase_certified", 2022, None, None, D("0")),
+    ("consumption.helped", 2021, None, None, D("109.8766")),  # 100 + 9.8766
+    ("consumption.helped", 2021, None, 12, D("9.8766")),
+    ("consumption.helped", 2022, LAOCHENG, 1, D("77")),
+    ("consumption.helped_certified", 2021, None, None, D("60")),  # 60 + 0
+    ("consumption.helped_certified", 2022, None, None, D("7")),
 ]

@@ -38,6 +38,10 @@ ROW_AGGREGATE = {
     "industry.jobs": Sum("jobs"),
     "consumption.amount": Sum("amount"),
     "consumption.certified_amount": Sum("certified_amount"),
+    "consumption.purchase": Sum("amount"),
+    "consumption.purchase_certified": Sum("certified_amount"),
+    "consumption.helped": Sum("amount"),
+    "consumption.helped_certified": Sum("certified_amount"),
 }
 
 
