@@ -190,6 +190,7 @@ class VisitAdmin(TrackedAdmin):
     list_display = (
         "date",
         "direction",
+        "level",
         "leader",
         "leader_title",
         "people",
@@ -197,7 +198,7 @@ class VisitAdmin(TrackedAdmin):
         "purpose",
         "partnership",
     )
-    list_filter = ("direction", "partnership", ("date", admin.DateFieldListFilter))
+    list_filter = ("direction", "level", "partnership", ("date", admin.DateFieldListFilter))
     search_fields = ("leader", "purpose", "note")
     date_hierarchy = "date"
     list_select_related = PARTNERSHIP_REGIONS

@@ -525,10 +525,19 @@ class Posting(PartnershipRecord):
 
 
 class Visit(PartnershipRecord):
-    """互访考察: a delegation from one side to the other."""
+    """互访考察: a delegation from one side to the other, led by the county's Party secretary
+    or head (党政主要负责同志, a figure of the assessment) or by others; with the enterprises
+    it brought to see the other side, if any (招商考察)."""
+
+    class Level(models.TextChoices):
+        LEADERS = "leaders", _("党政主要负责同志")
+        OTHER = "other", _("其他领导或部门")
 
     date = models.DateField(_("日期"))
     direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
+    level = models.CharField(
+        _("带队级别"), max_length=8, choices=Level.choices, default=Level.OTHER
+    )
     leader = models.CharField(_("带队领导"), max_length=100)
     leader_title = models.CharField(_("领导职务"), max_length=100, blank=True)
     people = models.PositiveIntegerField(_("人数"))

@@ -17,12 +17,10 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.filters import area_filter
+from cooperation.lists.filters import YES, area_filter
 from cooperation.models import Partnership
 
 from .models import ConsumptionSale, Donation, Investment, Project
-
-YES = [("1", _("是"))]
 
 
 class IntegerFilter(django_filters.Filter):

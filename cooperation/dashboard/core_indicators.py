@@ -21,7 +21,7 @@ from cooperation.dashboard.indicators import (
     sentences,
     total,
 )
-from cooperation.models import Direction, Posting
+from cooperation.models import Direction, Posting, Visit
 from cooperation.querysets import (
     average_months,
     days_on_post_in,
@@ -249,4 +249,45 @@ declare(
     measure=total("people"),
     list_url=list_link("cooperation:visits"),
     description=_("本年度互访考察各批次人数之和。互访不注明镇（街道），不能按镇统计。"),
+)
+
+_NO_TOWN = _("互访不注明镇（街道），不能按镇统计。")
+declare(
+    key="visits.leaders",
+    label=_("党政主要负责同志互访"),
+    unit=_("批次"),
+    group=Group.PEOPLE,
+    order=19,
+    source=VISITS,
+    measure=count(),
+    where=Q(level=Visit.Level.LEADERS),
+    list_url=list_link("cooperation:visits", level=Visit.Level.LEADERS),
+    description=sentences(
+        _("本年度由党政主要负责同志带队的互访考察批次数（双向合计）。"), _NO_TOWN
+    ),
+)
+declare(
+    key="visits.enterprise_trips",
+    label=_("组织企业考察"),
+    unit=_("批次"),
+    group=Group.PEOPLE,
+    order=20,
+    source=VISITS,
+    measure=count(),
+    where=Q(enterprises__gt=0),
+    list_url=list_link("cooperation:visits", with_enterprises=1),
+    description=sentences(_("本年度有企业随行考察的互访批次数。"), _NO_TOWN),
+)
+declare(
+    key="visits.enterprises",
+    label=_("考察企业"),
+    unit=_("家次"),
+    group=Group.PEOPLE,
+    order=21,
+    source=VISITS,
+    measure=total("enterprises"),
+    list_url=list_link("cooperation:visits", with_enterprises=1),
+    description=sentences(
+        _("本年度各批次随行考察企业数之和（同一企业考察两次计两家次）。"), _NO_TOWN
+    ),
 )

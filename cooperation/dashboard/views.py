@@ -533,6 +533,7 @@ visit_list = ListSpec(
         Column("leader_title", _("领导职务")),
         Column("people", _("人数（人）"), INT, total=True),
         Column("enterprises", _("随行企业数（家）"), INT, total=True),
+        Column("level", _("带队级别"), CHOICE),
         Column("purpose", _("事由")),
     ],
     default_sort=["-date"],

@@ -278,6 +278,7 @@ def visits(ctx):
                 Visit(
                     date=random_day(rng, year, months),
                     direction="e2w",
+                    level=Visit.Level.LEADERS,
                     leader=f"{east}党政主要领导",
                     people=rng.randint(8, 30),
                     purpose=rng.choice(
@@ -290,6 +291,7 @@ def visits(ctx):
                 Visit(
                     date=random_day(rng, year, months),
                     direction="w2e",
+                    level=Visit.Level.LEADERS,
                     leader=f"{west}党政主要领导",
                     people=rng.randint(8, 25),
                     purpose=rng.choice(["学习考察", "劳务协作对接", "招商推介"]),
@@ -300,6 +302,7 @@ def visits(ctx):
             Visit(
                 date=day("2021-05-26"),
                 direction="w2e",
+                level=Visit.Level.LEADERS,
                 leader="范传斌",
                 leader_title="汉滨区委书记",
                 people=18,
@@ -310,6 +313,7 @@ def visits(ctx):
             Visit(
                 date=day("2021-09-15"),
                 direction="e2w",
+                level=Visit.Level.LEADERS,
                 leader=f"{east}党政主要领导",
                 people=22,
                 purpose="2021年苏陕协作工作联席会议；武进区与汉滨区对口协作座谈会",

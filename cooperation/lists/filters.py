@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Direction, Pairing, Partnership, Posting, Region, Visit
 
+#: the one choice of a filter that is on (=1) or off (absent)
+YES = [("1", _("是"))]
+
 MIN_YEAR, MAX_YEAR = 1990, 2100
 _YEAR_RANGE = _("年度应在1990至2100之间。")
 YEAR_ERRORS = {
@@ -280,11 +283,20 @@ class VisitFilter(YearScopedFilterSet):
     direction = django_filters.ChoiceFilter(
         label=_("方向"), choices=Direction.choices, empty_label=_("全部")
     )
+    level = django_filters.ChoiceFilter(
+        label=_("带队级别"), choices=Visit.Level.choices, empty_label=_("全部")
+    )
+    with_enterprises = django_filters.ChoiceFilter(
+        label=_("组织企业考察"), choices=YES, method="filter_with_enterprises"
+    )
     q = django_filters.CharFilter(label=_("带队领导或事由"), method="filter_name")
 
     class Meta:
         model = Visit
-        fields = ["partnership", "year", "month", "direction"]
+        fields = ["partnership", "year", "month", "direction", "level"]
+
+    def filter_with_enterprises(self, queryset, name, value):
+        return queryset.filter(enterprises__gt=0) if value else queryset
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(Q(leader__icontains=value) | Q(purpose__icontains=value))

@@ -205,6 +205,20 @@ def test_visits_and_their_people(partnership):
     assert value("visits.people", partnership, 2020) == 0
 
 
+def test_visits_led_by_the_county_leaders_and_those_with_enterprises(partnership):
+    VisitFactory(partnership=partnership, date=D(2021, 3, 5), level="leaders")
+    VisitFactory(partnership=partnership, date=D(2021, 5, 1), level="leaders", enterprises=6)
+    VisitFactory(partnership=partnership, date=D(2021, 9, 9), enterprises=4)
+    VisitFactory(partnership=partnership, date=D(2021, 10, 1))  # neither
+    VisitFactory(partnership=partnership, date=D(2022, 1, 1), level="leaders", enterprises=9)
+    # 2021: two led by the leaders; two brought enterprises, 6 + 4 of them.
+    assert value("visits.leaders", partnership, 2021) == 2
+    assert value("visits.enterprise_trips", partnership, 2021) == 2
+    assert value("visits.enterprises", partnership, 2021) == 10
+    assert value("visits.enterprises", partnership, 2021, month=5) == 6
+    assert value("visits.leaders", partnership, 2022) == 1
+
+
 def test_every_indicator_is_documented_and_grouped():
     for ind in registry.all():
         assert ind.description, ind.key

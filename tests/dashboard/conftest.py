@@ -62,6 +62,9 @@ EXPECTED = {
     "postings.average_months": D("7.4"),
     "visits.count": 2,  # 2021: two delegations (the 2020 one left out)
     "visits.people": 16,  # 10 + 6
+    "visits.leaders": 1,  # the November delegation
+    "visits.enterprise_trips": 1,  # the April one brought enterprises
+    "visits.enterprises": 2,
     # --- pairings at 31 Dec 2021 ----------------------------------------------------------
     "pairings.active": 3,  # 镇 (2021), 村 (2020), 医院 (2019); school ended Oct, 2022 not yet
     "pairings.town": 1,
@@ -126,6 +129,9 @@ FOOTER = {
     "postings.average_months": "average_months",
     "visits.count": "rows",
     "visits.people": "people",
+    "visits.leaders": "rows",
+    "visits.enterprise_trips": "rows",
+    "visits.enterprises": "enterprises",
     "pairings.active": "rows",
     "pairings.town": "rows",
     "pairings.village": "rows",
@@ -244,7 +250,8 @@ def data(partnership, other_partnership):
     # Visits (one purpose is a formula, to be neutralised in exports)
     VisitFactory(partnership=p, date=day(2021, 4, 1), direction="e2w", people=10, enterprises=2,
                  purpose=FORMULA)  # fmt: skip
-    VisitFactory(partnership=p, date=day(2021, 11, 20), direction="w2e", people=6, enterprises=0)
+    VisitFactory(partnership=p, date=day(2021, 11, 20), direction="w2e", people=6, enterprises=0,
+                 level="leaders")  # fmt: skip
     VisitFactory(partnership=p, date=day(2020, 8, 1), direction="e2w", people=4)
     VisitFactory(partnership=q, date=day(2021, 5, 1), direction="e2w", people=99)
 

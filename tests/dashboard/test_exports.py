@@ -78,10 +78,12 @@ def test_xlsx_has_the_rows_on_screen_with_numbers_as_numbers(client, data):
     assert [c.value for c in rows[0]] == [str(h["label"]) for h in page.context["headers"]]
     # The header, the rows on screen, then the footer's totals (test_export_files.py).
     assert len(rows) - 2 == len(page.context["rows"]) == 2
-    assert rows[-1][0].value == "合计（2 批次）" and rows[-1][4].value == 16  # 10 + 6 people
+    people = [c.value for c in rows[0]].index("人数（人）")
+    assert rows[-1][0].value == "合计（2 批次）" and rows[-1][people].value == 16  # 10 + 6
     first = [c.value for c in rows[1]]
     assert first[0] == datetime.datetime(2021, 4, 1)
-    assert first[1] == "东部派往西部" and first[4] == 10 and rows[1][4].data_type == "n"
+    assert first[1] == "东部派往西部" and first[people] == 10
+    assert rows[1][people].data_type == "n"
 
 
 def test_a_formula_cell_is_neutralised_in_csv_and_xlsx(client, data):

@@ -129,7 +129,7 @@ def test_the_summary_page_is_narrowed_to_the_town(client, data):
     html = response.content.decode()
     assert "武进区—汉滨区 · 老城街道 2021年度东西部协作指标完成情况" in html
     assert cards(response)["funds.aid"].actual == D("1200.5")
-    assert html.count("不能按镇统计") == 3  # two visit rows and the note under the table
+    assert html.count("不能按镇统计") == 6  # five visit rows and the note under the table
     assert f'<option value="{LAOCHENG}" selected>' in html
 
 
