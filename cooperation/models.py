@@ -451,6 +451,9 @@ class Posting(PartnershipRecord):
         Category.SCIENCE,
         Category.OTHER,
     ]
+    #: the professionals the assessment counts as "other" (neither teachers, doctors nor
+    #: agricultural experts)
+    OTHER_PROFESSIONAL_CATEGORIES = [Category.SCIENCE, Category.OTHER]
 
     person_name = models.CharField(_("姓名"), max_length=50)
     direction = models.CharField(_("派出方向"), max_length=3, choices=Direction.choices)

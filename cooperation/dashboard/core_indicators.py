@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cooperation.dashboard.indicators import (
     DURATION,
@@ -112,6 +113,47 @@ _posting_indicator(
     PROFESSIONALS,
     13,
 )
+
+# Newly posted in the year, by direction and category, as the assessment counts them.
+NEW_POSTINGS = [  # (key part, label, categories, the list's filter)
+    ("cadres", _("本年度新选派党政干部"), ["cadre"], {"kind": "cadre"}),
+    ("professionals", _("本年度新选派专业技术人才"), PROFESSIONALS, {"kind": "professional"}),
+    ("teachers", _("其中教师"), ["education"], {"category": "education"}),
+    ("doctors", _("其中医生"), ["medical"], {"category": "medical"}),
+    ("agronomists", _("其中农业技术人员"), ["agriculture"], {"category": "agriculture"}),
+    (
+        "other_professionals",
+        _("其中其他专业技术人才"),
+        [c.value for c in Posting.OTHER_PROFESSIONAL_CATEGORIES],
+        {"kind": "other_professional"},
+    ),
+]
+
+
+def _new_postings_indicators(direction, first_order):
+    for i, (part, label, categories, fixed) in enumerate(NEW_POSTINGS):
+        declare(
+            key=f"postings.new_{part}_{direction}",
+            label=format_lazy(
+                pgettext_lazy("a direction, then a figure", "{direction}：{label}"),
+                direction=Direction(direction).label,
+                label=label,
+            ),
+            unit=_("人"),
+            group=Group.PEOPLE,
+            order=first_order + i,
+            source=POSTINGS,
+            measure=distinct(posted_person()),
+            where=lambda year, categories=categories: Q(
+                start_date__year=year, direction=direction, category__in=categories
+            ),
+            list_url=list_link("cooperation:postings", direction=direction, **fixed),
+            description=sentences(_("本年度到岗的选派人数（同一人本年度两次到岗计一人）。"), _TOWN),
+        )
+
+
+_new_postings_indicators(Direction.EAST_TO_WEST, 30)
+_new_postings_indicators(Direction.WEST_TO_EAST, 40)
 
 declare(
     key="postings.person_times_in_year",

@@ -232,7 +232,11 @@ class PostingFilter(YearScopedFilterSet):
     )
     kind = django_filters.ChoiceFilter(
         label=_("干部或人才"),
-        choices=[("cadre", _("党政干部")), ("professional", _("专业技术人才"))],
+        choices=[
+            ("cadre", _("党政干部")),
+            ("professional", _("专业技术人才")),
+            ("other_professional", _("其他专业技术人才（科技及其他）")),
+        ],
         empty_label=_("全部"),
         method="filter_kind",
     )
@@ -249,6 +253,8 @@ class PostingFilter(YearScopedFilterSet):
         fields = ["partnership", "year", "month", "town", "direction", "kind", "category"]
 
     def filter_kind(self, queryset, name, value):
+        if value == "other_professional":
+            return queryset.filter(category__in=Posting.OTHER_PROFESSIONAL_CATEGORIES)
         return queryset.cadres() if value == "cadre" else queryset.professionals()
 
     def filter_name(self, queryset, name, value):

@@ -98,6 +98,34 @@ def test_cumulative_persons_by_direction_and_category(partnership, people):
     assert value("postings.cadres_w2e", partnership, 2020) == 1
 
 
+def test_newly_posted_in_the_year_by_direction_and_category(partnership, people, towns):
+    new = {
+        ind.key.removeprefix("postings.new_"): value(ind.key, partnership, 2021)
+        for ind in registry.all()
+        if ind.key.startswith("postings.new_")
+    }
+    # Arrived in 2021: w2e 乙 (cadre), 丙 (teacher); e2w 丁 (doctor), 戊 (agriculture).
+    assert new == {
+        "cadres_e2w": 0,
+        "professionals_e2w": 2,
+        "teachers_e2w": 0,
+        "doctors_e2w": 1,
+        "agronomists_e2w": 1,
+        "other_professionals_e2w": 0,
+        "cadres_w2e": 1,
+        "professionals_w2e": 1,
+        "teachers_w2e": 1,
+        "doctors_w2e": 0,
+        "agronomists_w2e": 0,
+        "other_professionals_w2e": 0,
+    }
+    # 2022: 甲 again (w2e cadre: new in that year, though posted before) and 己 (e2w cadre).
+    assert value("postings.new_cadres_w2e", partnership, 2022) == 1
+    assert value("postings.new_cadres_e2w", partnership, 2022) == 1
+    # In 大河镇 (丁's host) in 2021: 丁 alone.
+    assert value("postings.new_doctors_e2w", partnership, 2021, town=towns["dahe"]) == 1
+
+
 def test_person_times_in_year_count_each_posting(partnership, people):
     # 2021 starts: 乙, 丙, 丁, 戊 = 4; 2022 starts: 甲 (second time), 己 = 2.
     assert value("postings.person_times_in_year", partnership, 2021) == 4

@@ -56,6 +56,19 @@ EXPECTED = {
     "postings.cadres_e2w": 1,  # 张三 twice (2019 and 2021), same home unit: one person
     "postings.professionals_e2w": 1,  # 李四 (education, Sep–Dec 2021)
     "postings.person_times_in_year": 3,  # arrived in 2021: 张三, 李四, 赵六
+    # newly posted in 2021: e2w 张三 (cadre), 李四 (teacher); w2e 赵六 (doctor)
+    "postings.new_cadres_e2w": 1,
+    "postings.new_professionals_e2w": 1,
+    "postings.new_teachers_e2w": 1,
+    "postings.new_doctors_e2w": 0,
+    "postings.new_agronomists_e2w": 0,
+    "postings.new_other_professionals_e2w": 0,
+    "postings.new_cadres_w2e": 0,
+    "postings.new_professionals_w2e": 1,
+    "postings.new_teachers_w2e": 0,
+    "postings.new_doctors_w2e": 1,
+    "postings.new_agronomists_w2e": 0,
+    "postings.new_other_professionals_w2e": 0,
     "postings.on_post_at_year_end": 2,  # 张三 (no end), 王五 (ends 2022)
     # days on post in 2021, both ends inclusive: 张三 1 Mar–31 Dec 306, 李四 1 Sep–1 Dec 92,
     # 王五 1 Jan–31 Dec 365, 赵六 1 Feb–31 May 120 → 883 / 4 = 220.75 days / 30 = 7.36 → 7.4
@@ -125,6 +138,12 @@ FOOTER = {
     "postings.cadres_e2w": "persons",
     "postings.professionals_e2w": "persons",
     "postings.person_times_in_year": "rows",
+    **{
+        f"postings.new_{part}_{direction}": "persons"
+        for part in ("cadres", "professionals", "teachers", "doctors", "agronomists")
+        + ("other_professionals",)
+        for direction in ("e2w", "w2e")
+    },
     "postings.on_post_at_year_end": "persons",
     "postings.average_months": "average_months",
     "visits.count": "rows",
