@@ -123,6 +123,40 @@ declare(
         "达到“稳定就业月数”（设置 STABLE_EMPLOYMENT_MONTHS，默认3）×30天的人数，不论哪年开始就业。"
     ),
 )
+# Of the poverty-exited workers (脱贫劳动力), as the assessment asks (稳岗, 转移到东部).
+POVERTY_EXITED = Q(household=Worker.Household.POVERTY_EXITED)
+declare(
+    key="labor.transferred_east_poverty_exited",
+    label=_("其中：脱贫劳动力转移到东部协作省份就业人数"),
+    unit=PERSONS,
+    group=Group.LABOUR,
+    order=55,
+    source=WORKER_YEARS,
+    measure=PERSON,
+    where=TRANSFERRED & Q(transferred_east=True) & POVERTY_EXITED,
+    list_url=list_link(
+        "labor:workers",
+        transferred=1,
+        transferred_east=1,
+        household=Worker.Household.POVERTY_EXITED.value,
+    ),
+    description=_(
+        "转移到东部协作省份就业人数中户类型为脱贫户的人数（按务工人员当前登记的户类型）。"
+    ),
+)
+declare(
+    key="labor.stable_poverty_exited",
+    label=_("其中：脱贫劳动力稳定就业人数"),
+    unit=PERSONS,
+    group=Group.LABOUR,
+    order=56,
+    by_month=False,
+    source=WORKER_YEARS,
+    measure=PERSON,
+    where=Q(stable=True) & POVERTY_EXITED,
+    list_url=list_link("labor:workers", stable=1, household=Worker.Household.POVERTY_EXITED.value),
+    description=_("稳定就业人数中户类型为脱贫户的人数（稳岗；按务工人员当前登记的户类型）。"),
+)
 declare(
     key="labor.average_wage",
     label=_("转移就业人员月均工资"),

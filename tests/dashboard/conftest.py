@@ -97,6 +97,8 @@ EXPECTED = {
     "labor.transferred_east": 2,  # 韩一 (武进), 韩四 (July spell in 武进)
     # days employed in 2021 ≥ 90: 韩一 306, 韩三 365, 韩四 184; 韩二 47
     "labor.stable": 3,
+    "labor.stable_poverty_exited": 2,  # 韩一 and 韩三 (脱贫户)
+    "labor.transferred_east_poverty_exited": 1,  # 韩一
     # each person's mean over the year's spells: 5000, 3000, (4000 + 3500) / 2 = 3750
     # → (5000 + 3000 + 3750) / 3 = 3916.67
     "labor.average_wage": D("3916.67"),
@@ -166,6 +168,8 @@ FOOTER = {
     "labor.transferred_poverty_exited": "rows",
     "labor.transferred_east": "rows",
     "labor.stable": "rows",
+    "labor.stable_poverty_exited": "rows",
+    "labor.transferred_east_poverty_exited": "rows",
     "labor.average_wage": "average_wage",
     "labor.job_fairs": "rows",
     "labor.jobs_offered": "jobs_offered",

@@ -33,6 +33,8 @@ ROWS_ADD_UP = {
     "labor.transferred_poverty_exited": "count",
     "labor.transferred_east": "count",
     "labor.stable": "count",
+    "labor.stable_poverty_exited": "count",
+    "labor.transferred_east_poverty_exited": "count",
     "labor.average_wage": "average_wage",
     "labor.job_fairs": "count",
     "labor.jobs_offered": "jobs_offered",

@@ -33,6 +33,8 @@ def value(key, partnership, town=None, month=None, year=2021):
         ("labor.transferred_poverty_exited", 1),  # A (C is 脱贫户 but not transferred)
         ("labor.transferred_east", 1),  # A (C is in the east, but since 2020)
         ("labor.stable", 3),  # A 213 days, C 365, D 123; B 32 is not
+        ("labor.stable_poverty_exited", 2),  # A and C, the 脱贫户 among them
+        ("labor.transferred_east_poverty_exited", 1),  # A (C in the east since 2020)
         ("labor.average_wage", Decimal("4000.00")),  # (A 5000 + B 3000) / 2; D has no wage
         ("labor.job_fairs", 2),
         ("labor.jobs_offered", 1500),  # 1000 + 500
