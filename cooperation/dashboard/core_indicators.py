@@ -255,6 +255,7 @@ _pairing_level_indicator("village", _("村（社区）结对"), 22)
 _pairing_level_indicator("enterprise_village", _("企业结对帮扶村"), 23)
 _pairing_level_indicator("school", _("学校结对"), 24)
 _pairing_level_indicator("hospital", _("医院结对"), 25)
+_pairing_level_indicator("social", _("社会组织结对帮扶村"), 26)
 
 declare(
     key="pairings.signed_in_year",

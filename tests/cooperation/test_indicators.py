@@ -211,6 +211,22 @@ def test_pairings_active_at_year_end_by_level(partnership, pairings, towns):
     assert value("pairings.active", partnership, 2021, town=towns["dahe"]) == 1
 
 
+def test_pairings_of_social_organisations_with_villages(partnership):
+    PairingFactory(partnership=partnership, level=Pairing.Level.SOCIAL, signed_on=D(2021, 3, 1))
+    PairingFactory(
+        partnership=partnership,
+        level=Pairing.Level.SOCIAL,
+        signed_on=D(2020, 3, 1),
+        ended_on=D(2021, 6, 30),
+    )
+    PairingFactory(partnership=partnership, level=Pairing.Level.VILLAGE, signed_on=D(2021, 3, 1))
+    # At the end of 2021: the first social pairing (the second ended in June); at the end of
+    # 2020: the second alone (the first was signed in 2021).
+    assert value("pairings.social", partnership, 2021) == 1
+    assert value("pairings.social", partnership, 2020) == 1
+    assert value("pairings.active", partnership, 2021) == 2
+
+
 def test_pairings_signed_in_year(partnership, pairings):
     # Signed in 2021: the village (April) and the school (December) pairings = 2; in April 1.
     assert value("pairings.signed_in_year", partnership, 2021) == 2

@@ -85,6 +85,7 @@ EXPECTED = {
     "pairings.enterprise_village": 0,  # signed 10 Jan 2022
     "pairings.school": 0,  # ended 1 Oct 2021
     "pairings.hospital": 1,
+    "pairings.social": 0,
     "pairings.signed_in_year": 2,  # 镇 (Mar 2021), school (Jun 2021)
     # --- industry: investments signed in 2021 ---------------------------------------------
     "industry.enterprises_settled": 2,  # 甲 (twice: one enterprise), 乙
@@ -159,6 +160,7 @@ FOOTER = {
     "pairings.enterprise_village": "rows",
     "pairings.school": "rows",
     "pairings.hospital": "rows",
+    "pairings.social": "rows",
     "pairings.signed_in_year": "rows",
     "industry.enterprises_settled": "enterprises",
     "industry.investment_agreed": "agreed",
