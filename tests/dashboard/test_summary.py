@@ -1,6 +1,7 @@
 """The annual summary: every indicator with its group, unit, target, actual and percent,
-on one printable page and as CSV/XLSX."""
+printed one A4 page per group, and as CSV/XLSX."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -24,8 +25,11 @@ def test_summary_page_lists_every_indicator_with_hand_worked_figures(client, dat
     assert {k: f.actual for k, f in figures.items()} == EXPECTED
     html = response.content.decode()
     assert "武进区—汉滨区 2021年度东西部协作指标完成情况" in html
-    for header in HEADERS:
+    for header in HEADERS[1:-1]:  # the group heads its own table; the notes are elsewhere
         assert header in html
+    # One table per group, in the assessment's order, each headed by its group.
+    heads = re.findall(r'<section class="summary-group"[^>]*>\s*<h2[^>]*>([^<]+)<', html)
+    assert heads == list(dict.fromkeys(str(i.group.label) for i in registry.all()))
 
 
 def test_summary_page_is_printable_without_inline_styles(client, data):
