@@ -123,6 +123,31 @@ def test_person_times_of_exchange_are_over_300(demo):
     assert times == 306
 
 
+def test_13_visits_brought_over_50_enterprises_to_hanbin(demo):
+    # "吸引13批50余家企业先后来汉滨实地考察" (2019–2021): 13 visits, "50余" read as 53
+    years = (2019, 2020, 2021)
+    assert sum(value(demo, "visits.enterprise_trips", y) for y in years) == 13
+    assert sum(value(demo, "visits.enterprises", y) for y in years) == 53
+
+
+def test_the_county_leaders_led_delegations_both_ways_in_2021(demo):
+    # "范传斌…带领党政代表团到武进" and the joint meeting in Hanbin, among the year's visits
+    assert value(demo, "visits.leaders", 2021) >= 2
+
+
+def test_purchases_and_sales_with_help_make_the_years_consumption(demo):
+    # The two kinds of 消费帮扶 add up to the year's amount and its certified products.
+    def figure(key, year):
+        return value(demo, f"consumption.{key}", year)
+
+    for year in range(2017, 2023):
+        assert figure("purchase", year) > 0 and figure("helped", year) > 0
+        assert figure("purchase", year) + figure("helped", year) == figure("amount", year)
+        assert figure("purchase_certified", year) + figure("helped_certified", year) == figure(
+            "certified_amount", year
+        )
+
+
 def test_internet_marketers_trained_since_august_2021_are_over_400(demo):
     # "从2021年8月起，已经陆续培训400余人": 240 in 2021 (52+48+50+46+44) + 172 in 2022 (40+66+66)
     trained = value(demo, "labor.ecommerce_trainees", 2021) + value(
