@@ -4,6 +4,7 @@ confirmation of a checked file, and its errors as a CSV file; one export's page 
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -62,7 +63,8 @@ def job_page(request, pk):
             "done": done,
             "total": total,
             "percent": int(100 * done / total) if total else 0,
-            "refresh": REFRESH_SECONDS if job.busy else None,
+            "refresh": REFRESH_SECONDS if job.busy and not job.stalled else None,
+            "stalled_hours": settings.BACKGROUND_JOB_STALLED_HOURS,
             "totals": summary.get("totals", {}),
             "errors": errors,
             "error_count": summary.get("error_count", len(summary.get("errors", []))),
@@ -108,7 +110,8 @@ def export_page(request, pk):
         {
             "title": gettext("后台导出：%(name)s") % {"name": job.title},
             "job": job,
-            "refresh": REFRESH_SECONDS if job.busy else None,
+            "refresh": REFRESH_SECONDS if job.busy and not job.stalled else None,
+            "stalled_hours": settings.BACKGROUND_JOB_STALLED_HOURS,
         },
     )
 

@@ -1,6 +1,7 @@
 """Core records: official regions, partnerships, organisations, pairings, postings, visits,
 agreed targets, and the bookkeeping every record shares (who, when, history, version)."""
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -656,6 +657,13 @@ class BackgroundJob(models.Model):
     @property
     def busy(self):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def stalled(self):
+        """Still busy long after it began: its worker may have stopped (killed, restarted)
+        before it could record the end."""
+        limit = datetime.timedelta(hours=settings.BACKGROUND_JOB_STALLED_HOURS)
+        return self.busy and timezone.now() - self.created_at > limit
 
 
 class ImportJob(BackgroundJob):

@@ -257,6 +257,9 @@ RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 # An admin import of a file this large or larger runs in the background, with a page the
 # clerk can leave and come back to; a smaller one is previewed at once.
 IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
+# A background job still queued or running this many hours after it began is said to have
+# stalled on its page (its worker may have been stopped).
+BACKGROUND_JOB_STALLED_HOURS = env.int("BACKGROUND_JOB_STALLED_HOURS", default=6)
 # A signed-in user's XLSX export of this many rows or more is written in the background (CSV
 # streams in seconds whatever its size).
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=50_000)

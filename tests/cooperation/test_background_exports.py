@@ -2,12 +2,14 @@
 the job's page, a worker writes the file with the list's own export (filters, area, masks,
 audit), and only that user may download it."""
 
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cooperation.models import ExportAudit, ExportJob
 from labor.models import Worker
@@ -124,3 +126,21 @@ def test_a_personal_list_is_exported_masked_and_only_with_the_permission(
     refused = client.get(WORKERS_XLSX)
     assert refused.status_code in (302, 403)
     assert ExportJob.objects.count() == 1  # no job for a refused export
+
+
+def test_a_job_long_unfinished_says_its_worker_may_have_stopped(
+    large, staff_client, official, partnership, settings
+):
+    ProjectFactory.create_batch(3, partnership=partnership)
+    staff_client.get(PROJECTS_XLSX)  # queued, and no worker runs it
+    job = ExportJob.objects.get()
+    page = reverse("cooperation:export_job", args=[job.pk])
+    assert "后台进程可能已中断" not in staff_client.get(page).content.decode()
+
+    ExportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now()
+        - datetime.timedelta(hours=settings.BACKGROUND_JOB_STALLED_HOURS, minutes=1)
+    )
+    html = staff_client.get(page).content.decode()
+    assert "后台进程可能已中断" in html
+    assert 'http-equiv="refresh"' not in html  # no point reloading for ever
