@@ -202,8 +202,14 @@ def xlsx_file(title, headers, rows, text_columns=frozenset(), *, layout=None, to
         cell.alignment = wrap  # a long header wraps within its column's width
         header_cells.append(cell)
     ws.append(header_cells)
-    for row in rows:
-        ws.append(_xlsx_cells(ws, row, layout))
+    try:
+        for row in rows:
+            ws.append(_xlsx_cells(ws, row, layout))
+    except BaseException:
+        # The rows failed (a query error, the client gone): close the sheet's writer while
+        # its temporary file is open, rather than leave it to the garbage collector.
+        ws.close()
+        raise
     if totals is not None:
         ws.append(_xlsx_cells(ws, totals, layout, font=bold))
     handle = tempfile.TemporaryFile()
