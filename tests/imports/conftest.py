@@ -4,14 +4,17 @@ them."""
 
 import codecs
 import csv
+import datetime
 import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cooperation.imports.files import CSV, FORMATS, XLSX, read_file
 from cooperation.imports.resources import run_import
+from labor import idcard
 from tests.places import P_NAME
 
 # The project 台账 as staff write it: its header and two good rows of 武进区—汉滨区.
@@ -54,6 +57,56 @@ ROAD = [
     "",
     "2021/4/5",
 ]
+
+# The worker 台账 as staff write it: its header, 张三 on two job lines, 李四 with no job.
+HEAD = [
+    "协作关系",
+    "姓名",
+    "身份证号码",
+    "手机号码",
+    "户籍镇（街道）",
+    "户籍村（社区）",
+    "户类型",
+    "就业单位",
+    "就业地",
+    "就业开始日期",
+    "就业结束日期",
+    "月工资（元）",
+    "就业渠道",
+]
+ZHANG = idcard.make("610902", datetime.date(1990, 1, 2), 123)
+LI = idcard.make("610902", datetime.date(1991, 3, 4), 124)
+ZHANG_1 = [
+    "武进区—汉滨区",
+    "张三",
+    ZHANG,
+    "138 1234 5678",
+    "大河镇",
+    "小河村",
+    "脱贫户",
+    "常州某机械厂",
+    "武进区",
+    "2021年4月5日",
+    "2021年12月31日",
+    "4,500.00",
+    "有组织输转",
+]
+ZHANG_2 = [
+    "武进区—汉滨区",
+    "张三",
+    ZHANG,
+    "138 1234 5678",
+    "大河镇",
+    "小河村",
+    "脱贫户",
+    "西安某公司",
+    "610113",
+    "2022/1/5",
+    "",
+    "3800",
+    "自主就业",
+]
+LI_0 = ["武进区—汉滨区", "李四", LI.lower(), "", "县河镇", "", "一般户"] + [""] * 6
 
 # The admin's format choices, as its forms post them: positions in FORMATS.
 CSV_FORMAT, XLSX_FORMAT = str(FORMATS.index(CSV)), str(FORMATS.index(XLSX))
@@ -112,3 +165,10 @@ def admin_export(client, model_url, fmt=CSV_FORMAT):
     response = client.post(reverse(f"admin:{model_url}_export"), data)
     assert response.status_code == 200, response.content[:500]
     return FORMATS[int(fmt)], response.content
+
+
+def upload(client, url, data, name, fmt=CSV_FORMAT):
+    """Post a file to an admin import page as its form does."""
+    return client.post(
+        url, {"import_file": SimpleUploadedFile(name, data), "format": fmt, "resource": "0"}
+    )

@@ -4,31 +4,27 @@ workers leave personal columns out for users without the permission."""
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from labor.models import Worker
 from projects.models import Project
 from tests.imports.conftest import (
     CSV_FORMAT,
+    LI_0,
     PROJECT_HEAD,
     ROAD,
     TEA,
     XLSX_FORMAT,
+    ZHANG,
+    ZHANG_1,
     admin_export,
     confirm_import,
     file_bytes,
+    upload,
 )
-from tests.imports.test_worker_import import HEAD as WORKER_HEAD
-from tests.imports.test_worker_import import LI_0, ZHANG, ZHANG_1
+from tests.imports.conftest import HEAD as WORKER_HEAD
 
 pytestmark = pytest.mark.django_db
-
-
-def upload(client, url, data, name, fmt=CSV_FORMAT):
-    return client.post(
-        url, {"import_file": SimpleUploadedFile(name, data), "format": fmt, "resource": "0"}
-    )
 
 
 @pytest.mark.parametrize(

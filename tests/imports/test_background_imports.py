@@ -27,9 +27,7 @@ from cooperation.roles import DATA_ENTRY
 from labor.models import Employment, Worker
 from labor.resources import WorkerResource
 from tests.conftest import PASSWORD
-from tests.imports.conftest import csv_bytes
-from tests.imports.test_admin_import import upload
-from tests.imports.test_worker_import import HEAD, LI, LI_0, ZHANG, ZHANG_1, ZHANG_2
+from tests.imports.conftest import HEAD, LI, LI_0, ZHANG, ZHANG_1, ZHANG_2, csv_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,17 @@ import pytest
 from cooperation.imports.files import delimiter_of, header_index, read_file
 from labor.models import Employment, Worker
 from labor.resources import WorkerResource
-from tests.imports.conftest import PROJECT_HEAD, ROAD, TEA, csv_bytes, import_file
-from tests.imports.test_worker_import import HEAD, ZHANG, ZHANG_1, ZHANG_2
+from tests.imports.conftest import (
+    HEAD,
+    PROJECT_HEAD,
+    ROAD,
+    TEA,
+    ZHANG,
+    ZHANG_1,
+    ZHANG_2,
+    csv_bytes,
+    import_file,
+)
 
 
 def xlsx_book(sheets, merged=()):

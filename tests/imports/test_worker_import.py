@@ -29,57 +29,8 @@ from labor.models import Employment, Worker, WorkerYear
 from labor.resources import WorkerResource
 from labor.services import rebuild_worker_years
 from tests.cooperation.factories import PartnershipFactory
-from tests.imports.conftest import file_bytes, import_file
+from tests.imports.conftest import HEAD, LI, LI_0, ZHANG, ZHANG_1, ZHANG_2, file_bytes, import_file
 from tests.labor.factories import JobFairFactory
-
-HEAD = [
-    "协作关系",
-    "姓名",
-    "身份证号码",
-    "手机号码",
-    "户籍镇（街道）",
-    "户籍村（社区）",
-    "户类型",
-    "就业单位",
-    "就业地",
-    "就业开始日期",
-    "就业结束日期",
-    "月工资（元）",
-    "就业渠道",
-]
-ZHANG = idcard.make("610902", datetime.date(1990, 1, 2), 123)
-LI = idcard.make("610902", datetime.date(1991, 3, 4), 124)
-ZHANG_1 = [
-    "武进区—汉滨区",
-    "张三",
-    ZHANG,
-    "138 1234 5678",
-    "大河镇",
-    "小河村",
-    "脱贫户",
-    "常州某机械厂",
-    "武进区",
-    "2021年4月5日",
-    "2021年12月31日",
-    "4,500.00",
-    "有组织输转",
-]
-ZHANG_2 = [
-    "武进区—汉滨区",
-    "张三",
-    ZHANG,
-    "138 1234 5678",
-    "大河镇",
-    "小河村",
-    "脱贫户",
-    "西安某公司",
-    "610113",
-    "2022/1/5",
-    "",
-    "3800",
-    "自主就业",
-]
-LI_0 = ["武进区—汉滨区", "李四", LI.lower(), "", "县河镇", "", "一般户"] + [""] * 6
 
 pytestmark = pytest.mark.django_db
 
