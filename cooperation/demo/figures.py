@@ -47,15 +47,15 @@ POSTING_TIMES = {  # postings (person-times) per group, 306 in all ("300余人�
 POSTING_TIMES_TOTAL = 306
 
 # --- Funds and consumption, 2021 -------------------------------------------------------
-# "特色农产品采购、帮助销售汉滨区农畜产品项目和2021年苏陕协作帮扶资金9965.11万元，经过国家认定的
-# 扶贫产品金额达3498.43万元" — read as: consumption assistance (purchases and sales of Hanbin's
-# products) PLUS the 2021 cooperation aid funds make 9965.11 万元; the certified
-# poverty-alleviation products (国家认定扶贫产品) are part of the consumption sales.
-# The report does not split the sum; the demo takes 4,800.00 万元 of aid funds (a round,
-# agreement-like figure for a county of Hanbin's size) and 5,165.11 万元 of sales.
-FUNDS_AND_CONSUMPTION_2021 = Decimal("9965.11")
+# "通过电商办、832平台等…共同大力推进消费帮扶再创新高，特色农产品采购、帮助销售汉滨区农畜产品
+# 项目和2021年苏陕协作帮扶资金9965.11万元，经过国家认定的扶贫产品金额达3498.43万元" — the sentence
+# sits in the paragraph on consumption assistance, between its channels (电商, 832平台) and
+# its certified products, so the demo reads 9965.11 万元 as the year's 消费帮扶: products of
+# Hanbin bought by the east (采购) and sold with its help (帮助销售), of which the certified
+# products (国家认定扶贫产品) are 3498.43 万元. The report gives no aid-fund total for 2021:
+# the demo's 4,800.00 万元 is invented (a round, agreement-like figure for the county).
+SALES_2021 = Decimal("9965.11")
 AID_FUNDS_2021 = Decimal("4800.00")
-SALES_2021 = FUNDS_AND_CONSUMPTION_2021 - AID_FUNDS_2021  # 5165.11
 CERTIFIED_2021 = Decimal("3498.43")
 AID_FUNDS_PER_YEAR = {  # other years: the demo's choice, growing as the programme grew
     2017: Decimal("1500.00"),
