@@ -59,7 +59,8 @@ from django.utils import timezone, translation
 
 from cooperation.roles import PERSONAL_DATA
 
-APPS = ("cooperation", "projects", "labor")
+# Evidence files count too: the annual summary shows how many records have them.
+APPS = ("cooperation", "projects", "labor", "evidence")
 # Derived or bookkeeping rows: WorkerYear is rebuilt by services that bump themselves (and a
 # delete listener would turn its bulk deletes into row-by-row ones); DataVersion is the
 # version itself; ExportAudit records reads, not data.

@@ -13,14 +13,17 @@ ROLE_DESCRIPTIONS = {
     OFFICIAL: _("领导：只读查看"),
 }
 
-APPS = ("cooperation", "projects", "labor")
+APPS = ("cooperation", "projects", "labor", "evidence")
 # Seeing workers' names, ID numbers and phones in full (pages, admin, imports, exports).
 PERSONAL_DATA = "labor.view_personal_data"
 HISTORY = "cooperation.view_history"
+# A clerk removes a wrongly uploaded evidence file (佐证材料); a reviewer can restore it
+# from 已删除记录. Records themselves are deleted by superusers only.
+DELETE_EVIDENCE = "evidence.delete_evidencefile"
 
 # Custom permissions beyond add/change/delete/view, by role.
 EXTRA = {
-    DATA_ENTRY: [PERSONAL_DATA],
+    DATA_ENTRY: [PERSONAL_DATA, DELETE_EVIDENCE],
     REVIEWER: [PERSONAL_DATA, HISTORY],
     OFFICIAL: [],
 }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cooperation",
     "projects",
     "labor",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,43 @@ EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=50_000)
 # Uploaded files (imports waiting to be confirmed) are kept here: outside the static root,
 # and never served (no MEDIA_URL route). With several app servers, a shared directory.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "files")
+
+# Evidence files (佐证材料, evidence/): at most this many bytes each (PDF, JPEG, PNG, DOCX,
+# XLSX, checked from their content). The web server in front must accept a request this large.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+
+
+def evidence_storage(env):
+    """The storage of evidence files (STORAGES["evidence"]): the file system under
+    EVIDENCE_ROOT (default var/evidence: outside the static root and MEDIA_ROOT, never served
+    by the web server), or, with EVIDENCE_S3_BUCKET, an S3-compatible object store through
+    django-storages (`pip install .[s3]`; README "Deploying"). Either way files reach a
+    browser only through the download view, which checks area and permission."""
+    bucket = env.str("EVIDENCE_S3_BUCKET", default="")
+    if not bucket:
+        root = env.path("EVIDENCE_ROOT", default=BASE_DIR / "var" / "evidence")
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("EVIDENCE_S3_REGION", default="") or None,
+            "access_key": env.str("EVIDENCE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("EVIDENCE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("EVIDENCE_S3_PREFIX", default="evidence"),
+            # Private objects; no URL of the store is ever given to a browser.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES["evidence"] = evidence_storage(env)
 
 # Pages of public lists.
 LIST_PAGE_SIZE = 50
