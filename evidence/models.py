@@ -20,7 +20,12 @@ from .storage import evidence_storage, stored_name
 
 class EvidenceQuerySet(models.QuerySet):
     def of_model(self, model):
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
+        """The files of records of `model`. The content type is joined rather than looked
+        up, so that a query over files never needs another one first."""
+        opts = model._meta.concrete_model._meta
+        return self.filter(
+            content_type__app_label=opts.app_label, content_type__model=opts.model_name
+        )
 
     def of_record(self, record):
         return self.of_model(type(record)).filter(object_id=record.pk)
