@@ -46,6 +46,11 @@ STAFF_LISTS = ["labor:workers", "labor:employments"]
 ALL_LISTS = PUBLIC_LISTS + STAFF_LISTS
 DASHBOARD = reverse("cooperation:dashboard")
 
+# The empty evidence table (佐证材料) of a record's admin page: a test that posts a record's
+# form by hand posts its management form too, as the browser does.
+EVIDENCE_FORMS = "evidence-evidencefile-content_type-object_id"
+NO_EVIDENCE = {f"{EVIDENCE_FORMS}-TOTAL_FORMS": "0", f"{EVIDENCE_FORMS}-INITIAL_FORMS": "0"}
+
 
 def admin_registry():
     """Every model registered with the site's admin, with its ModelAdmin."""

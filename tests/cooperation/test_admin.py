@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from cooperation.models import Pairing, Posting, Region
+from tests.conftest import NO_EVIDENCE
 from tests.cooperation.factories import (
     EastOrgFactory,
     OrganisationFactory,
@@ -80,6 +81,7 @@ def _pairing_form(partnership, east, west, **extra):
         "west_org": west.pk,
         "signed_on": "2021年4月5日",  # the way clerks write dates
         "note": "",
+        **NO_EVIDENCE,
     }
     data.update(extra)
     return data
@@ -138,6 +140,7 @@ def test_change_is_recorded_in_history_with_the_acting_user(client, reviewer, pa
         "start_date": "2021-03-01",
         "end_date": "2022-02-28",
         "note": "",
+        **NO_EVIDENCE,
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -166,6 +169,7 @@ def test_clerk_adds_a_posting(client, clerk, partnership):
             "position": "支教教师",
             "start_date": "2021/9/1",
             "note": "",
+            **NO_EVIDENCE,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Investment, Project
+from tests.conftest import NO_EVIDENCE
 from tests.places import LAOCHENG
 from tests.projects.factories import (
     ConsumptionSaleFactory,
@@ -120,6 +121,7 @@ def _investment_form(partnership, **extra):
         "jobs": "30",
         "land_mu": "",
         "note": "",
+        **NO_EVIDENCE,
     }
     data.update(extra)
     return data
@@ -173,6 +175,7 @@ def test_clerk_adds_a_project_with_a_progress_note(client, clerk, partnership):
         "progress_notes-0-date": "2021年6月30日",
         "progress_notes-0-text": "厂房封顶",
         "progress_notes-0-percent_complete": "70",
+        **NO_EVIDENCE,
     }
     response = client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]

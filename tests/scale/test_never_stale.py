@@ -18,7 +18,7 @@ from cooperation import freshness
 from cooperation.models import DataVersion
 from labor.models import Employment, WorkerYear
 from labor.services import rebuild_worker_years
-from tests.conftest import YEAR
+from tests.conftest import NO_EVIDENCE, YEAR
 from tests.imports.conftest import PROJECT_HEAD, ROAD, TEA, file_bytes
 from tests.labor.factories import WorkerFactory
 from tests.places import LAOCHENG
@@ -82,6 +82,7 @@ def test_a_project_added_in_the_admin_shows_on_the_next_dashboard(
         "progress_notes-INITIAL_FORMS": "0",
         "progress_notes-MIN_NUM_FORMS": "0",
         "progress_notes-MAX_NUM_FORMS": "1000",
+        **NO_EVIDENCE,
     }
     response = admin_client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
