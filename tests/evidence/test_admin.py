@@ -148,3 +148,16 @@ def test_every_kind_in_the_registry_offers_files(partnership, admin_client):
     page = admin_client.get(change_url(pairing)).content.decode()
     assert f'name="{PREFIX}-TOTAL_FORMS"' in page
     assert "佐证材料" in admin_client.get(changelist_url(type(pairing))).content.decode()
+
+
+def test_a_clerk_deletes_a_file_on_the_records_page(partnership, clerk_of_hanbin):
+    project = ProjectFactory(partnership=partnership)
+    evidence = attach(project, PDF, "合同.pdf")
+    client = client_of(clerk_of_hanbin)
+    page = client.get(change_url(project))
+    data = form_data(page.content.decode(), having=f"{PREFIX}-TOTAL_FORMS")
+    data[f"{PREFIX}-0-DELETE"] = "on"
+    assert client.post(change_url(project), data).status_code == 302
+    assert not EvidenceFile.objects.exists()
+    deletion = EvidenceFile.history.get(id=evidence.pk, history_type="-")
+    assert deletion.history_user == clerk_of_hanbin

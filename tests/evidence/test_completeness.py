@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from evidence import registry
+from evidence.checks import evidence_registry
 from evidence.completeness import evidence_counts
 from tests.cooperation.factories import PostingFactory
 from tests.places import HANBIN, HANYIN
@@ -148,3 +149,13 @@ def test_a_hanyin_reviewer_sees_q_only(year_2021, django_user_model, other_partn
         1,
         1,
     )
+
+
+def test_check_names_a_registry_line_whose_year_field_is_missing(monkeypatch):
+    assert evidence_registry() == []
+    broken = registry.RecordKind("projects.Project", "paid_on__year")
+    monkeypatch.setattr(registry, "KINDS", (*registry.KINDS, broken))
+    errors = evidence_registry()
+    assert [e.id for e in errors] == ["evidence.E001"]
+    assert "projects.Project has no field 'paid_on'" in errors[0].msg
+    assert broken not in [kind for kind, _model in registry.kinds()]
