@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cooperation",
     "projects",
     "labor",
+    "confirmation",
 ]
 
 MIDDLEWARE = [
