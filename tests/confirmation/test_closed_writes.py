@@ -9,12 +9,17 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
 from confirmation import closing, state
+from cooperation import deletions
+from cooperation.imports import jobs
 from cooperation.imports.files import read_file
 from cooperation.imports.resources import run_import
+from cooperation.models import ImportJob
 from labor.models import Employment
 from projects.models import Project
 from projects.resources import ProjectResource
@@ -260,3 +265,50 @@ def test_an_import_changing_a_closed_record_is_refused(
     assert not result.ok
     assert any(CLOSED in m for m in result.messages), result.messages
     assert Project.objects.get().aid_funds == Decimal("1234.5")
+
+
+@pytest.fixture
+def worker_keeps_the_test_connection(monkeypatch):
+    """The worker runs in the test's transaction, on its connection (see
+    tests/imports/test_background_imports.py)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+def test_a_background_import_of_the_closed_year_is_refused(
+    partnership,
+    closed_year,
+    west_clerk,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+    worker_keeps_the_test_connection,
+):
+    settings.MEDIA_ROOT = tmp_path
+    data = csv_bytes([PROJECT_HEAD, TEA], "utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.start(west_clerk, ProjectResource, SimpleUploadedFile("p.csv", data))
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.REFUSED, job.summary
+    (line, column, text) = job.summary["errors"][0]
+    assert (line, column) == (2, "资金年度") and CLOSED in text
+    assert not Project.objects.exists()
+
+
+def test_a_deleted_record_of_the_closed_year_is_not_restored(
+    partnership, west_reviewer, east_reviewer, as_user
+):
+    project = ProjectFactory(partnership=partnership)
+    with as_user(west_reviewer):
+        project.delete()
+    state.confirm(west_reviewer, partnership, YEAR)
+    state.confirm(east_reviewer, partnership, YEAR)
+    record = Project.history.filter(history_type="-").get()
+
+    with pytest.raises(deletions.RestoreRefused, match=CLOSED):
+        deletions.restore(record, west_reviewer)
+    assert not Project.objects.exists()
