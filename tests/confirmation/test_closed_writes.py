@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -16,10 +17,12 @@ from django.urls import reverse
 
 from confirmation import closing, state
 from cooperation import deletions
+from cooperation.freshness import NOT_DATA, partnership_lookup
 from cooperation.imports import jobs
 from cooperation.imports.files import read_file
 from cooperation.imports.resources import run_import
 from cooperation.models import ImportJob
+from cooperation.roles import APPS
 from labor.models import Employment
 from projects.models import Project
 from projects.resources import ProjectResource
@@ -312,3 +315,18 @@ def test_a_deleted_record_of_the_closed_year_is_not_restored(
     with pytest.raises(deletions.RestoreRefused, match=CLOSED):
         deletions.restore(record, west_reviewer)
     assert not Project.objects.exists()
+
+
+def test_every_record_of_a_partnership_is_dated_or_said_to_be_undated():
+    """A new kind of record cannot be forgotten by the closed-year rule: every model of the
+    record apps that belongs to a partnership is in closing.DATED or closing.UNDATED (and
+    derived or bookkeeping rows are not records)."""
+    records = {
+        m._meta.label_lower
+        for app in APPS
+        for m in apps.get_app_config(app).get_models()
+        if not m.__name__.startswith("Historical")
+        and partnership_lookup(m) is not None
+        and m._meta.label_lower not in NOT_DATA
+    }
+    assert records == set(closing.DATED) | closing.UNDATED
