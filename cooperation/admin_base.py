@@ -5,6 +5,7 @@ with the list of what changed since, so two clerks never silently overwrite each
 
 import json
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import (
     AutocompleteSelect,
@@ -13,6 +14,7 @@ from django.contrib.admin.widgets import (
 )
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import localize
@@ -20,6 +22,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from confirmation import closing
 
 from . import areas
 from .models import Partnership, Region
@@ -148,6 +152,38 @@ class AreaGuard:
         for name, why in refused.items():
             self.add_error(name, ValidationError(why, code="outside_area"))
         return cleaned_data
+
+
+class ClosedYearGuard:
+    """Mixed into the admin's ModelForm: a record dated in a year both sides have confirmed
+    (confirmation/closing.py) is neither added, changed nor moved into or out of it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        refused = closing.refusal(self.instance, values=cleaned_data)
+        if refused:
+            raise ValidationError(closing.message(refused), code="year_closed")
+        return cleaned_data
+
+
+class ClosedYearInlineGuard:
+    """Mixed into an inline formset: its rows are refused like the form's (ClosedYearGuard),
+    deletions included."""
+
+    def clean(self):
+        super().clean()
+        refused = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data:
+                continue  # an empty extra row, or one with errors of its own
+            deleting = bool(self.can_delete and data.get(DELETION_FIELD_NAME))
+            if deleting and form.instance.pk is None:
+                continue
+            if deleting or form.has_changed():
+                refused |= closing.refusal(form.instance, deleting=deleting, values=data)
+        if refused:
+            raise ValidationError(closing.message(refused), code="year_closed")
 
 
 class StaleInlineGuard:
@@ -281,6 +317,7 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form = type(form)(form.__name__, (AreaGuard, form), {"area_user": request.user})
+        form = type(form)(form.__name__, (ClosedYearGuard, form), {})
         if obj is not None and not issubclass(form, StaleEditGuard):
             form = type(form)(form.__name__, (StaleEditGuard, form), {})
         return form
@@ -289,9 +326,40 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             if obj is not None and _has_version(formset.model):
                 formset = type(formset.__name__, (StaleInlineGuard, formset), {})
+            formset = type(formset.__name__, (ClosedYearInlineGuard, formset), {})
             yield formset, inline
 
+    # -- closed years (confirmation/closing.py) ------------------------------------------------
+
+    def closed_years(self, obj):
+        """The closed years the record is dated in (asked once per record and request)."""
+        if not hasattr(obj, "closed_years_seen"):
+            obj.closed_years_seen = closing.closed_years_of(obj)
+        return obj.closed_years_seen
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and self.closed_years(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and self.closed_years(obj))
+
+    def get_deleted_objects(self, objs, request):
+        """A delete (of one record, or of those selected) that would take a record of a
+        closed year says so in place of the permission it lacks, and deletes nothing."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if isinstance(objs, models.QuerySet):
+            refused = closing.closed_years_in(objs)
+        else:
+            refused = set().union(*(self.closed_years(o) for o in objs))
+        if refused:
+            perms_needed = {*perms_needed, closing.message(refused)}
+        return deleted, counts, perms_needed, protected
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and self.closed_years(obj):
+            messages.warning(request, closing.message(self.closed_years(obj)))
         if change and obj is not None:
             # After a refused save the form keeps the versions it was loaded with, so that
             # posting it again is refused again rather than overwriting.

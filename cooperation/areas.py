@@ -67,6 +67,22 @@ def _beside(partnerships, county):
     return partnerships.filter(Q(east_region_id=county) | Q(west_region_id=county))
 
 
+def sides(user, partnership):
+    """The ends ("west", "east") of the partnership whose county lies in one of the user's
+    areas of that side: a county office is on its own county's side, a city or province
+    office on the side it was given. The nation is on neither side."""
+    if user is None or not user.is_authenticated:
+        return set()
+    counties = {"east": partnership.east_region_id, "west": partnership.west_region_id}
+    return {
+        end
+        for code, side, _name in _areas(user)
+        if code is not None
+        for end in _ends(side)
+        if counties[end].startswith(code)
+    }
+
+
 def sees_everything(user):
     return partnership_q(user) is None
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
+from confirmation import closing
 from labor.models import Employment, Worker
 from labor.privacy import can_view_personal_data, display_value, personal_fields
 from labor.services import deferred_worker_year_rebuild, worker_years_changed
@@ -342,6 +343,9 @@ def _restore_one(record, user, restored):
     if not deleted(model).filter(history_id=record.history_id).exists():
         raise RestoreRefused(gettext("“%(record)s”已恢复。") % {"record": label})
     _check_related(instance, label)
+    closed = closing.refusal(instance)
+    if closed:  # a record of a year both sides have confirmed
+        raise RestoreRefused(closing.message(closed))
     try:
         instance.validate_unique()
         instance.validate_constraints()

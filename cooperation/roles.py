@@ -9,14 +9,19 @@ OFFICIAL = "领导"
 
 ROLE_DESCRIPTIONS = {
     DATA_ENTRY: _("录入员：新增、修改记录，导入台账"),
-    REVIEWER: _("审核员：修改记录，查看修改历史和个人信息"),
+    REVIEWER: _("审核员：修改记录，查看修改历史和个人信息，确认和重新打开年度数据"),
     OFFICIAL: _("领导：只读查看"),
 }
 
 APPS = ("cooperation", "projects", "labor", "evidence")
+# Apps whose permissions a role may hold without their models being edited in the admin
+# (the year's confirmation: confirmation/); their migrations also resync the roles.
+EXTRA_APPS = ("confirmation",)
 # Seeing workers' names, ID numbers and phones in full (pages, admin, imports, exports).
 PERSONAL_DATA = "labor.view_personal_data"
 HISTORY = "cooperation.view_history"
+# Confirming a partnership's year for one's side, and reopening it (confirmation/).
+CONFIRM_YEAR = "confirmation.confirm_year"
 # A clerk removes a wrongly uploaded evidence file (佐证材料); a reviewer can restore it
 # from 已删除记录. Records themselves are deleted by superusers only.
 DELETE_EVIDENCE = "evidence.delete_evidencefile"
@@ -24,7 +29,7 @@ DELETE_EVIDENCE = "evidence.delete_evidencefile"
 # Custom permissions beyond add/change/delete/view, by role.
 EXTRA = {
     DATA_ENTRY: [PERSONAL_DATA, DELETE_EVIDENCE],
-    REVIEWER: [PERSONAL_DATA, HISTORY],
+    REVIEWER: [PERSONAL_DATA, HISTORY, CONFIRM_YEAR],
     OFFICIAL: [],
 }
 ACTIONS = {
@@ -45,7 +50,7 @@ def sync_role_permissions(sender=None, **kwargs):
     """Give each role its permissions on every model of the project's apps (idempotent)."""
     from django.contrib.auth.models import Group, Permission
 
-    if sender is not None and getattr(sender, "name", None) not in APPS:
+    if sender is not None and getattr(sender, "name", None) not in APPS + EXTRA_APPS:
         return
     for role, actions in ACTIONS.items():
         group, _created = Group.objects.get_or_create(name=role)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "projects",
     "labor",
     "evidence",
+    "confirmation",
 ]
 
 MIDDLEWARE = [

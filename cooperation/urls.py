@@ -66,6 +66,7 @@ urlpatterns = [
     path("", include("labor.urls")),
     path("", include("evidence.urls")),  # 佐证材料: downloads, records without evidence
     path("", include("cooperation.deletions_urls")),  # 已删除记录, for reviewers
+    path("years/", include("confirmation.urls")),  # 年度确认
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -195,6 +195,7 @@ class WorkerResource(TrackedResource):
                 key = (worker.id_number, spell.employer, spell.start_date)
                 self.spells[key] = spell
                 self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
+                self.remember_years(spell)
 
     def id_of_worker(self, pk):
         if self.ids_by_pk is None:
@@ -339,6 +340,10 @@ class WorkerResource(TrackedResource):
             errors.update(self.repeat_errors(instance))
         if not errors:
             errors.update(self.identity_errors(instance))
+        if not errors and spell.in_row:
+            errors.update(
+                self.closed_year_errors(spell, instance.partnership_id, prefix="employment__")
+            )
         if errors:
             raise ValidationError(self.errors_by_column(errors))
 
@@ -483,6 +488,7 @@ class WorkerResource(TrackedResource):
             )
             for spell in ready:
                 self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
+                self.remember_years(spell)
                 self.queued_spells.discard(id(spell))
         if self.changed_spells:
             names = [
@@ -501,6 +507,7 @@ class WorkerResource(TrackedResource):
             )
             for spell in self.changed_spells:
                 self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
+                self.remember_years(spell)
                 self.queued_spells.discard(id(spell))
             self.changed_spells = []
 

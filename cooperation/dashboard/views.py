@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from confirmation import state as year_states
 from cooperation import freshness
 from cooperation.dashboard import charts, scopes
 from cooperation.dashboard.indicators import evaluate, headlines_by_partnership, percent, registry
@@ -572,8 +573,13 @@ def dashboard(request):
     choice = choose(request)
     if choice.scope is None:
         return render(request, "cooperation/dashboard.html", {"choice": choice})
+    year_state, drift = year_states.for_page(
+        choice.scope, choice.year, figures(choice.scope, choice.year)
+    )
     context = {
         "choice": choice,
+        "year_state": year_state,
+        "drift": drift,
         "groups": mark_restricted(indicator_rows(choice.scope, choice.year), request.user),
         "charts": chart_items(choice, request.user),
         "query": choice.query(),
@@ -589,8 +595,13 @@ def summary(request):
     choice = choose(request)
     if choice.scope is None:
         raise Http404(gettext("还没有协作关系。"))
+    year_state, drift = year_states.for_page(
+        choice.scope, choice.year, figures(choice.scope, choice.year)
+    )
     context = {
         "choice": choice,
+        "year_state": year_state,
+        "drift": drift,
         "groups": indicator_rows(choice.scope, choice.year),
         "query": choice.query(),
     }

@@ -15,6 +15,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import InvalidRow, Result, RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from confirmation import closing
 from cooperation import areas
 from cooperation.freshness import bump_data_version, partnerships_of
 from cooperation.models import Organisation, Partnership, Tracked
@@ -243,6 +244,8 @@ class TrackedResource(resources.ModelResource):
         self._partnership_cache = {}
         self.existing = {}
         self.snapshots = {}
+        self.closed_pairs = set()  # (partnership id, year) both sides confirmed: no row may touch
+        self.stored_years = {}  # id() of a stored record → the years it was dated in
         self.seen_keys = {}
         self.header_line = 1
         self.line_numbers = None
@@ -417,6 +420,27 @@ class TrackedResource(resources.ModelResource):
                 key = self.instance_key(instance)
                 self.existing[key] = instance
                 self.snapshots[id(instance)] = self.snapshot(instance)
+                self.remember_years(instance)
+
+    # -- closed years (confirmation/closing.py) ---------------------------------------------------
+
+    def remember_years(self, record):
+        """The years a stored record is dated in, before the row changes it (only while some
+        year is closed)."""
+        if self.closed_pairs:
+            self.stored_years[id(record)] = closing.years(record)
+
+    def closed_year_errors(self, record, partnership_id, prefix=""):
+        """{field: [why]} when the row's record, as stored or as written, is dated in a year
+        its partnership's two sides have confirmed; {} otherwise (no query)."""
+        if not self.closed_pairs:
+            return {}
+        years = closing.years(record) | self.stored_years.get(id(record), set())
+        refused = {y for y in years if (partnership_id, y) in self.closed_pairs}
+        if not refused:
+            return {}
+        field = closing.dated_fields(type(record))[0]
+        return {f"{prefix}{field}": [closing.message(refused)]}
 
     # -- the file's shape --------------------------------------------------------------------
 
@@ -506,6 +530,8 @@ class TrackedResource(resources.ModelResource):
         except ValidationError:
             del dataset[0 : len(dataset)]  # a file of the wrong shape: no row is read at all
             raise
+        self.closed_pairs = closing.closed_of()  # one query per chunk
+        self.stored_years = {}
         self.load_existing(dataset)
 
     def before_import_row(self, row, **kwargs):
@@ -594,6 +620,8 @@ class TrackedResource(resources.ModelResource):
         )
         if not errors:
             errors.update(self.duplicate_errors(instance))
+        if not errors and hasattr(instance, "partnership_id"):
+            errors.update(self.closed_year_errors(instance, instance.partnership_id))
         if errors:
             raise ValidationError(self.errors_by_column(errors))
 
@@ -720,6 +748,7 @@ class TrackedResource(resources.ModelResource):
         done, which is written; a later chunk loads what it names afresh."""
         self.existing.clear()
         self.snapshots.clear()
+        self.stored_years.clear()
 
     def filled_models(self):
         """The models an import writes, whose tables are analysed after a bulk load."""
