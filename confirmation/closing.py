@@ -32,7 +32,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext
@@ -90,13 +90,25 @@ def _year(value):
 
 
 def years_of(values):
-    """The years of a record's dating values (None and blanks left out)."""
+    """The years of a record's stored dating values (None and blanks left out)."""
     return {y for y in map(_year, values) if y is not None}
 
 
-def years(instance):
-    """The years a record, as it is in memory, is dated in."""
-    return years_of(getattr(instance, name) for name in dated_fields(type(instance)))
+def years(instance, values=None):
+    """The years a record, as it is in memory (with `values` {field name: value} about to
+    be written over it), is dated in. Values are read as their fields read them (a date
+    given as text is a date); one no field can read gives no year (the write fails on its
+    own validation)."""
+    values = values or {}
+    found = set()
+    model = type(instance)
+    for name in dated_fields(model):
+        value = values.get(name, getattr(instance, name))
+        try:
+            found |= years_of([model._meta.get_field(name).to_python(value)])
+        except (ValidationError, ValueError, TypeError):
+            continue
+    return found
 
 
 def closed(pairs):
@@ -163,7 +175,7 @@ def refusal(instance, deleting=False, values=None):
     if deleting and instance.pk is not None:
         new_partnerships, new_years = old_partnerships, old_years
     else:
-        new_years = years_of(values.get(f, getattr(instance, f)) for f in fields)
+        new_years = years(instance, values)
         chosen = values.get("partnership")
         if chosen is not None:
             new_partnerships = {chosen.pk}
