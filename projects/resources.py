@@ -307,11 +307,16 @@ class DisbursementResource(TrackedResource):
         self.project_lines = defaultdict(list)
         super().load_existing(dataset)
 
-    def project_keyed(self, name, row):
+    def project_key(self, row):
+        """(partnership, fund year) of a row; a bad cell raises ValueError saying why."""
         partnership = self.partnership_of(row.get(self.fields["partnership"].column_name))
         year = self.fields["fund_year"].clean(row)
         if year is None:
             raise ValueError(gettext("请填写“资金年度”，以确定是哪一个项目"))
+        return partnership, year
+
+    def project_keyed(self, name, row):
+        partnership, year = self.project_key(row)
         found = self.projects.get((partnership.pk, year, name))
         if found is None:
             raise ValueError(
@@ -324,7 +329,24 @@ class DisbursementResource(TrackedResource):
         return found
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
+        """The project's 协作关系 and 资金年度 are read only to find it: a bad cell of theirs is
+        reported in its own column (a partnership outside the user's areas among them), not
+        as "no such project"."""
+        errors = {}
+        for name in ("partnership", "fund_year"):
+            try:
+                self.fields[name].clean(row)
+            except ValueError as exc:
+                errors[name] = ValidationError(str(exc), code="invalid")
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            if not errors:
+                raise
+            found = {k: v for k, v in exc.error_dict.items() if k != "project"}
+            raise ValidationError({**found, **errors}) from None
+        if errors:
+            raise ValidationError(errors)
         if instance.project_id is not None:
             self.project_lines[instance.project_id].append(self.line(self.row_number))
 

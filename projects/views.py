@@ -4,25 +4,47 @@ Each list is a `ListSpec` (cooperation/lists/listing.py): the FilterSets of proj
 columns shared by the page and its CSV/XLSX export, and footer totals of the filtered rows
 that add up to the dashboard's funds, industry and consumption figures."""
 
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.columns import CHOICE, DATE, INT, MONEY, TEXT, Column, Total
+from cooperation.dashboard.indicators import percent
+from cooperation.lists.columns import CHOICE, DATE, DECIMAL, INT, MONEY, TEXT, Column, Total
 from cooperation.lists.listing import ListSpec, with_place
 
 from .filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from .models import ConsumptionSale, Donation, Investment, Project
+from .querysets import COMPLETED, STARTED, disbursed
 
 
 def _place_columns():
     return [Column("place", _("地点"))]
 
 
+def _project_extras(qs, data):
+    """The dashboard's rates over the listed projects: disbursed ÷ aid funds, started and
+    completed ÷ projects (one aggregate)."""
+    row = qs.order_by().aggregate(
+        aid=Sum("aid_funds"),
+        paid=Sum(disbursed()),
+        projects=Count("pk"),
+        started=Count("pk", filter=STARTED),
+        completed=Count("pk", filter=COMPLETED),
+    )
+    return [
+        Total(key, label, percent(row[part], row[whole]), DECIMAL, 1)
+        for key, label, part, whole in (
+            ("disbursement_rate", gettext("资金拨付率（%）"), "paid", "aid"),
+            ("started_rate", gettext("开工率（%）"), "started", "projects"),
+            ("completed_rate", gettext("完工率（%）"), "completed", "projects"),
+        )
+    ]
+
+
 project_list = ListSpec(
     name="projects",
     title=_("协作资金项目"),
-    queryset=lambda: with_place(Project.objects.all()),
+    queryset=lambda: with_place(Project.objects.with_disbursed()),
     filterset_class=ProjectFilter,
     unit=_("个"),
     columns=[
@@ -33,6 +55,7 @@ project_list = ListSpec(
         Column("implementing_org__name", _("实施单位")),
         Column("status", _("项目状态"), CHOICE),
         Column("aid_funds", _("协作资金（万元）"), MONEY, total=True),
+        Column("disbursed", _("已拨付（万元）"), MONEY, total=True),
         Column("local_funds", _("地方配套资金（万元）"), MONEY, total=True),
         Column("other_funds", _("其他资金（万元）"), MONEY, total=True),
         Column("beneficiaries", _("受益人数（人）"), INT, total=True),
@@ -42,6 +65,7 @@ project_list = ListSpec(
     description=_(
         "东西部协作财政援助资金支持的项目。勾选“不含已取消项目”时，合计即总览中的资金数。"
     ),
+    extras=_project_extras,
 )
 
 
