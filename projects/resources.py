@@ -350,6 +350,13 @@ class DisbursementResource(TrackedResource):
         if instance.project_id is not None:
             self.project_lines[instance.project_id].append(self.line(self.row_number))
 
+    def clean_exclude(self, errors):
+        """A project not found for a bad 协作关系 or 资金年度 is not "required" as well."""
+        excluded = super().clean_exclude(errors)
+        if {"partnership", "fund_year"} & set(errors):
+            excluded.append("project")
+        return excluded
+
     def after_import(self, dataset, result, **kwargs):
         """The sum of each touched project's disbursements, read back from the database
         (one query): within its aid funds, or the file is refused."""
