@@ -209,14 +209,16 @@ def disbursement_excess(project, submitted=Decimal(0), replacing=()):
     writing (`ProjectQuerySet.over_disbursed`)."""
     if project is None or project.aid_funds is None:
         return None
-    stored = (
-        Disbursement.objects.filter(project_id=project.pk)
-        .exclude(pk__in=[pk for pk in replacing if pk is not None])
-        .aggregate(v=Coalesce(Sum("amount"), Decimal(0), output_field=models.DecimalField()))["v"]
-        if project.pk is not None
-        else Decimal(0)
-    )
-    total = stored + submitted
+    stored = Decimal(0)
+    if project.pk is not None:
+        money = models.DecimalField(max_digits=20, decimal_places=4)
+        stored = (
+            Disbursement.objects.filter(project_id=project.pk)
+            .exclude(pk__in=[pk for pk in replacing if pk is not None])
+            .aggregate(v=Coalesce(Sum("amount"), Decimal(0), output_field=money))["v"]
+        )
+    # To the stored 4 places: SQLite sums decimals as floating point.
+    total = Decimal(stored).quantize(Decimal("0.0001")) + submitted
     if total <= project.aid_funds:
         return None
     return ValidationError(over_aid_funds_message(total, project.aid_funds), code="over_aid")

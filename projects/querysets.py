@@ -19,6 +19,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum,
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 ZERO = Decimal("0")
+HALF_A_YUAN = Value(Decimal("0.00005"), output_field=DecimalField(max_digits=20, decimal_places=5))
 # Projects that count: every figure and list of funds leaves cancelled projects out.
 NOT_CANCELLED = ~Q(status="cancelled")
 # Projects started (开工) and completed (完工): one in operation has been built.
@@ -109,7 +110,9 @@ class ProjectQuerySet(PlaceQuerySet):
     def over_disbursed(self):
         """Projects whose disbursements exceed their aid funds, with `disbursed` (one query):
         what an import checks after writing, all projects it touched at once."""
-        return self.with_disbursed().filter(disbursed__gt=F("aid_funds"))
+        # Over by one yuan (0.0001 万元) at least: SQLite sums decimals as floating point, so
+        # 17 + 17 + 17.01 may read 51.010000000000005 against 51.01.
+        return self.with_disbursed().filter(disbursed__gt=F("aid_funds") + HALF_A_YUAN)
 
     def totals(self):
         """Aid, matching and other funds, projects, people benefiting (and of them
