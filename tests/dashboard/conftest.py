@@ -107,6 +107,12 @@ EXPECTED = {
     "labor.stable": 3,
     "labor.stable_poverty_exited": 2,  # 韩一 and 韩三 (脱贫户)
     "labor.transferred_east_poverty_exited": 1,  # 韩一
+    # one destination per person: 韩一 east, 韩二 home (汉滨区), 韩四 east (his July spell in
+    # 武进 comes first, his September one is at home)
+    "labor.transferred_home": 1,  # 韩二
+    "labor.transferred_elsewhere": 0,
+    "labor.transferred_home_poverty_exited": 0,  # 韩二 is 一般户
+    "labor.transferred_elsewhere_poverty_exited": 0,
     # each person's mean over the year's spells: 5000, 3000, (4000 + 3500) / 2 = 3750
     # → (5000 + 3000 + 3750) / 3 = 3916.67
     "labor.average_wage": D("3916.67"),
@@ -183,6 +189,10 @@ FOOTER = {
     "labor.stable": "rows",
     "labor.stable_poverty_exited": "rows",
     "labor.transferred_east_poverty_exited": "rows",
+    "labor.transferred_home": "rows",
+    "labor.transferred_elsewhere": "rows",
+    "labor.transferred_home_poverty_exited": "rows",
+    "labor.transferred_elsewhere_poverty_exited": "rows",
     "labor.average_wage": "average_wage",
     "labor.job_fairs": "rows",
     "labor.jobs_offered": "jobs_offered",

@@ -47,6 +47,7 @@ WORKER_YEAR_FACTS = [
     "transferred",
     "transferred_month",
     "transferred_east",
+    "transfer_destination",
     "in_east",
     "employed_days",
     "stable",
