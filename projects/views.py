@@ -8,37 +8,16 @@ from django.db.models import Count, F, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.dashboard.indicators import percent
-from cooperation.lists.columns import CHOICE, DATE, DECIMAL, INT, MONEY, TEXT, Column, Total
+from cooperation.lists.columns import CHOICE, DATE, INT, MONEY, TEXT, Column, Rate, Total
 from cooperation.lists.listing import ListSpec, with_place
 
 from .filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from .models import ConsumptionSale, Donation, Investment, Project
-from .querysets import COMPLETED, STARTED, disbursed
+from .querysets import COMPLETED, STARTED
 
 
 def _place_columns():
     return [Column("place", _("地点"))]
-
-
-def _project_extras(qs, data):
-    """The dashboard's rates over the listed projects: disbursed ÷ aid funds, started and
-    completed ÷ projects (one aggregate)."""
-    row = qs.order_by().aggregate(
-        aid=Sum("aid_funds"),
-        paid=Sum(disbursed()),
-        projects=Count("pk"),
-        started=Count("pk", filter=STARTED),
-        completed=Count("pk", filter=COMPLETED),
-    )
-    return [
-        Total(key, label, percent(row[part], row[whole]), DECIMAL, 1)
-        for key, label, part, whole in (
-            ("disbursement_rate", gettext("资金拨付率（%）"), "paid", "aid"),
-            ("started_rate", gettext("开工率（%）"), "started", "projects"),
-            ("completed_rate", gettext("完工率（%）"), "completed", "projects"),
-        )
-    ]
 
 
 project_list = ListSpec(
@@ -65,7 +44,12 @@ project_list = ListSpec(
     description=_(
         "东西部协作财政援助资金支持的项目。勾选“不含已取消项目”时，合计即总览中的资金数。"
     ),
-    extras=_project_extras,
+    # The dashboard's rates over the listed projects (its cards link here).
+    rates=[
+        Rate("disbursement_rate", _("资金拨付率（%）"), Sum("disbursed"), Sum("aid_funds")),
+        Rate("started_rate", _("开工率（%）"), Count("pk", filter=STARTED), Count("pk")),
+        Rate("completed_rate", _("完工率（%）"), Count("pk", filter=COMPLETED), Count("pk")),
+    ],
 )
 
 
