@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.lists.filters import area_filter
 from cooperation.models import Partnership
 
-from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
 
 YES_NO = (("1", _("是")), ("0", _("否")))
 
@@ -98,8 +98,8 @@ class LaborFilterSet(filters.FilterSet):
 
 
 class WorkerFilter(LaborFilterSet):
-    """Workers (persons). `year`, `month`, `transferred`, `transferred_east`, `in_east` and
-    `stable` are conditions on the SAME year row (WorkerYear) of the worker: `year=2021&
+    """Workers (persons). `year`, `month`, `transferred`, `transferred_east`, `destination`,
+    `in_east` and `stable` are conditions on the SAME year row (WorkerYear) of the worker: `year=2021&
     stable=1` is "stably employed in 2021"; `month=3` is "transferred in March" (of that
     year)."""
 
@@ -109,6 +109,9 @@ class WorkerFilter(LaborFilterSet):
     month = _month_filter(_("转移就业月份"))
     transferred = _yes_no(_("当年转移就业"), "filter_fact")
     transferred_east = _yes_no(_("当年转移到东部协作省份"), "filter_fact")
+    destination = filters.ChoiceFilter(
+        label=_("当年转移就业去向"), choices=WorkerYear.Destination.choices, method="filter_fact"
+    )
     in_east = _yes_no(_("当年在东部协作省份就业"), "filter_fact")
     stable = _yes_no(_("稳定就业"), "filter_fact")
     gender = filters.ChoiceFilter(label=_("性别"), choices=Worker.Gender.choices)
@@ -118,7 +121,15 @@ class WorkerFilter(LaborFilterSet):
         model = Worker
         fields = ["partnership", "town", "household", "gender"]
 
-    FACT_FILTERS = ("year", "month", "transferred", "transferred_east", "in_east", "stable")
+    FACT_FILTERS = (
+        "year",
+        "month",
+        "transferred",
+        "transferred_east",
+        "destination",
+        "in_east",
+        "stable",
+    )
 
     def filter_fact(self, queryset, name, value):
         return queryset  # applied together in filter_queryset
@@ -137,6 +148,8 @@ class WorkerFilter(LaborFilterSet):
         for name in ("transferred", "transferred_east", "in_east", "stable"):
             if data.get(name) in ("0", "1"):
                 facts[name] = data[name] == "1"
+        if data.get("destination"):
+            facts["transfer_destination"] = data["destination"]
         return queryset.with_facts(**facts) if facts else queryset
 
 

@@ -6,6 +6,7 @@ figures and the town where a fair, course or factory is for the others. Each `li
 opens the list whose rows add up to the figure (labor/filters.py)."""
 
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dashboard.indicators import (
@@ -20,7 +21,7 @@ from cooperation.dashboard.indicators import (
     total,
 )
 
-from .models import TrainingCourse, Worker
+from .models import TrainingCourse, Worker, WorkerYear
 from .querysets import factory_in_operation_at_end_q
 
 PERSONS = _("人")
@@ -157,6 +158,65 @@ declare(
     list_url=list_link("labor:workers", stable=1, household=Worker.Household.POVERTY_EXITED.value),
     description=_("稳定就业人数中户类型为脱贫户的人数（稳岗；按务工人员当前登记的户类型）。"),
 )
+# Where the transferred went (the assessment's 转移到东部协作省份 / 省内就近 / 其他地区), one
+# place per person (labor.rules.destination_of): the three add up to labor.transferred.
+_DESTINATION_RULE = _(
+    "本年度开始的各段就业中，有就业地位于东部协作省份的计入“东部协作省份”；否则有位于本省"
+    "（协作关系西部地区所在省份，区划代码前2位相同）的计入“省内就近”；其余（外省，或未登记就业地）"
+    "计入“其他地区”。一人只计一处，三者之和等于转移就业人数。"
+)
+for destination, label, poverty_label in (
+    (
+        WorkerYear.Destination.HOME,
+        _("其中：省内就近转移就业人数"),
+        _("其中：脱贫劳动力省内就近转移就业人数"),
+    ),
+    (
+        WorkerYear.Destination.ELSEWHERE,
+        _("其中：转移到其他地区就业人数"),
+        _("其中：脱贫劳动力转移到其他地区就业人数"),
+    ),
+):
+    went = TRANSFERRED & Q(transfer_destination=destination)
+    declare(
+        key=f"labor.transferred_{destination}",
+        label=label,
+        unit=PERSONS,
+        group=Group.LABOUR,
+        order=52,
+        source=WORKER_YEARS,
+        measure=PERSON,
+        where=went,
+        list_url=list_link("labor:workers", transferred=1, destination=destination.value),
+        description=sentences(
+            format_lazy(_("本年度转移就业人数中去向为“{place}”的人数。"), place=destination.label),
+            _DESTINATION_RULE,
+        ),
+    )
+    declare(
+        key=f"labor.transferred_{destination}_poverty_exited",
+        label=poverty_label,
+        unit=PERSONS,
+        group=Group.LABOUR,
+        order=55,
+        source=WORKER_YEARS,
+        measure=PERSON,
+        where=went & POVERTY_EXITED,
+        list_url=list_link(
+            "labor:workers",
+            transferred=1,
+            destination=destination.value,
+            household=Worker.Household.POVERTY_EXITED.value,
+        ),
+        description=sentences(
+            format_lazy(
+                _("去向为“{place}”的转移就业人数中户类型为脱贫户的人数（按当前登记的户类型）。"),
+                place=destination.label,
+            ),
+            _DESTINATION_RULE,
+        ),
+    )
+
 declare(
     key="labor.average_wage",
     label=_("转移就业人员月均工资"),

@@ -363,6 +363,7 @@ class WorkerYear(models.Model):
 
     The facts are those of `labor.rules.years_of`, where each is defined: transferred (and
     its month), transferred_east and in_east (`labor.rules.in_eastern_province`),
+    transfer_destination (`labor.rules.destination_of`: east, home province or elsewhere),
     employed_days, stable (`labor.rules.is_stable`: employed_days >= STABLE_EMPLOYMENT_MONTHS
     × 30) and monthly_wage."""
 
@@ -394,6 +395,15 @@ class WorkerYear(models.Model):
     transferred = models.BooleanField(_("当年转移就业"), default=False)
     transferred_month = models.PositiveSmallIntegerField(_("转移就业月份"), null=True)
     transferred_east = models.BooleanField(_("当年转移到东部协作省份"), default=False)
+
+    class Destination(models.TextChoices):
+        EAST = rules.EAST, _("东部协作省份")
+        HOME = rules.HOME, _("省内就近")
+        ELSEWHERE = rules.ELSEWHERE, _("其他地区")
+
+    transfer_destination = models.CharField(
+        _("当年转移就业去向"), max_length=9, choices=Destination.choices, blank=True, default=""
+    )
     in_east = models.BooleanField(_("当年在东部协作省份就业"), default=False)
     employed_days = models.PositiveIntegerField(_("当年就业天数"), default=0)
     stable = models.BooleanField(_("稳定就业"), default=False)

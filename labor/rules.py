@@ -2,6 +2,10 @@
 
 - In the eastern province: a spell whose destination (a region code) lies in the province of
   the partnership's eastern county (`in_eastern_province`).
+- In the home province (省内就近): a spell whose destination lies in the province of the
+  partnership's western county, the workers' own (`in_home_province`).
+- Where a worker transferred in a year went, one place per person (`destination_of`): the
+  eastern province, else the home province, else elsewhere.
 - Stable employment: at least STABLE_EMPLOYMENT_MONTHS × 30 employed days within a year
   (`stable_days`, `is_stable`).
 - Worker-years: a worker's facts for each calendar year, from his spells (`years_of`).
@@ -27,6 +31,7 @@ FACTS = (
     "transferred",
     "transferred_month",
     "transferred_east",
+    "transfer_destination",
     "in_east",
     "employed_days",
     "stable",
@@ -43,6 +48,34 @@ def in_eastern_province(destination_code, east_region_code):
     return destination_code.startswith(east_region_code[:PROVINCE_DIGITS])
 
 
+def in_home_province(destination_code, west_region_code):
+    """Whether a spell's destination lies in the province of the partnership's western
+    county (省内就近): 610902xxx (汉滨区) or 610102 (西安) for 汉滨区 (610902), not a blank
+    destination."""
+    if not destination_code:
+        return False
+    return destination_code.startswith(west_region_code[:PROVINCE_DIGITS])
+
+
+# Where a worker transferred in a year went (WorkerYear.transfer_destination).
+EAST, HOME, ELSEWHERE = "east", "home", "elsewhere"
+
+
+def destination_of(starts):
+    """The destination of a worker's transfer from the spells starting in the year [(…,
+    in_east, in_home)], one per person so that the three add up to the persons transferred:
+    EAST when one of them is in the eastern province (as `transferred_east`), else HOME when
+    one is in the home province, else ELSEWHERE (another province, or no destination
+    recorded); "" without such a spell."""
+    if not starts:
+        return ""
+    if any(s[3] for s in starts):
+        return EAST
+    if any(s[4] for s in starts):
+        return HOME
+    return ELSEWHERE
+
+
 def stable_days():
     """Employed days within a year from which a worker counts as stably employed."""
     return settings.STABLE_EMPLOYMENT_MONTHS * DAYS_PER_MONTH
@@ -53,8 +86,8 @@ def is_stable(employed_days):
 
 
 def years_of(spells, today):
-    """[(year, facts), …] of one worker from his spells [(start, end or None, wage, in_east)],
-    facts in the order of FACTS.
+    """[(year, facts), …] of one worker from his spells [(start, end or None, wage, in_east,
+    in_home)], facts in the order of FACTS.
 
     A spell belongs to every year from its start to its end (an open spell: to today's
     year). Within a year it covers max(start, 1 Jan) to min(end, 31 Dec, today), both days
@@ -62,6 +95,7 @@ def years_of(spells, today):
 
     - transferred: a spell starts in the year; transferred_month: month of the first start;
     - transferred_east: a spell starting in the year is in the eastern province;
+    - transfer_destination: `destination_of` the spells starting in the year;
     - in_east: a spell active during the year is in the eastern province;
     - employed_days, and stable (`is_stable`);
     - monthly_wage: mean monthly wage of the year's spells that have one."""
@@ -86,6 +120,7 @@ def years_of(spells, today):
                     bool(starts),
                     min(s[0] for s in starts).month if starts else None,
                     any(s[3] for s in starts),
+                    destination_of(starts),
                     any(s[3] for s in year_spells),
                     days,
                     is_stable(days),

@@ -28,7 +28,7 @@ from cooperation.freshness import bump_data_version
 from cooperation.pgcopy import copy_rows, copy_text
 
 from .models import Employment, Worker, WorkerYear
-from .rules import FACTS, in_eastern_province, years_of
+from .rules import FACTS, in_eastern_province, in_home_province, years_of
 
 CHUNK_SIZE = 2000
 
@@ -59,7 +59,12 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
             for row in Worker.objects.filter(pk__in=chunk)
             .order_by()
             .values_list(
-                "id", "partnership_id", "partnership__east_region_id", "home_town_id", "household"
+                "id",
+                "partnership_id",
+                "partnership__east_region_id",
+                "partnership__west_region_id",
+                "home_town_id",
+                "household",
             )
         }
         partnerships.update(row[1] for row in workers.values())
@@ -85,7 +90,7 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
             east = in_eastern_province(dest, worker[2])
             if east != stored_east:
                 (fix_east if east else fix_not_east).append(pk)
-            spells[worker_id].append((start, end, wage, east))
+            spells[worker_id].append((start, end, wage, east, in_home_province(dest, worker[3])))
         if fix_east:
             Employment.objects.filter(pk__in=fix_east).update(in_east=True)
         if fix_not_east:
@@ -93,7 +98,7 @@ def rebuild_worker_years(worker_ids, *, today=None, chunk_size=CHUNK_SIZE):
 
         rows = [
             (worker_id, partnership_id, year, home_town_id, household, *facts)
-            for worker_id, (_, partnership_id, _east, home_town_id, household) in workers.items()
+            for worker_id, (_, partnership_id, _e, _w, home_town_id, household) in workers.items()
             for year, facts in years_of(spells.get(worker_id, []), today)
         ]
         WorkerYear.objects.filter(worker_id__in=chunk).delete()

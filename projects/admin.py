@@ -1,9 +1,13 @@
-"""Data entry of funds and industry: projects (with progress notes), investments,
-consumption sales and donations. Amounts are entered and shown in 万元."""
+"""Data entry of funds and industry: projects (with progress notes and disbursements),
+investments, consumption sales and donations. Amounts are entered and shown in 万元."""
 
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin
 from django.db.models import F
 from django.db.models.functions import ExtractYear
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.admin_base import TrackedAdmin
@@ -11,7 +15,15 @@ from cooperation.formatting import wan
 from cooperation.imports.admin import spreadsheet
 from cooperation.models import PARTNERSHIP_REGIONS
 
-from .models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
+from .models import (
+    ConsumptionSale,
+    Disbursement,
+    Donation,
+    Investment,
+    Project,
+    ProjectProgress,
+    disbursement_excess,
+)
 
 PLACE_FIELDS = ("town", "village", "place_text")
 
@@ -100,6 +112,38 @@ class ProjectProgressInline(admin.TabularInline):
     absolute_max = 200
 
 
+class DisbursementFormSet(BaseInlineFormSet):
+    """The disbursements of a project as entered on its page: together with those stored
+    but not on the page, within the project's aid funds (as the page changes them)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+        submitted = sum((form.cleaned_data["amount"] for form in kept), Decimal(0))
+        replacing = [form.instance.pk for form in self.initial_forms]
+        error = disbursement_excess(self.instance, submitted, replacing)
+        if error is not None:
+            raise error
+
+
+class DisbursementInline(admin.TabularInline):
+    model = Disbursement
+    formset = DisbursementFormSet
+    fields = ("date", "amount", "voucher", "note")
+    extra = 1
+    # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
+    max_num = 200
+    absolute_max = 200
+
+
 @admin.register(Project)
 class ProjectAdmin(spreadsheet("projects.resources.ProjectResource"), PlacedAdmin):
     list_display = (
@@ -133,7 +177,7 @@ class ProjectAdmin(spreadsheet("projects.resources.ProjectResource"), PlacedAdmi
         "implementing_org__name",
     )
     autocomplete_fields = (*PlacedAdmin.autocomplete_fields, "implementing_org")
-    inlines = [ProjectProgressInline]
+    inlines = [ProjectProgressInline, DisbursementInline]
     fieldsets = (
         (None, {"fields": ("partnership", "fund_year", "name", "category", "status")}),
         (_("地点"), {"fields": PLACE_FIELDS}),
@@ -156,6 +200,44 @@ class ProjectAdmin(spreadsheet("projects.resources.ProjectResource"), PlacedAdmi
     aid_funds_wan = wan_column("aid_funds", _("协作资金（万元）"))
     local_funds_wan = wan_column("local_funds", _("地方配套（万元）"))
     other_funds_wan = wan_column("other_funds", _("其他资金（万元）"))
+
+
+class DisbursementYearFilter(YearListFilter):
+    date_field = "date"
+
+
+class DisbursementForm(forms.ModelForm):
+    """One disbursement on its own page: with the project's others, within its aid funds."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        project, amount = cleaned_data.get("project"), cleaned_data.get("amount")
+        if project is not None and amount is not None:
+            error = disbursement_excess(project, amount, [self.instance.pk])
+            if error is not None:
+                self.add_error("amount", error)
+        return cleaned_data
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(spreadsheet("projects.resources.DisbursementResource"), TrackedAdmin):
+    form = DisbursementForm
+    list_display = ("project", "date", "amount_wan", "voucher", "partnership")
+    list_filter = (DisbursementYearFilter, "project__fund_year", "project__partnership")
+    list_select_related = (
+        "project",
+        *(f"project__{path}" for path in PARTNERSHIP_REGIONS),
+    )
+    search_fields = ("project__name", "voucher", "note")
+    autocomplete_fields = ("project",)
+    date_hierarchy = "date"
+    fields = ("project", "date", "amount", "voucher", "note")
+
+    amount_wan = wan_column("amount", _("拨付金额（万元）"))
+
+    @admin.display(description=_("协作关系"), ordering="project__partnership")
+    def partnership(self, obj):
+        return obj.project.partnership
 
 
 class ArrivedOverAgreedFilter(admin.SimpleListFilter):

@@ -18,12 +18,13 @@ from cooperation.dashboard.indicators import (
     distinct,
     in_town,
     list_link,
+    ratio,
     sentences,
     total,
 )
 
 from .models import ConsumptionSale
-from .querysets import NOT_CANCELLED
+from .querysets import COMPLETED, NOT_CANCELLED, STARTED, disbursed
 
 WAN = _("万元")
 
@@ -116,6 +117,80 @@ declare(
     measure=total("beneficiaries_poverty_exited"),
     list_url=_PROJECTS_LIST,
     description=sentences(_("“其中脱贫人口”之和。"), _PROJECTS),
+)
+
+# Disbursements are read per project (a subquery of its own rows), so that the amount paid
+# and the amount allocated are two sums over the same projects, in the one query of the
+# projects' figures. A year's funds are often paid out the next spring: every disbursement
+# of the year's projects counts, whatever its date.
+AID = total("aid_funds", money=True)
+DISBURSED = total(disbursed(), money=True)
+PERCENT = "%"  # a symbol in every language
+
+declare(
+    key="funds.disbursed",
+    label=_("协作资金已拨付"),
+    unit=WAN,
+    group=Group.FUNDS,
+    order=104,
+    decimals=2,
+    by_month=False,
+    source=PROJECTS,
+    measure=DISBURSED,
+    list_url=_PROJECTS_LIST,
+    description=sentences(
+        _("各项目“资金拨付”记录的拨付金额之和（万元），不论拨付日期。"), _PROJECTS
+    ),
+)
+declare(
+    key="funds.disbursement_rate",
+    label=_("资金拨付率"),
+    unit=PERCENT,
+    group=Group.FUNDS,
+    order=105,
+    decimals=1,
+    by_month=False,
+    additive=False,
+    source=PROJECTS,
+    measure=ratio(DISBURSED, AID),
+    list_url=_PROJECTS_LIST,
+    description=sentences(
+        _("已拨付金额 ÷ 同一批项目的协作资金 × 100%，保留一位小数；协作资金为0时无数。"),
+        _PROJECTS,
+    ),
+)
+declare(
+    key="funds.started_rate",
+    label=_("项目开工率"),
+    unit=PERCENT,
+    group=Group.FUNDS,
+    order=106,
+    decimals=1,
+    by_month=False,
+    additive=False,
+    source=PROJECTS,
+    measure=ratio(count(), count(), of=STARTED),
+    list_url=_PROJECTS_LIST,
+    description=sentences(
+        _("状态为“在建”“已完工”或“运营中”的项目数 ÷ 项目数 × 100%，保留一位小数。"),
+        _PROJECTS,
+    ),
+)
+declare(
+    key="funds.completed_rate",
+    label=_("项目完工率"),
+    unit=PERCENT,
+    group=Group.FUNDS,
+    order=107,
+    decimals=1,
+    by_month=False,
+    additive=False,
+    source=PROJECTS,
+    measure=ratio(count(), count(), of=COMPLETED),
+    list_url=_PROJECTS_LIST,
+    description=sentences(
+        _("状态为“已完工”或“运营中”的项目数 ÷ 项目数 × 100%，保留一位小数。"), _PROJECTS
+    ),
 )
 
 _DONATIONS = _("捐赠日期在当年（按月筛选时在当月）的社会帮扶捐赠；按镇：受赠所在镇。")

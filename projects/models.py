@@ -7,12 +7,19 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from cooperation.models import Organisation, PartnershipRecord, WesternPlace, money_field
+from cooperation.models import (
+    Organisation,
+    PartnershipRecord,
+    Tracked,
+    WesternPlace,
+    money_field,
+)
 
 from .querysets import (
     ConsumptionSaleQuerySet,
@@ -159,6 +166,75 @@ class ProjectProgress(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.percent_complete}%"
+
+
+class Disbursement(Tracked):
+    """资金拨付: aid funds of a project paid out, on a date. A project's disbursements
+    together may not exceed its aid funds (`disbursement_excess`)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="disbursements"
+    )
+    date = models.DateField(_("拨付日期"))
+    amount = money_field(_("拨付金额（万元）"))
+    voucher = models.CharField(_("拨付凭证号"), max_length=100, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "资金拨付")
+        verbose_name_plural = _("资金拨付")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
+            models.UniqueConstraint(
+                fields=["project", "date", "voucher"],
+                name="disbursement_unique",
+                violation_error_message=_("该项目同一日期已有同一凭证号的拨付记录。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.amount}"
+
+    def clean(self):
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError({"amount": _("拨付金额应大于0。")})
+
+
+def disbursement_excess(project, submitted=Decimal(0), replacing=()):
+    """The error when the project's disbursements would exceed its aid funds, else None:
+    those stored (one aggregate, leaving out the rows `replacing`, which the caller is
+    changing) plus the `submitted` amounts that replace them. The one rule of a project's
+    disbursements: the admin's forms call it, and the import checks the same sum after
+    writing (`ProjectQuerySet.over_disbursed`)."""
+    if project is None or project.aid_funds is None:
+        return None
+    stored = Decimal(0)
+    if project.pk is not None:
+        money = models.DecimalField(max_digits=20, decimal_places=4)
+        stored = (
+            Disbursement.objects.filter(project_id=project.pk)
+            .exclude(pk__in=[pk for pk in replacing if pk is not None])
+            .aggregate(v=Coalesce(Sum("amount"), Decimal(0), output_field=money))["v"]
+        )
+    # To the stored 4 places: SQLite sums decimals as floating point.
+    total = Decimal(stored).quantize(Decimal("0.0001")) + submitted
+    if total <= project.aid_funds:
+        return None
+    return ValidationError(over_aid_funds_message(total, project.aid_funds), code="over_aid")
+
+
+def over_aid_funds_message(disbursed, aid_funds):
+    return _("拨付合计（%(disbursed)s 万元）超过项目的协作资金（%(aid)s 万元）。") % {
+        "disbursed": wan_text(disbursed),
+        "aid": wan_text(aid_funds),
+    }
+
+
+def wan_text(amount):
+    """1234.5 → "1234.50": two decimals at least, more only when they carry yuan."""
+    two = amount.quantize(Decimal("0.01"))
+    return f"{two:f}" if two == amount else f"{amount.normalize():f}"
 
 
 class Investment(PlacedRecord, PartnershipRecord):

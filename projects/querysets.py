@@ -15,12 +15,33 @@ pick the records and call one of these). Conventions:
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 ZERO = Decimal("0")
+HALF_A_YUAN = Value(Decimal("0.00005"), output_field=DecimalField(max_digits=20, decimal_places=5))
 # Projects that count: every figure and list of funds leaves cancelled projects out.
 NOT_CANCELLED = ~Q(status="cancelled")
+# Projects started (开工) and completed (完工): one in operation has been built.
+STARTED = Q(status__in=["building", "completed", "operating"])
+COMPLETED = Q(status__in=["completed", "operating"])
+
+
+def disbursed():
+    """A project's disbursements (资金拨付, 万元), 0 without any: a subquery over its own
+    rows, so that it can be summed over projects beside their other columns (a join would
+    repeat each project once per disbursement)."""
+    from .models import Disbursement
+
+    money = DecimalField(max_digits=20, decimal_places=4)
+    paid = (
+        Disbursement.objects.filter(project_id=OuterRef("pk"))
+        .order_by()
+        .values("project_id")
+        .annotate(v=Sum("amount"))
+        .values("v")
+    )
+    return Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
 
 
 def _money_sum(field):
@@ -81,6 +102,17 @@ class ProjectQuerySet(PlaceQuerySet):
 
     def not_cancelled(self):
         return self.filter(NOT_CANCELLED)
+
+    def with_disbursed(self):
+        """Each project with `disbursed`, the sum of its disbursements (万元)."""
+        return self.annotate(disbursed=disbursed())
+
+    def over_disbursed(self):
+        """Projects whose disbursements exceed their aid funds, with `disbursed` (one query):
+        what an import checks after writing, all projects it touched at once."""
+        # Over by one yuan (0.0001 万元) at least: SQLite sums decimals as floating point, so
+        # 17 + 17 + 17.01 may read 51.010000000000005 against 51.01.
+        return self.with_disbursed().filter(disbursed__gt=F("aid_funds") + HALF_A_YUAN)
 
     def totals(self):
         """Aid, matching and other funds, projects, people benefiting (and of them

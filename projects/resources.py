@@ -1,19 +1,37 @@
-"""Spreadsheet import/export of projects, investments, consumption sales and donations.
+"""Spreadsheet import/export of projects (and their disbursements), investments,
+consumption sales and donations.
 
 Columns are the fields' verbose names (what the export writes); see cooperation/importing.py
 for how cells are read and rows validated."""
 
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+
+from cooperation.imports.cells import cell_text
+from cooperation.imports.files import is_blank
 from cooperation.imports.resources import TrackedResource
 from cooperation.imports.widgets import (
+    BoundWidget,
     DateWidget,
     LookupWidget,
     PartnershipWidget,
     RegionWidget,
+    YearWidget,
+    field,
     model_field,
 )
 from cooperation.models import Region
 
-from .models import ConsumptionSale, Donation, Investment, Project
+from .models import (
+    ConsumptionSale,
+    Disbursement,
+    Donation,
+    Investment,
+    Project,
+    over_aid_funds_message,
+)
 
 
 def place_fields(model):
@@ -220,3 +238,139 @@ class DonationResource(WesternPlaceResource):
     def load_existing(self, dataset):
         self.load_organisations(self.column_values(dataset, "donor_org"))
         super().load_existing(dataset)
+
+
+class ProjectKeyWidget(BoundWidget):
+    """项目名称 of a disbursement: the project named by its natural key, the row's 协作关系,
+    资金年度 and this name (as the projects' own file has them)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        return self.resource.project_keyed(cell_text(value), row)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.name
+
+
+class DisbursementResource(TrackedResource):
+    """资金拨付: one line per disbursement, its project named by 协作关系, 资金年度 and 项目名称
+    (the project must be registered, in the importing user's areas). After writing, the
+    disbursements of every project the file touched are summed in the database: a project
+    paid more than its aid funds refuses the whole file, naming its lines."""
+
+    partnership = field(
+        "project__partnership",
+        Project._meta.get_field("partnership").verbose_name,
+        PartnershipWidget(),
+        readonly=True,
+    )
+    fund_year = field(
+        "project__fund_year",
+        Project._meta.get_field("fund_year").verbose_name,
+        YearWidget(),
+        readonly=True,
+    )
+    project = field("project", Project._meta.get_field("name").verbose_name, ProjectKeyWidget())
+    date = model_field(Disbursement, "date", DateWidget())
+
+    natural_key = ("project", "date", "voucher")
+    required_columns = ("fund_year",)
+    column_synonyms = {
+        "fund_year": ("年度", "项目年度", "资金年份"),
+        "project": ("名称", "项目"),
+        "date": ("拨付时间", "日期"),
+        "amount": ("拨付资金（万元）", "拨付额（万元）", "金额（万元）"),
+        "voucher": ("凭证号", "拨付文号", "文号"),
+    }
+
+    class Meta:
+        model = Disbursement
+        fields = ("partnership", "fund_year", "project", "date", "amount", "voucher", "note")
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "project__partnership__east_region", "project__partnership__west_region"
+            )
+        )
+
+    def load_existing(self, dataset):
+        self.projects = {
+            (p.partnership_id, p.fund_year, p.name): p
+            for p in self.in_area(
+                Project.objects.filter(name__in=self.column_values(dataset, "project"))
+            )
+        }
+        self.project_lines = defaultdict(list)
+        super().load_existing(dataset)
+
+    def project_key(self, row):
+        """(partnership, fund year) of a row; a bad cell raises ValueError saying why."""
+        partnership = self.partnership_of(row.get(self.fields["partnership"].column_name))
+        year = self.fields["fund_year"].clean(row)
+        if year is None:
+            raise ValueError(gettext("请填写“资金年度”，以确定是哪一个项目"))
+        return partnership, year
+
+    def project_keyed(self, name, row):
+        partnership, year = self.project_key(row)
+        found = self.projects.get((partnership.pk, year, name))
+        if found is None:
+            raise ValueError(
+                gettext(
+                    "%(p)s没有%(y)d年度名为“%(v)s”的协作资金项目"
+                    "（请先登记项目，或核对协作关系、资金年度和项目名称）"
+                )
+                % {"p": partnership, "y": year, "v": name}
+            )
+        return found
+
+    def import_instance(self, instance, row, **kwargs):
+        """The project's 协作关系 and 资金年度 are read only to find it: a bad cell of theirs is
+        reported in its own column (a partnership outside the user's areas among them), not
+        as "no such project"."""
+        errors = {}
+        for name in ("partnership", "fund_year"):
+            try:
+                self.fields[name].clean(row)
+            except ValueError as exc:
+                errors[name] = ValidationError(str(exc), code="invalid")
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            if not errors:
+                raise
+            found = {k: v for k, v in exc.error_dict.items() if k != "project"}
+            raise ValidationError({**found, **errors}) from None
+        if errors:
+            raise ValidationError(errors)
+        if instance.project_id is not None:
+            self.project_lines[instance.project_id].append(self.line(self.row_number))
+
+    def clean_exclude(self, errors):
+        """A project not found for a bad 协作关系 or 资金年度 is not "required" as well."""
+        excluded = super().clean_exclude(errors)
+        if {"partnership", "fund_year"} & set(errors):
+            excluded.append("project")
+        return excluded
+
+    def after_import(self, dataset, result, **kwargs):
+        """The sum of each touched project's disbursements, read back from the database
+        (one query): within its aid funds, or the file is refused."""
+        touched = list(getattr(self, "project_lines", {}))
+        errors = []
+        for project in Project.objects.filter(pk__in=touched).over_disbursed().order_by("pk"):
+            lines = "、".join(str(n) for n in sorted(set(self.project_lines[project.pk])))
+            errors.append(
+                gettext("第%(lines)s行：项目“%(project)s”的%(why)s")
+                % {
+                    "lines": lines,
+                    "project": project,
+                    "why": over_aid_funds_message(project.disbursed, project.aid_funds),
+                }
+            )
+        if errors:
+            raise ValidationError(errors)

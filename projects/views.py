@@ -4,15 +4,16 @@ Each list is a `ListSpec` (cooperation/lists/listing.py): the FilterSets of proj
 columns shared by the page and its CSV/XLSX export, and footer totals of the filtered rows
 that add up to the dashboard's funds, industry and consumption figures."""
 
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.columns import CHOICE, DATE, INT, MONEY, TEXT, Column, Total
+from cooperation.lists.columns import CHOICE, DATE, INT, MONEY, TEXT, Column, Rate, Total
 from cooperation.lists.listing import ListSpec, with_place
 
 from .filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from .models import ConsumptionSale, Donation, Investment, Project
+from .querysets import COMPLETED, STARTED
 
 
 def _place_columns():
@@ -22,7 +23,7 @@ def _place_columns():
 project_list = ListSpec(
     name="projects",
     title=_("协作资金项目"),
-    queryset=lambda: with_place(Project.objects.all()),
+    queryset=lambda: with_place(Project.objects.with_disbursed()),
     filterset_class=ProjectFilter,
     unit=_("个"),
     columns=[
@@ -33,6 +34,7 @@ project_list = ListSpec(
         Column("implementing_org__name", _("实施单位")),
         Column("status", _("项目状态"), CHOICE),
         Column("aid_funds", _("协作资金（万元）"), MONEY, total=True),
+        Column("disbursed", _("已拨付（万元）"), MONEY, total=True),
         Column("local_funds", _("地方配套资金（万元）"), MONEY, total=True),
         Column("other_funds", _("其他资金（万元）"), MONEY, total=True),
         Column("beneficiaries", _("受益人数（人）"), INT, total=True),
@@ -42,6 +44,12 @@ project_list = ListSpec(
     description=_(
         "东西部协作财政援助资金支持的项目。勾选“不含已取消项目”时，合计即总览中的资金数。"
     ),
+    # The dashboard's rates over the listed projects (its cards link here).
+    rates=[
+        Rate("disbursement_rate", _("资金拨付率（%）"), Sum("disbursed"), Sum("aid_funds")),
+        Rate("started_rate", _("开工率（%）"), Count("pk", filter=STARTED), Count("pk")),
+        Rate("completed_rate", _("完工率（%）"), Count("pk", filter=COMPLETED), Count("pk")),
+    ],
 )
 
 

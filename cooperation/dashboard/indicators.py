@@ -191,6 +191,32 @@ def mean(field_name, places):
     return Measure(parts, finish, empty={"sum": None, "n": 0}, kinds={"sum": DECIMAL, "n": INTEGER})
 
 
+def ratio(numerator, denominator, of=None):
+    """A percentage (to 0.1, half up) of two aggregates over the same rows: `numerator`
+    over the rows that also meet `of` (a Q), `denominator` over all the indicator's rows.
+    Both are measures of one part (`count()`, `total(...)`), kept as two parts that add up
+    across partnerships; over a denominator of 0 there is no figure (None: shown "—")."""
+
+    def parts(where, year):
+        narrowed = where
+        if of is not None:
+            narrowed = of if where is None else where & of
+        return {
+            "num": numerator.parts(narrowed, year)[""],
+            "den": denominator.parts(where, year)[""],
+        }
+
+    def finish(values):
+        return percent(values["num"], values["den"])
+
+    return Measure(
+        parts,
+        finish,
+        empty={"num": numerator.empty[""], "den": denominator.empty[""]},
+        kinds={"num": numerator.kinds[""], "den": denominator.kinds[""]},
+    )
+
+
 # --- indicators -----------------------------------------------------------------------------
 
 
@@ -435,8 +461,9 @@ def list_link(url_name, **fixed):
 
 
 def percent(actual, target):
-    """Percent of target reached, or None without a (positive) target."""
-    if target is None or not target:
+    """Percent of target reached (a rate's numerator over its denominator), to 0.1, or None
+    without a (positive) target."""
+    if target is None or not target or actual is None:
         return None
     return (Decimal(actual) / Decimal(target) * 100).quantize(Decimal("0.1"))
 
@@ -458,6 +485,7 @@ __all__ = [
     "list_link",
     "mean",
     "percent",
+    "ratio",
     "registry",
     "sentences",
     "total",

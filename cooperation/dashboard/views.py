@@ -318,14 +318,16 @@ def indicator_rows(scope, year):
         for ind in indicators:
             actual = values[ind.key]
             target = goals.get(ind.key)
+            # A rate over nothing (no aid funds) is None too, but it is of this scope.
+            unscoped = not ind.applies(scope)
             rows.append(
                 Figure(
                     indicator=ind,
                     actual=actual,
                     target=target,
-                    percent=percent(actual, target) if actual is not None else None,
-                    url=ind.url(scope, year) if actual is not None else None,
-                    unscoped=actual is None,
+                    percent=percent(actual, target),
+                    url=None if unscoped else ind.url(scope, year),
+                    unscoped=unscoped,
                 )
             )
         groups.append((group, rows))

@@ -8,7 +8,14 @@ invented: their units carry generic names (“湖塘镇人民政府”, “武�
 
 from .cooperation_records import pairings, postings, visits
 from .labour_records import courses, job_fairs, workers
-from .project_records import donations, factories, funded_projects, investments, sales
+from .project_records import (
+    disbursements,
+    donations,
+    factories,
+    funded_projects,
+    investments,
+    sales,
+)
 
 
 def build(ctx):
@@ -17,6 +24,7 @@ def build(ctx):
     postings(ctx)
     visits(ctx)
     projects = funded_projects(ctx)
+    disbursements(ctx, projects)
     factories(ctx, projects)
     investments(ctx)
     sales(ctx)

@@ -1,11 +1,20 @@
 """Demo projects, community factories, investments, consumption sales and donations."""
 
 import datetime
+import random
+import zlib
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from labor.models import CommunityFactory
-from projects.models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
+from projects.models import (
+    ConsumptionSale,
+    Disbursement,
+    Donation,
+    Investment,
+    Project,
+    ProjectProgress,
+)
 
 from . import figures as F
 from .allocate import split_int, split_money, split_within
@@ -240,6 +249,51 @@ def funded_projects(ctx):
                 ),
             ]
         )
+    return objs
+
+
+# --- Disbursements (资金拨付) -------------------------------------------------------------------
+
+# The share of a project's aid funds paid out by the report's time of writing, by status:
+# the demo's invention (the report gives no disbursement figure). A finished project is paid
+# in full, one under way in part, a planned one at most its first instalment.
+_PAID_SHARE = {
+    "operating": (1, 1),
+    "completed": (1, 1),
+    "building": (0.5, 0.9),
+    "planned": (0, 0.3),
+}
+
+
+def disbursements(ctx, projects):
+    """One to three instalments per project, none after the report's time of writing. A
+    random generator of their own (seeded by the partnership's name), so that the other
+    records of the demo stay as they were."""
+    rng = random.Random(zlib.crc32(f"拨付{ctx.partnership}".encode()))
+    cent = Decimal("0.01")
+    objs = []
+    for project in projects:
+        low, high = _PAID_SHARE.get(project.status, (0, 0))
+        if not project.aid_funds or high == 0:
+            continue
+        paid = (project.aid_funds * Decimal(str(rng.uniform(low, high)))).quantize(cent, ROUND_DOWN)
+        first = datetime.date(project.fund_year, rng.randint(3, 6), rng.randint(1, 28))
+        if paid <= 0 or first > LAST_DAY:
+            continue
+        instalments = rng.randint(1, 3)
+        amounts = [(paid / instalments).quantize(cent, ROUND_DOWN)] * (instalments - 1)
+        amounts.append(paid - sum(amounts, Decimal(0)))
+        for n, amount in enumerate(amounts):
+            date = min(first + datetime.timedelta(days=120 * n), LAST_DAY)
+            objs.append(
+                Disbursement(
+                    project=project,
+                    date=date,
+                    amount=amount,
+                    voucher=f"汉财拨〔{date.year}〕{len(objs) + 1}号",
+                )
+            )
+    bulk_write(ctx, Disbursement, objs)
     return objs
 
 

@@ -41,6 +41,18 @@ class Column:
         return self.kind in NUMERIC_KINDS
 
 
+@dataclass(frozen=True)
+class Rate:
+    """A footer figure that is a percentage of two aggregates over the filtered rows
+    (资金拨付率 = disbursed ÷ aid funds): computed in the footer's one aggregate, shown to 0.1,
+    no figure when the whole is 0."""
+
+    key: str
+    label: str
+    part: object  # an aggregate, e.g. Sum(...) or Count("pk", filter=Q(...))
+    whole: object
+
+
 @dataclass
 class Total:
     """A figure in the list's footer, computed over all the filtered rows (not the page)."""

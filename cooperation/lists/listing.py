@@ -10,7 +10,7 @@ The page is written by templates/cooperation/list.html and its partials in
 templates/cooperation/list/; here the view only works out what they show (cells as text,
 headers with their sort links, totals). Queries per page are fixed whatever the data size:
 the filter form's choice lists, one aggregate for the footer (which also gives the row count
-to the paginator), one query for the page's rows (`values_list`, never model instances),
+to the paginator, and the spec's `rates`), one query for the page's rows (`values_list`, never model instances),
 plus the spec's `extras` if any.
 """
 
@@ -35,10 +35,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import areas, freshness
+from cooperation.dashboard.indicators import percent
 from cooperation.lists import background, exports
 from cooperation.lists.columns import (
     BOOL,
     DATE,
+    DECIMAL,
     DEFAULT_UNIT,
     INT,
     MONEY,
@@ -126,6 +128,7 @@ class ListSpec:
         permission=None,
         personal=False,
         extras=None,
+        rates=(),
     ):
         self.name = name  # URL name inside its app, e.g. "pairings"
         self.title = title
@@ -138,6 +141,7 @@ class ListSpec:
         self.permission = permission
         self.personal = personal
         self.extras = extras  # callable(queryset, cleaned_data) -> [Total, …]
+        self.rates = rates  # [Rate, …]: percentages of two aggregates, in the same aggregate
         self.namespace = None
         if permission is not None:
             PERMISSION_LISTS.append(self)
@@ -205,6 +209,8 @@ class ListSpec:
         # "total") would shadow the annotation inside its own Sum().
         # A sum over no rows is NULL: read as zero below.
         sums = {f"sum__{c.key}": Sum(c.key) for c in self.columns if c.total}
+        for rate in self.rates:
+            sums[f"part__{rate.key}"], sums[f"whole__{rate.key}"] = rate.part, rate.whole
         row = qs.order_by().aggregate(count__rows=Count("pk"), **sums)
         for c in self.columns:
             if c.total and row[f"sum__{c.key}"] is None:
@@ -215,6 +221,12 @@ class ListSpec:
             Total(c.key, c.label, row[f"sum__{c.key}"], c.kind, c.places)
             for c in self.columns
             if c.total
+        ]
+        totals += [
+            Total(
+                r.key, r.label, percent(row[f"part__{r.key}"], row[f"whole__{r.key}"]), DECIMAL, 1
+            )
+            for r in self.rates
         ]
         if self.extras is not None:
             totals += self.extras(qs, cleaned_data)

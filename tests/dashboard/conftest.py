@@ -25,6 +25,7 @@ from tests.cooperation.factories import (
 from tests.places import HANBIN, HANYIN_CHENGGUAN, LAOCHENG, WUJIN, XINBEI, XINCHENG
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DisbursementFactory,
     DonationFactory,
     InvestmentFactory,
     ProjectFactory,
@@ -47,6 +48,12 @@ EXPECTED = {
     "funds.projects": 2,
     "funds.beneficiaries": 500,  # 300 + 200
     "funds.beneficiaries_poverty_exited": 170,  # 120 + 50
+    # disbursed to the 2021 projects, whatever the date: 茶园提升 600 + 100.25 (Mar 2022),
+    # 道路硬化 800.2534; the cancelled project's 50, 2020's 冷库 900 and Q's 6999 left out
+    "funds.disbursed": D("1500.5034"),  # 700.25 + 800.2534
+    "funds.disbursement_rate": D("75.0"),  # 1500.5034 / 2000.7534 = 74.9969 % → 75.0
+    "funds.started_rate": D("100.0"),  # 在建 茶园提升 + 已完工 道路硬化: 2 / 2
+    "funds.completed_rate": D("50.0"),  # 道路硬化: 1 / 2 (Q's completed one would make 2 / 3)
     "funds.donations_cash": D("12"),  # 10 (1 Mar) + 2 (1 Sep)
     "funds.donations_in_kind": D("8.5"),  # 5.5 (1 Jun) + 3 (1 Sep)
     "funds.donations_total": D("20.5"),  # 12 + 8.5
@@ -100,6 +107,12 @@ EXPECTED = {
     "labor.stable": 3,
     "labor.stable_poverty_exited": 2,  # 韩一 and 韩三 (脱贫户)
     "labor.transferred_east_poverty_exited": 1,  # 韩一
+    # one destination per person: 韩一 east, 韩二 home (汉滨区), 韩四 east (his July spell in
+    # 武进 comes first, his September one is at home)
+    "labor.transferred_home": 1,  # 韩二
+    "labor.transferred_elsewhere": 0,
+    "labor.transferred_home_poverty_exited": 0,  # 韩二 is 一般户
+    "labor.transferred_elsewhere_poverty_exited": 0,
     # each person's mean over the year's spells: 5000, 3000, (4000 + 3500) / 2 = 3750
     # → (5000 + 3000 + 3750) / 3 = 3916.67
     "labor.average_wage": D("3916.67"),
@@ -133,6 +146,10 @@ FOOTER = {
     "funds.projects": "rows",
     "funds.beneficiaries": "beneficiaries",
     "funds.beneficiaries_poverty_exited": "beneficiaries_poverty_exited",
+    "funds.disbursed": "disbursed",
+    "funds.disbursement_rate": "disbursement_rate",
+    "funds.started_rate": "started_rate",
+    "funds.completed_rate": "completed_rate",
     "funds.donations_cash": "cash",
     "funds.donations_in_kind": "in_kind",
     "funds.donations_total": "total",
@@ -172,6 +189,10 @@ FOOTER = {
     "labor.stable": "rows",
     "labor.stable_poverty_exited": "rows",
     "labor.transferred_east_poverty_exited": "rows",
+    "labor.transferred_home": "rows",
+    "labor.transferred_elsewhere": "rows",
+    "labor.transferred_home_poverty_exited": "rows",
+    "labor.transferred_elsewhere_poverty_exited": "rows",
     "labor.average_wage": "average_wage",
     "labor.job_fairs": "rows",
     "labor.jobs_offered": "jobs_offered",
@@ -281,20 +302,28 @@ def data(partnership, other_partnership):
     VisitFactory(partnership=q, date=day(2021, 5, 1), direction="e2w", people=99)
 
     # Projects
-    ProjectFactory(partnership=p, fund_year=2021, name="茶园提升", category="industry",
+    tea = ProjectFactory(partnership=p, fund_year=2021, name="茶园提升", category="industry",
                    town_id=LAOCHENG, status="building", aid_funds=D("1200.5"),
                    local_funds=D("100"), beneficiaries=300,
                    beneficiaries_poverty_exited=120)  # fmt: skip
-    ProjectFactory(partnership=p, fund_year=2021, name="道路硬化", category="infrastructure",
+    road = ProjectFactory(partnership=p, fund_year=2021, name="道路硬化", category="infrastructure",
                    town_id=XINCHENG, status="completed", aid_funds=D("800.2534"),
                    beneficiaries=200, beneficiaries_poverty_exited=50)  # fmt: skip
-    ProjectFactory(partnership=p, fund_year=2021, name="取消的项目", category="education",
+    cancelled = ProjectFactory(partnership=p, fund_year=2021, name="取消的项目", category="education",
                    town_id=LAOCHENG, status="cancelled", aid_funds=D("500"),
                    beneficiaries=99, beneficiaries_poverty_exited=9)  # fmt: skip
-    ProjectFactory(partnership=p, fund_year=2020, name="冷库", category="industry",
+    store = ProjectFactory(partnership=p, fund_year=2020, name="冷库", category="industry",
                    town_id=LAOCHENG, status="operating", aid_funds=D("1000"),
                    beneficiaries=10, beneficiaries_poverty_exited=1)  # fmt: skip
-    ProjectFactory(partnership=q, fund_year=2021, town_id=HANYIN_CHENGGUAN, aid_funds=D("7000"))
+    q_project = ProjectFactory(partnership=q, fund_year=2021, town_id=HANYIN_CHENGGUAN,
+                               aid_funds=D("7000"))  # fmt: skip
+    # Disbursements (资金拨付)
+    DisbursementFactory(project=tea, date=day(2021, 5, 1), amount=D("600"))
+    DisbursementFactory(project=tea, date=day(2022, 3, 1), amount=D("100.25"))
+    DisbursementFactory(project=road, date=day(2021, 4, 1), amount=D("800.2534"))
+    DisbursementFactory(project=cancelled, date=day(2021, 2, 1), amount=D("50"))
+    DisbursementFactory(project=store, date=day(2021, 1, 10), amount=D("900"))
+    DisbursementFactory(project=q_project, date=day(2021, 6, 1), amount=D("6999"))
 
     # Investments (企业甲 signs twice in 2021)
     InvestmentFactory(partnership=p, enterprise="企业甲", signed_on=day(2021, 4, 1),

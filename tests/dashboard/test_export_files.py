@@ -159,10 +159,12 @@ def test_the_last_row_holds_the_footer_totals(client, data):
     page = client.get(reverse(PROJECTS), params)
     ws = sheet(export(client, PROJECTS, "xlsx", params))
     assert ws.max_row == 1 + 2 + 1  # header, 茶园提升 and 道路硬化, totals
-    last = {ws.cell(row=1, column=c).value: ws.cell(row=4, column=c) for c in range(1, 12)}
+    columns = range(1, ws.max_column + 1)
+    last = {ws.cell(row=1, column=c).value: ws.cell(row=4, column=c) for c in columns}
     assert ws["A4"].value == "合计（2 个）" and ws["A4"].font.b
     expected = {
         "协作资金（万元）": Decimal("2000.7534"),  # 1200.5 + 800.2534
+        "已拨付（万元）": Decimal("1500.5034"),  # 600 + 100.25 + 800.2534
         "地方配套资金（万元）": Decimal("100"),  # 100 + 0
         "其他资金（万元）": Decimal("0"),
         "受益人数（人）": 500,  # 300 + 200
@@ -208,7 +210,9 @@ def test_the_totals_take_one_aggregate_whatever_the_number_of_rows(client, partn
     ws, many = export_queries()
     assert ws.max_row == 1 + 55 + 1 and ws[ws.max_row][6].value == 5500  # 55 × 100
     assert len(many) == len(few)
-    assert len([sql for sql in many if "SUM(" in sql]) == 1
+    # The rows query sums each project's disbursements in a subquery; the totals are the one
+    # aggregate that also counts the rows.
+    assert len([sql for sql in many if "COUNT(" in sql]) == 1
 
 
 # --- links with full ID numbers -----------------------------------------------------------

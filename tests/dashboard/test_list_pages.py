@@ -95,7 +95,7 @@ def test_a_project_row_shows_its_year_labels_place_and_figures(client, partnersh
     (row,) = body_rows(html)
     assert row[:6] == ["2021", "茶园", "产业发展", "老城街道", "", "在建"]
     # 0.125 万元 shows half up as 0.13; 12345 people with a thousands separator.
-    assert row[6:] == ["1,234.50", "0.13", "0.00", "12,345", "0"]
+    assert row[6:] == ["1,234.50", "0.00", "0.13", "0.00", "12,345", "0"]  # nothing disbursed
 
 
 def test_a_spell_outside_the_east_shows_no_and_one_inside_shows_yes(client, clerk, partnership):
@@ -125,7 +125,8 @@ def test_totals_and_footer_add_up_the_filtered_rows_not_the_page(client, partner
     assert shown["受益人数（人）"] == "7"  # 3 + 4
     footer = footer_row(html)
     assert footer[0] == "合计（2 个）" and footer[1:6] == [""] * 5
-    assert footer[6:] == ["20.00", "0.00", "0.00", "7", "3"]  # funds, local, other, people, exited
+    # funds, disbursed, local, other, people, exited
+    assert footer[6:] == ["20.00", "0.00", "0.00", "0.00", "7", "3"]
 
 
 def test_a_search_by_place_narrows_rows_and_totals(client, partnership):

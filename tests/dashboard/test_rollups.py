@@ -137,6 +137,19 @@ def test_a_partnership_without_records_gets_the_figures_of_no_rows(data, other_p
     values = evaluate_by_partnership(scope_of(CITY_PAIR), YEAR)
     assert values[empty.pk] == evaluate(scopes.of_partnership(empty), YEAR)
     assert values[empty.pk]["funds.aid"] == 0 and values[empty.pk]["labor.average_wage"] == 0
+    assert values[empty.pk]["funds.disbursement_rate"] is None  # no aid funds: no rate
+
+
+def test_a_rollup_rate_divides_the_summed_parts(data, other_partnership):
+    """A rate of a city pair is the sum of the numerators over the sum of the denominators,
+    not a mean of the partnerships' rates."""
+    values = evaluate(scope_of(CITY_PAIR), YEAR)
+    # disbursed P 1500.5034 + Q 6999 = 8499.5034; aid P 2000.7534 + Q 7000 = 9000.7534
+    # → 94.431 % → 94.4 (the mean of P's 75.0 and Q's 99.99 would be 87.5)
+    assert values["funds.disbursed"] == Decimal("8499.5034")
+    assert values["funds.disbursement_rate"] == Decimal("94.4")
+    # completed: P's 道路硬化 and Q's project (completed) of 3 → 66.666 % → 66.7
+    assert values["funds.completed_rate"] == Decimal("66.7")
 
 
 # --- (b) the roll-up dashboard: a fixed number of queries --------------------------------------
@@ -493,7 +506,7 @@ def test_the_indicator_notes_list_every_indicator(client, db):
     response = client.get(reverse("cooperation:indicator_notes"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert len(registry) == 71
+    assert len(registry) == 79
     for ind in registry.all():
         row = re.search(rf'<tr id="{re.escape(ind.key)}">(.*?)</tr>', page, re.S)
         assert row, ind.key

@@ -12,7 +12,14 @@ from django.db import connection
 
 from cooperation.models import Organisation, Pairing, Partnership, Posting, Target, Visit
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
-from projects.models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
+from projects.models import (
+    ConsumptionSale,
+    Disbursement,
+    Donation,
+    Investment,
+    Project,
+    ProjectProgress,
+)
 
 DEMO_APPS = ("cooperation", "projects", "labor")
 
@@ -25,6 +32,7 @@ RECORDS = [
     TrainingCourse,
     CommunityFactory,
     ProjectProgress,
+    Disbursement,
     ConsumptionSale,
     Donation,
     Investment,

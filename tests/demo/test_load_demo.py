@@ -15,6 +15,7 @@ from cooperation.freshness import data_version
 from cooperation.models import DataVersion, Partnership, Region, Target
 from labor import idcard
 from labor.models import Employment, Worker
+from projects.models import Disbursement, Project
 from tests.cooperation.factories import OrganisationFactory, PairingFactory
 
 from .conftest import record_models
@@ -141,3 +142,20 @@ def test_loading_changes_the_data_version_so_cached_pages_are_not_reused(demo):
     # The synthetic partnership's own version too (its records are written in bulk).
     added = Partnership.objects.exclude(pk=demo.pk).get()
     assert DataVersion.objects.filter(partnership_id=added.pk).exists()
+
+
+def test_demo_disbursements_stay_within_each_projects_aid_funds(demo):
+    assert Disbursement.objects.exists()
+    assert not Project.objects.over_disbursed().exists()
+
+
+@pytest.mark.parametrize("year", [2020, 2021, 2022])
+def test_the_demo_disbursement_rate_is_plausible(demo, year):
+    """Finished projects are paid in full, those under way in part (the demo's invention):
+    a year's rate lies between the share of its funds in finished projects and 100 %."""
+    rate = registry["funds.disbursement_rate"].value(demo, year)
+    projects = Project.objects.filter(partnership=demo, fund_year=year).not_cancelled()
+    finished = projects.filter(status__in=["completed", "operating"]).aid_funds()
+    floor = finished / projects.aid_funds() * 100
+    assert floor <= rate <= 100, (year, rate, floor)
+    assert rate < 100 or floor == 100

@@ -10,9 +10,10 @@ from cooperation.models import Organisation, Pairing, Posting
 from cooperation.resources import PairingResource, PostingResource
 from labor.models import CommunityFactory, JobFair, TrainingCourse
 from labor.resources import CommunityFactoryResource, JobFairResource, TrainingCourseResource
-from projects.models import ConsumptionSale, Donation, Investment
+from projects.models import ConsumptionSale, Disbursement, Donation, Investment
 from projects.resources import (
     ConsumptionSaleResource,
+    DisbursementResource,
     DonationResource,
     InvestmentResource,
 )
@@ -152,6 +153,15 @@ CASES = {
         ],
         (6, "2021 不存在的项目", "第2行“扶持项目”"),
     ),
+    "disbursement": (
+        DisbursementResource,
+        Disbursement,
+        [
+            ["协作关系", "资金年度", "项目名称", "拨付日期", "拨付金额（万元）", "拨付凭证号"],
+            [P, "2021", "社区工厂建设", "2021年6月1日", "50", "汉财拨〔2021〕3号"],
+        ],
+        (2, "不存在的项目", "第2行“项目名称”"),
+    ),
 }
 
 
@@ -205,6 +215,12 @@ def test_values_of_the_other_models(orgs, project, partnership):
     assert JobFair.objects.get().jobs_offered == 1200
     assert TrainingCourse.objects.get().start_date == datetime.date(2021, 7, 1)
     assert CommunityFactory.objects.get().project == project
+    paid = Disbursement.objects.get()
+    assert (paid.project, paid.amount, paid.voucher) == (
+        project,
+        Decimal("50"),
+        "汉财拨〔2021〕3号",
+    )
 
 
 def test_organisation_not_registered_is_explained(orgs):

@@ -192,3 +192,28 @@ def labour_2021(partnership, other_partnership):
         partnership=other_partnership, name="FX", town_id=None, opened_on=D(2020, 1, 1)
     )
     return {"a": a, "b": b, "c": c, "d": d}
+
+
+@pytest.fixture
+def labour_destinations(labour_2021, partnership, other_partnership):
+    """labour_2021 and two more 脱贫户 workers, for the destinations of the transferred:
+
+    E 脱贫户 县河镇: 2021-10-01 – 10-20 in 西安 (610102, Shaanxi: the home province).
+    F 脱贫户 大河镇: 2021-11-01 – 11-10, no destination recorded (elsewhere).
+    A worker of the other partnership with no destination (elsewhere, for Q only).
+
+    Destinations of 2021: A east (its 深圳 spell does not count: east comes first), B home
+    (汉滨区), D elsewhere (深圳), E home, F elsewhere; C is not transferred in 2021."""
+    e = WorkerFactory(partnership=partnership, household=EXITED, home_town_id=XIANHE)
+    EmploymentFactory(
+        worker=e, start_date=D(2021, 10, 1), end_date=D(2021, 10, 20), destination_id="610102"
+    )
+    f = WorkerFactory(partnership=partnership, household=EXITED, home_town_id=DAHE)
+    EmploymentFactory(
+        worker=f, start_date=D(2021, 11, 1), end_date=D(2021, 11, 10), destination_id=None
+    )
+    stranger = WorkerFactory(
+        partnership=other_partnership, household=EXITED, home_town_id=HANYIN_CHENGGUAN
+    )
+    EmploymentFactory(worker=stranger, start_date=D(2021, 4, 1), destination_id=None)
+    return {**labour_2021, "e": e, "f": f}

@@ -7,6 +7,7 @@ import pytest
 
 from cooperation.dashboard.indicators import Group, registry
 from cooperation.models import Region
+from labor import rules
 from tests.labor.factories import (
     CommunityFactoryFactory,
     EmploymentFactory,
@@ -14,7 +15,7 @@ from tests.labor.factories import (
     TrainingCourseFactory,
     WorkerFactory,
 )
-from tests.places import DAHE, XIANHE
+from tests.places import DAHE, HANBIN, WUJIN, XIANHE
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +116,17 @@ def _more_rows(partnership, n):
     day = datetime.date(2021, 4, 1)
     for i in range(n):
         worker = WorkerFactory(partnership=partnership, home_town_id=DAHE)
-        EmploymentFactory(worker=worker, start_date=day, end_date=day.replace(month=9))
-        EmploymentFactory(worker=worker, start_date=day.replace(month=10), end_date=None)
+        # the transfer's three destinations in turn: east, home province, none recorded
+        destination = (WUJIN, HANBIN, None)[i % 3]
+        EmploymentFactory(
+            worker=worker, start_date=day, end_date=day.replace(month=9), destination_id=destination
+        )
+        EmploymentFactory(
+            worker=worker,
+            start_date=day.replace(month=10),
+            end_date=None,
+            destination_id=destination,
+        )
         JobFairFactory(partnership=partnership, date=day, town_id=DAHE)
         kind = ("advanced", "ecommerce")[i % 2]
         TrainingCourseFactory(partnership=partnership, start_date=day, town_id=DAHE, kind=kind)
@@ -140,3 +150,56 @@ def test_every_labour_figure_documents_its_computation():
         indicator = registry[key]
         assert len(indicator.description) > 10, key
         assert indicator.list_url is not None, key
+
+
+@pytest.mark.parametrize(
+    ("key", "town", "month", "expected"),
+    [
+        # A east, B home (汉滨区), D elsewhere (深圳), E home (西安), F elsewhere (none):
+        # east 1 + home 2 + elsewhere 2 = the 5 transferred
+        ("labor.transferred", None, None, 5),
+        ("labor.transferred_east", None, None, 1),  # A (his 深圳 spell: east comes first)
+        ("labor.transferred_home", None, None, 2),  # B, E
+        ("labor.transferred_elsewhere", None, None, 2),  # D, F (Q's worker left out)
+        ("labor.transferred_home_poverty_exited", None, None, 1),  # E (B is 一般户)
+        ("labor.transferred_elsewhere_poverty_exited", None, None, 1),  # F (D is 监测对象)
+        ("labor.transferred_home", XIANHE, None, 2),  # B and E live in 县河镇
+        ("labor.transferred_elsewhere", DAHE, None, 2),  # D and F live in 大河镇
+        ("labor.transferred_home", None, 10, 1),  # E, October
+        ("labor.transferred_elsewhere", None, 3, 1),  # D, March
+        ("labor.transferred_elsewhere_poverty_exited", None, 11, 1),  # F, November
+    ],
+)
+def test_the_transferred_by_destination(labour_destinations, partnership, key, town, month,
+                                         expected):  # fmt: skip
+    assert value(key, partnership, town=town, month=month) == expected
+
+
+def test_the_other_partnership_has_its_own_destinations(labour_destinations, other_partnership):
+    # Q: the labour_2021 stranger (武进区: Jiangsu, Q's eastern province) and one without a
+    # destination
+    assert value("labor.transferred_east", other_partnership) == 1
+    assert value("labor.transferred_elsewhere", other_partnership) == 1
+    assert value("labor.transferred_elsewhere_poverty_exited", other_partnership) == 1
+    assert value("labor.transferred_home", other_partnership) == 0
+
+
+@pytest.mark.parametrize(
+    ("starts", "expected"),
+    [
+        ([], ""),
+        ([(None, None, None, True, True)], rules.EAST),  # east comes first
+        ([(None, None, None, False, True), (None, None, None, False, False)], rules.HOME),
+        ([(None, None, None, False, False)], rules.ELSEWHERE),
+    ],
+)
+def test_one_destination_per_person(starts, expected):
+    assert rules.destination_of(starts) == expected
+
+
+def test_the_home_province_is_the_western_countys():
+    # 汉滨区 610902: 西安 610102 and 汉滨区 itself are in Shaanxi; 武进区 and a blank are not
+    assert rules.in_home_province("610102", "610902")
+    assert rules.in_home_province("610902001", "610902")
+    assert not rules.in_home_province("320412", "610902")
+    assert not rules.in_home_province(None, "610902")

@@ -12,6 +12,7 @@ from projects.models import Project
 from tests.places import HANYIN_CHENGGUAN, LAOCHENG, XINCHENG
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DisbursementFactory,
     DonationFactory,
     InvestmentFactory,
     ProjectFactory,
@@ -25,6 +26,10 @@ PROJECT_KEYS = {
     "funds.projects",
     "funds.beneficiaries",
     "funds.beneficiaries_poverty_exited",
+    "funds.disbursed",
+    "funds.disbursement_rate",
+    "funds.started_rate",
+    "funds.completed_rate",
     "funds.donations_cash",
     "funds.donations_in_kind",
     "funds.donations_total",
@@ -44,32 +49,38 @@ PROJECT_KEYS = {
 @pytest.fixture
 def dataset(partnership, other_partnership):
     p, q = partnership, other_partnership
-    # Projects of P
-    ProjectFactory(
+    # Projects of P, with their disbursements (资金拨付)
+    a = ProjectFactory(
         partnership=p, fund_year=2021, town_id=LAOCHENG, category="industry",
         status="completed", aid_funds=D("100.5"), beneficiaries=10, beneficiaries_poverty_exited=4,
     )  # fmt: skip
-    ProjectFactory(
+    DisbursementFactory(project=a, date=day(2021, 6, 1), amount=D("100.5"))
+    b = ProjectFactory(
         partnership=p, fund_year=2021, town_id=XINCHENG, category="infrastructure",
         status="building", aid_funds=D("200.25"), beneficiaries=30, beneficiaries_poverty_exited=12,
     )  # fmt: skip
-    ProjectFactory(  # cancelled: never counts
+    DisbursementFactory(project=b, date=day(2021, 9, 1), amount=D("50"))
+    DisbursementFactory(project=b, date=day(2022, 2, 1), amount=D("30.125"))  # paid next spring
+    cancelled = ProjectFactory(  # cancelled: never counts
         partnership=p, fund_year=2021, town_id=LAOCHENG, category="education",
         status=Project.Status.CANCELLED, aid_funds=D("999"), beneficiaries=500,
         beneficiaries_poverty_exited=200,
     )  # fmt: skip
-    ProjectFactory(  # placed only by text (非标准地名)
+    DisbursementFactory(project=cancelled, date=day(2021, 3, 1), amount=D("500"))
+    ProjectFactory(  # placed only by text (非标准地名); nothing paid yet
         partnership=p, fund_year=2021, town_id=None, place_text="关山镇魏埭村", category="other",
         status="operating", aid_funds=D("10"), beneficiaries=2, beneficiaries_poverty_exited=2,
     )  # fmt: skip
-    ProjectFactory(
+    later = ProjectFactory(
         partnership=p, fund_year=2022, town_id=LAOCHENG, category="industry",
         status="planned", aid_funds=D("50"), beneficiaries=5, beneficiaries_poverty_exited=1,
     )  # fmt: skip
-    ProjectFactory(
+    DisbursementFactory(project=later, date=day(2022, 6, 1), amount=D("10"))
+    q_project = ProjectFactory(
         partnership=q, fund_year=2021, town_id=HANYIN_CHENGGUAN, aid_funds=D("7000"),
         beneficiaries=100, beneficiaries_poverty_exited=50,
     )  # fmt: skip
+    DisbursementFactory(project=q_project, date=day(2021, 6, 1), amount=D("6000"))
 
     # Investments of P (企业甲 signs twice in 2021: one enterprise)
     InvestmentFactory(
@@ -149,6 +160,29 @@ FIGURES = [
     ("funds.beneficiaries", 2021, XINCHENG, None, 30),
     ("funds.beneficiaries_poverty_exited", 2021, None, None, 18),  # 4 + 12 + 2
     ("funds.beneficiaries_poverty_exited", 2022, None, None, 1),
+    # disbursements of the 2021 projects, whatever their date: 100.5 (A) + 50 + 30.125 (B,
+    # the second paid in Feb 2022); the cancelled project's 500 and Q's 6000 left out
+    ("funds.disbursed", 2021, None, None, D("180.625")),
+    ("funds.disbursed", 2021, LAOCHENG, None, D("100.5")),
+    ("funds.disbursed", 2021, XINCHENG, None, D("80.125")),  # 50 + 30.125
+    ("funds.disbursed", 2022, None, None, D("10")),
+    ("funds.disbursed", 2023, None, None, D("0")),
+    # disbursed ÷ aid funds of the same projects: 180.625 / 310.75 = 58.1255… % → 58.1
+    ("funds.disbursement_rate", 2021, None, None, D("58.1")),
+    ("funds.disbursement_rate", 2021, LAOCHENG, None, D("100.0")),  # 100.5 / 100.5
+    ("funds.disbursement_rate", 2021, XINCHENG, None, D("40.0")),  # 80.125 / 200.25 = 40.01
+    ("funds.disbursement_rate", 2022, None, None, D("20.0")),  # 10 / 50
+    ("funds.disbursement_rate", 2023, None, None, None),  # no aid funds: no rate
+    # started (在建, 已完工, 运营中) ÷ projects: A completed, B building, C operating → 3 / 3
+    # (a leak of Q's completed project would not show here; it does in completed_rate)
+    ("funds.started_rate", 2021, None, None, D("100.0")),
+    ("funds.started_rate", 2022, None, None, D("0.0")),  # the one 2022 project is planned
+    ("funds.started_rate", 2023, None, None, None),
+    # completed (已完工, 运营中) ÷ projects: A and C of 3 → 66.67 % → 66.7 (Q's would be 3 / 4)
+    ("funds.completed_rate", 2021, None, None, D("66.7")),
+    ("funds.completed_rate", 2021, XINCHENG, None, D("0.0")),  # B is building
+    ("funds.completed_rate", 2021, LAOCHENG, None, D("100.0")),  # A (cancelled one left out)
+    ("funds.completed_rate", 2023, None, None, None),
     # donations 2021: 1 Jan (10 + 0) and 31 Dec (2.5 + 7.5); 31 Dec 2020 and 1 Jan 2022 out
     ("funds.donations_cash", 2021, None, None, D("12.5")),  # 10 + 2.5
     ("funds.donations_in_kind", 2021, None, None, D("7.5")),

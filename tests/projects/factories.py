@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import factory
 
-from projects.models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
+from projects.models import (
+    ConsumptionSale,
+    Disbursement,
+    Donation,
+    Investment,
+    Project,
+    ProjectProgress,
+)
 from tests.cooperation.factories import PartnershipFactory, region
 from tests.places import HANYIN, LAOCHENG, XINBEI
 
@@ -29,6 +36,16 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     aid_funds = Decimal("100")
     beneficiaries = 10
     beneficiaries_poverty_exited = 4
+
+
+class DisbursementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Disbursement
+
+    project = factory.SubFactory(ProjectFactory)
+    date = datetime.date(2021, 6, 1)
+    amount = Decimal("10")
+    voucher = factory.Sequence(lambda n: f"拨付凭证{n}")
 
 
 class ProjectProgressFactory(factory.django.DjangoModelFactory):

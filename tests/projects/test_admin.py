@@ -176,6 +176,14 @@ def test_clerk_adds_a_project_with_a_progress_note(client, clerk, partnership):
         "progress_notes-0-text": "厂房封顶",
         "progress_notes-0-percent_complete": "70",
         **NO_EVIDENCE,
+        "disbursements-TOTAL_FORMS": "1",
+        "disbursements-INITIAL_FORMS": "0",
+        "disbursements-MIN_NUM_FORMS": "0",
+        "disbursements-MAX_NUM_FORMS": "1000",
+        "disbursements-0-date": "2021年7月1日",
+        "disbursements-0-amount": "200",
+        "disbursements-0-voucher": "汉财拨〔2021〕12号",
+        "disbursements-0-note": "",
     }
     response = client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -183,6 +191,8 @@ def test_clerk_adds_a_project_with_a_progress_note(client, clerk, partnership):
     assert project.aid_funds == Decimal("300.1234") and project.created_by == clerk
     note = project.progress_notes.get()
     assert note.date == datetime.date(2021, 6, 30) and note.percent_complete == 70
+    paid = project.disbursements.get()
+    assert paid.amount == Decimal("200") and paid.created_by == clerk
     assert project.history.get().history_user == clerk
 
 

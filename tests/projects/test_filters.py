@@ -8,10 +8,11 @@ import pytest
 from django.db.models import Count, F, Sum
 from django.urls import reverse
 
-from cooperation.dashboard.indicators import registry
+from cooperation.dashboard.indicators import percent, registry
 from cooperation.models import Region
 from projects.filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
 from projects.models import ConsumptionSale, Donation, Investment, Project
+from projects.querysets import COMPLETED, STARTED, disbursed
 from tests.places import LAOCHENG, XINCHENG
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +24,27 @@ LISTS = {
     "projects:donations": (DonationFilter, Donation),
 }
 
+
+def rate(part, whole):
+    """A rate of the listed rows: two sums of them, then part ÷ whole in % (None over 0)."""
+
+    def compute(rows):
+        row = rows.aggregate(part=part, whole=whole)
+        return percent(row["part"], row["whole"])
+
+    return compute
+
+
 # How the rows of each indicator's list add up to it (the list page shows these sums).
 ROW_AGGREGATE = {
     "funds.aid": Sum("aid_funds"),
     "funds.projects": Count("id"),
     "funds.beneficiaries": Sum("beneficiaries"),
     "funds.beneficiaries_poverty_exited": Sum("beneficiaries_poverty_exited"),
+    "funds.disbursed": Sum(disbursed()),
+    "funds.disbursement_rate": rate(Sum(disbursed()), Sum("aid_funds")),
+    "funds.started_rate": rate(Count("id", filter=STARTED), Count("id")),
+    "funds.completed_rate": rate(Count("id", filter=COMPLETED), Count("id")),
     "funds.donations_cash": Sum("cash"),
     "funds.donations_in_kind": Sum("in_kind"),
     "funds.donations_total": Sum(F("cash") + F("in_kind")),
@@ -73,7 +89,11 @@ def test_each_indicator_s_list_adds_up_to_the_indicator(dataset, year, town_code
             continue
         filterset = filterset_for(ind.url(dataset, year, town=town, month=month))
         assert filterset.is_valid(), (ind.key, filterset.errors)
-        rows_total = filterset.qs.aggregate(v=ROW_AGGREGATE[ind.key])["v"] or 0
+        add_up = ROW_AGGREGATE[ind.key]
+        if callable(add_up):  # a rate
+            rows_total = add_up(filterset.qs)
+        else:
+            rows_total = filterset.qs.aggregate(v=add_up)["v"] or 0
         assert rows_total == ind.value(dataset, year, town=town, month=month), ind.key
         checked += 1
     assert checked >= 9  # the 9 indicators that have a month, at least

@@ -52,6 +52,10 @@ def test_second_partnership_sees_only_its_own_records(dataset, other_partnership
     assert registry["consumption.amount"].value(q, 2021) == Decimal("5555")
     assert registry["consumption.certified_amount"].value(q, 2021) == Decimal("555")
     assert registry["funds.donations_total"].value(q, 2021) == Decimal("3666")
+    # disbursed 6000 of 7000: 85.714… % → 85.7; its one project is completed
+    assert registry["funds.disbursed"].value(q, 2021) == Decimal("6000")
+    assert registry["funds.disbursement_rate"].value(q, 2021) == Decimal("85.7")
+    assert registry["funds.completed_rate"].value(q, 2021) == Decimal("100.0")
 
 
 def test_projects_cannot_be_narrowed_to_a_month(dataset):

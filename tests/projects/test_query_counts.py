@@ -13,6 +13,7 @@ from tests.places import LAOCHENG, XINCHENG
 from tests.projects.conftest import PROJECT_KEYS
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DisbursementFactory,
     DonationFactory,
     InvestmentFactory,
     ProjectFactory,
@@ -26,11 +27,12 @@ def add_rows(partnership, n, start=0):
     for i in range(start, start + n):
         town = LAOCHENG if i % 2 else XINCHENG
         month = i % 12 + 1
-        ProjectFactory(
+        project = ProjectFactory(
             partnership=partnership,
             town_id=town,
             status="cancelled" if i % 5 == 0 else "building",
         )
+        DisbursementFactory(project=project, amount=i % 3 + 1)
         InvestmentFactory(
             partnership=partnership,
             town_id=town,

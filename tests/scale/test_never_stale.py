@@ -83,6 +83,10 @@ def test_a_project_added_in_the_admin_shows_on_the_next_dashboard(
         "progress_notes-MIN_NUM_FORMS": "0",
         "progress_notes-MAX_NUM_FORMS": "1000",
         **NO_EVIDENCE,
+        "disbursements-TOTAL_FORMS": "0",
+        "disbursements-INITIAL_FORMS": "0",
+        "disbursements-MIN_NUM_FORMS": "0",
+        "disbursements-MAX_NUM_FORMS": "1000",
     }
     response = admin_client.post(reverse("admin:projects_project_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]

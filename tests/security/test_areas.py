@@ -57,6 +57,7 @@ from tests.labor.factories import (
 from tests.places import DAHE, HANBIN, HANYIN, HANYIN_CHENGGUAN, P_NAME, Q_NAME, WUJIN, XINBEI
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DisbursementFactory,
     DonationFactory,
     InvestmentFactory,
     ProjectFactory,
@@ -83,6 +84,7 @@ EXPECTED_RECORD_MODELS = [
     "cooperation.Visit",
     "cooperation.Target",
     "projects.Project",
+    "projects.Disbursement",
     "projects.Investment",
     "projects.ConsumptionSale",
     "projects.Donation",
@@ -190,6 +192,7 @@ def _records_of(partnership, side, east, west, n):
         "cooperation.Visit": VisitFactory(partnership=partnership, leader=f"{side}带队领导"),
         "cooperation.Target": TargetFactory(partnership=partnership),
         "projects.Project": project,
+        "projects.Disbursement": DisbursementFactory(project=project, voucher=f"{side}拨付凭证"),
         "projects.Investment": InvestmentFactory(
             partnership=partnership, enterprise=f"{side}投资企业", town_id=town
         ),
@@ -354,6 +357,7 @@ def test_history_pages_of_another_area_are_404(label, records, people):
 AUTOCOMPLETED_BY = {
     "cooperation.Partnership": ("projects", "project", "partnership"),
     "cooperation.Organisation": ("projects", "project", "implementing_org"),
+    "projects.Project": ("projects", "disbursement", "project"),
     "labor.Worker": ("labor", "employment", "worker"),
     "labor.JobFair": ("labor", "employment", "job_fair"),
 }
@@ -427,6 +431,8 @@ def _build(label, r):
         return TargetFactory.build(partnership=p, year=2019)
     if label == "projects.Project":
         return ProjectFactory.build(partnership=p, town_id=town, implementing_org=west_org)
+    if label == "projects.Disbursement":
+        return DisbursementFactory.build(project=r.P["projects.Project"], amount=1)
     if label == "projects.Investment":
         return InvestmentFactory.build(partnership=p, town_id=town)
     if label == "projects.ConsumptionSale":
@@ -467,6 +473,7 @@ ADD_CASES = [
     ("cooperation.Target", "partnership", lambda r: r.q.pk),
     ("projects.Project", "partnership", lambda r: r.q.pk),
     ("projects.Project", "implementing_org", lambda r: r.extra["Q", "west_org"].pk),
+    ("projects.Disbursement", "project", lambda r: r.Q["projects.Project"].pk),
     ("projects.Investment", "partnership", lambda r: r.q.pk),
     ("projects.ConsumptionSale", "partnership", lambda r: r.q.pk),
     ("projects.Donation", "partnership", lambda r: r.q.pk),
@@ -918,6 +925,10 @@ MORE = {
     "projects.Project": lambda p, n: ProjectFactory.create_batch(
         n, partnership=p, town_id=TOWN_OF[HANBIN]
     ),
+    "projects.Disbursement": lambda p, n: [
+        DisbursementFactory(project=ProjectFactory(partnership=p, town_id=TOWN_OF[HANBIN]))
+        for _i in range(n)
+    ],
     "projects.Investment": lambda p, n: InvestmentFactory.create_batch(
         n, partnership=p, town_id=TOWN_OF[HANBIN]
     ),

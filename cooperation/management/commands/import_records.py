@@ -26,6 +26,7 @@ from labor.resources import (
 )
 from projects.resources import (
     ConsumptionSaleResource,
+    DisbursementResource,
     DonationResource,
     InvestmentResource,
     ProjectResource,
@@ -39,6 +40,7 @@ def resource_classes():
     table = {}
     for cls in (
         ProjectResource,
+        DisbursementResource,
         InvestmentResource,
         ConsumptionSaleResource,
         DonationResource,
