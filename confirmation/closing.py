@@ -39,7 +39,8 @@ from django.utils.translation import gettext
 
 from cooperation.freshness import partnership_lookup, partnerships_of
 
-# model label → the fields that date its records (a year, or dates whose year counts)
+# model label → the fields that date its records (a year, or dates whose year counts); a
+# path ("project__fund_year") dates a record by its parent's field too
 DATED = {
     "cooperation.pairing": ("signed_on", "ended_on"),
     "cooperation.posting": ("start_date", "end_date"),
@@ -50,6 +51,8 @@ DATED = {
     "projects.investment": ("signed_on",),
     "projects.consumptionsale": ("year",),
     "projects.donation": ("date",),
+    # a disbursement counts in its project's fund year, whenever it is paid
+    "projects.disbursement": ("date", "project__fund_year"),
     "labor.jobfair": ("date",),
     "labor.employment": ("start_date", "end_date"),
     "labor.trainingcourse": ("start_date", "end_date"),
@@ -94,6 +97,29 @@ def years_of(values):
     return {y for y in map(_year, values) if y is not None}
 
 
+def _field(model, path):
+    """The field at the end of a path of dating fields ("date", "project__fund_year")."""
+    *parents, name = path.split("__")
+    for parent in parents:
+        model = model._meta.get_field(parent).related_model
+    return model._meta.get_field(name)
+
+
+def _value(instance, path):
+    """The value at the end of a path on a record in memory (None past an empty link)."""
+    value = instance
+    for name in path.split("__"):
+        value = getattr(value, name, None) if value is not None else None
+    return value
+
+
+def partnership_in_memory(record):
+    """The partnership id of a record as it is in memory, through its parent when it has
+    one (no query when the parent is loaded)."""
+    lookup = partnership_lookup(type(record))
+    return None if lookup is None else _value(record, lookup)
+
+
 def years(instance, values=None):
     """The years a record, as it is in memory (with `values` {field name: value} about to
     be written over it), is dated in. Values are read as their fields read them (a date
@@ -102,10 +128,10 @@ def years(instance, values=None):
     values = values or {}
     found = set()
     model = type(instance)
-    for name in dated_fields(model):
-        value = values.get(name, getattr(instance, name))
+    for path in dated_fields(model):
+        value = values[path] if path in values else _value(instance, path)
         try:
-            found |= years_of([model._meta.get_field(name).to_python(value)])
+            found |= years_of([_field(model, path).to_python(value)])
         except (ValidationError, ValueError, TypeError):
             continue
     return found
@@ -241,7 +267,7 @@ def closed_years_in(queryset):
 
 def _year_lookup(model, name):
     """The lookup of a dating field's year: `date__year`, or the year field itself."""
-    is_date = model._meta.get_field(name).get_internal_type() in ("DateField", "DateTimeField")
+    is_date = _field(model, name).get_internal_type() in ("DateField", "DateTimeField")
     return f"{name}__year" if is_date else name
 
 

@@ -341,9 +341,7 @@ class WorkerResource(TrackedResource):
         if not errors:
             errors.update(self.identity_errors(instance))
         if not errors and spell.in_row:
-            errors.update(
-                self.closed_year_errors(spell, instance.partnership_id, prefix="employment__")
-            )
+            errors.update(self.closed_year_errors(spell, prefix="employment__"))
         if errors:
             raise ValidationError(self.errors_by_column(errors))
 

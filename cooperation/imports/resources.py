@@ -430,11 +430,12 @@ class TrackedResource(resources.ModelResource):
         if self.closed_pairs:
             self.stored_years[id(record)] = closing.years(record)
 
-    def closed_year_errors(self, record, partnership_id, prefix=""):
+    def closed_year_errors(self, record, prefix=""):
         """{field: [why]} when the row's record, as stored or as written, is dated in a year
         its partnership's two sides have confirmed; {} otherwise (no query)."""
-        if not self.closed_pairs:
+        if not self.closed_pairs or not closing.dated_fields(type(record)):
             return {}
+        partnership_id = closing.partnership_in_memory(record)
         years = closing.years(record) | self.stored_years.get(id(record), set())
         refused = {y for y in years if (partnership_id, y) in self.closed_pairs}
         if not refused:
@@ -620,8 +621,8 @@ class TrackedResource(resources.ModelResource):
         )
         if not errors:
             errors.update(self.duplicate_errors(instance))
-        if not errors and hasattr(instance, "partnership_id"):
-            errors.update(self.closed_year_errors(instance, instance.partnership_id))
+        if not errors:
+            errors.update(self.closed_year_errors(instance))
         if errors:
             raise ValidationError(self.errors_by_column(errors))
 

@@ -24,12 +24,12 @@ from cooperation.imports.resources import run_import
 from cooperation.models import ImportJob
 from cooperation.roles import APPS
 from labor.models import Employment
-from projects.models import Project
-from projects.resources import ProjectResource
+from projects.models import Disbursement, Project
+from projects.resources import DisbursementResource, ProjectResource
 from tests.conftest import YEAR
 from tests.imports.conftest import PROJECT_HEAD, ROAD, TEA, csv_bytes
 from tests.labor.factories import EmploymentFactory, WorkerFactory
-from tests.projects.factories import ProjectFactory, ProjectProgressFactory
+from tests.projects.factories import DisbursementFactory, ProjectFactory, ProjectProgressFactory
 from tests.security.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,36 @@ def test_a_spell_is_dated_by_its_start_and_its_end(partnership, west_reviewer, e
     assert Employment.objects.filter(pk=in_year.pk).exists()
     worker.delete()
     assert not Employment.objects.filter(pk=running.pk).exists()
+
+
+def test_a_disbursement_counts_in_its_projects_fund_year_whenever_it_is_paid(
+    records, closed_year, west_clerk
+):
+    # paid in the next spring, for a project of the closed year: refused
+    with refused():
+        DisbursementFactory(project=records["closed"], date=datetime.date(YEAR + 1, 3, 1))
+    # paid in the closed year for the next year's project: refused too
+    with refused():
+        DisbursementFactory(project=records["next"], date=datetime.date(YEAR, 12, 1))
+    DisbursementFactory(project=records["next"], date=datetime.date(YEAR + 1, 3, 1))
+    head = ["协作关系", "资金年度", "项目名称", "拨付日期", "拨付金额（万元）", "拨付凭证号"]
+    name = records["closed"].partnership.name
+    data = csv_bytes(
+        [
+            head,
+            [name, str(YEAR + 1), "明年项目", f"{YEAR + 1}-04-01", "5", "拨2"],
+            [name, str(YEAR), "已确认项目", f"{YEAR + 1}-04-01", "5", "拨3"],
+        ],
+        "utf-8",
+    )
+
+    result = run_import(DisbursementResource(user=west_clerk), read_file(data, "d.csv"))
+
+    assert not result.ok
+    assert [m for m in result.messages if CLOSED in m] and all(
+        "第3行" in m for m in result.messages if CLOSED in m
+    ), result.messages
+    assert Disbursement.objects.count() == 1  # nothing of the file written
 
 
 def test_the_year_reopened_is_open_again(records, closed_year, east_reviewer):
