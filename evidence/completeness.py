@@ -9,7 +9,11 @@ and, on the page, one for its rows, whatever the number of records."""
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Count, Q
+
+from cooperation.dashboard.indicators import registry as indicators
+from cooperation.freshness import partnership_lookup
 
 from . import registry
 from .models import has_evidence
@@ -44,7 +48,7 @@ class Completeness:
 def records_of_year(kind, model, partnership_ids, year):
     records = model._default_manager.filter(**{kind.year: year})
     if partnership_ids is not None:
-        records = records.filter(partnership__in=partnership_ids)
+        records = records.filter(**{f"{partnership_lookup(model)}__in": partnership_ids})
     return records
 
 
@@ -77,4 +81,30 @@ def missing_evidence(partnership_ids, year, kinds=None, limit=MISSING_ROWS):
                 .select_related(*item.kind.related)
             )
             item.missing_rows = list(rows[:limit])
+    return found
+
+
+def by_indicator(scope, year):
+    """{indicator key: (records, records with evidence)} for the indicators whose records
+    take files: the rows each figure counts (its source's rows of the scope and year that
+    meet its condition) and how many of them have at least one. One conditional aggregate
+    per source, like the figures themselves (cooperation/dashboard/indicators.py)."""
+    by_source = {}
+    for ind in indicators.all():
+        if ind.applies(scope):
+            by_source.setdefault(ind.source, []).append(ind)
+    found = {}
+    for source, members in by_source.items():
+        model = apps.get_model(source.model)
+        if registry.kind_of(model) is None:
+            continue
+        filed = Q(has_evidence(model))
+        aggregates = {}
+        for n, ind in enumerate(members):
+            where = ind.condition(year)
+            aggregates[f"records{n}"] = Count("pk", filter=where)
+            aggregates[f"filed{n}"] = Count("pk", filter=filed if where is None else where & filed)
+        row = source.queryset(scope, year).aggregate(**aggregates)
+        for n, ind in enumerate(members):
+            found[ind.key] = (row[f"records{n}"], row[f"filed{n}"])
     return found

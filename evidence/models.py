@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.freshness import partnerships_of
 from cooperation.models import PartnershipRecord, partnership_key
 
 from . import registry, sniffing
@@ -119,8 +120,14 @@ class EvidenceFile(PartnershipRecord):
     def save(self, *args, **kwargs):
         record = self.record
         if record is not None:
-            self.partnership_id = record.partnership_id
+            self.partnership_id = partnership_of(record)
         super().save(*args, **kwargs)
+
+
+def partnership_of(record):
+    """The id of the partnership a record belongs to: its own, or its parent's (a
+    disbursement's project's)."""
+    return next(iter(partnerships_of([record])), None)
 
 
 def has_evidence(model):

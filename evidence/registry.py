@@ -30,12 +30,13 @@ class RecordKind:
 
     @property
     def year_field(self):
-        return self.year.split("__", 1)[0]
+        return self.year.removesuffix("__year")
 
 
 KINDS = (
     RecordKind("projects.Project", "fund_year"),
-    RecordKind("projects.Disbursement", "date__year", related=("project",)),
+    # counted in its project's fund year, as the figure of disbursed funds counts it
+    RecordKind("projects.Disbursement", "project__fund_year", related=("project",)),
     RecordKind("projects.Investment", "signed_on__year"),
     # Dispatched cadres are people: their files (appointment letters, ID copies) are personal.
     RecordKind("cooperation.Posting", "start_date__year", personal=True),
@@ -49,9 +50,12 @@ KINDS = (
 
 
 def _resolves(kind, model):
+    *parents, name = kind.year_field.split("__")
     try:
-        model._meta.get_field(kind.year_field)
-    except FieldDoesNotExist:
+        for parent in parents:
+            model = model._meta.get_field(parent).related_model
+        model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
         return False
     return True
 

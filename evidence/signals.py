@@ -6,14 +6,15 @@ itself is restored. The stored files stay in the storage for that."""
 from django.db.models.signals import post_delete, post_save
 
 from . import registry
-from .models import EvidenceFile
+from .models import EvidenceFile, partnership_of
 
 
 def _record_saved(sender, instance, created, **kwargs):
     if not created:
-        EvidenceFile.objects.of_record(instance).exclude(
-            partnership_id=instance.partnership_id
-        ).update(partnership_id=instance.partnership_id)
+        partnership = partnership_of(instance)
+        EvidenceFile.objects.of_record(instance).exclude(partnership_id=partnership).update(
+            partnership_id=partnership
+        )
 
 
 def _record_deleted(sender, instance, **kwargs):

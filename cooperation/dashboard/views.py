@@ -28,6 +28,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from confirmation import state as year_states
+from evidence import completeness as evidence
 from cooperation import freshness
 from cooperation.dashboard import charts, scopes
 from cooperation.dashboard.indicators import evaluate, headlines_by_partnership, percent, registry
@@ -264,6 +265,7 @@ class Figure:
     url: str | None
     restricted: bool = False  # its list needs a permission the visitor lacks
     unscoped: bool = False  # a town is chosen and this figure cannot be narrowed to it
+    evidence: tuple | None = None  # (records, records with evidence files), where they take files
 
 
 def mark_restricted(groups, user):
@@ -600,11 +602,16 @@ def summary(request):
     year_state, drift = year_states.for_page(
         choice.scope, choice.year, figures(choice.scope, choice.year)
     )
+    groups = indicator_rows(choice.scope, choice.year)
+    filed = evidence.by_indicator(choice.scope, choice.year)
+    for _group, figures_ in groups:
+        for f in figures_:
+            f.evidence = filed.get(f.indicator.key)
     context = {
         "choice": choice,
         "year_state": year_state,
         "drift": drift,
-        "groups": indicator_rows(choice.scope, choice.year),
+        "groups": groups,
         "query": choice.query(),
     }
     return render(request, "cooperation/summary.html", context)
