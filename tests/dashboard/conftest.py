@@ -13,6 +13,7 @@ import pytest
 from cooperation.models import Organisation, Pairing, Posting, Region, Target, Visit
 from labor import idcard
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+from projects.models import IndustrialPark
 from tests.conftest import YEAR
 from tests.cooperation.factories import (
     EastOrgFactory,
@@ -22,7 +23,6 @@ from tests.cooperation.factories import (
     VisitFactory,
     region,
 )
-from projects.models import IndustrialPark
 from tests.places import (
     BEIMEN,
     HANBIN,
