@@ -49,7 +49,7 @@ PROVINCE_PAIR = {"east": "32", "west": "61"}
 AVERAGES = ["labor.average_wage", "postings.average_months"]
 # The sources of the registry: every one at a partnership, all but the visits (which name no
 # town) at a town.
-SOURCES = 11
+SOURCES = 14
 
 
 def scope_of(params):
