@@ -8,7 +8,15 @@ invented: their units carry generic names (“湖塘镇人民政府”, “武�
 
 from .cooperation_records import pairings, postings, visits
 from .labour_records import courses, job_fairs, workers
-from .project_records import donations, factories, funded_projects, investments, sales
+from .project_records import (
+    demonstration_villages,
+    donations,
+    factories,
+    funded_projects,
+    investments,
+    parks,
+    sales,
+)
 
 
 def build(ctx):
@@ -18,9 +26,11 @@ def build(ctx):
     visits(ctx)
     projects = funded_projects(ctx)
     factories(ctx, projects)
+    parks(ctx)
     investments(ctx)
     sales(ctx)
     donations(ctx)
+    demonstration_villages(ctx)
     job_fairs(ctx)
     courses(ctx)
     workers(ctx)

@@ -12,7 +12,16 @@ from django.db import connection
 
 from cooperation.models import Organisation, Pairing, Partnership, Posting, Target, Visit
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
-from projects.models import ConsumptionSale, Donation, Investment, Project, ProjectProgress
+from projects.models import (
+    ConsumptionSale,
+    DemonstrationVillage,
+    Donation,
+    IndustrialPark,
+    IndustrialParkYear,
+    Investment,
+    Project,
+    ProjectProgress,
+)
 
 DEMO_APPS = ("cooperation", "projects", "labor")
 
@@ -28,6 +37,9 @@ RECORDS = [
     ConsumptionSale,
     Donation,
     Investment,
+    IndustrialParkYear,
+    IndustrialPark,
+    DemonstrationVillage,
     Project,
     Target,
     Visit,
