@@ -280,7 +280,8 @@ class DemonstrationVillageResource(WesternPlaceResource):
 
     natural_key = ("partnership", "village", "year")
     column_synonyms = {
-        **PLACE_SYNONYMS,
+        "town": PLACE_SYNONYMS["town"],
+        "village": (*PLACE_SYNONYMS["village"], "示范村"),
         "funds": ("协作资金（万元）", "投入资金（万元）", "苏陕协作资金（万元）"),
     }
 
