@@ -36,7 +36,10 @@ from tests.labor.factories import (
 )
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DemonstrationVillageFactory,
     DonationFactory,
+    IndustrialParkFactory,
+    IndustrialParkYearFactory,
     InvestmentFactory,
     ProjectFactory,
 )
@@ -81,6 +84,16 @@ def _records(name, p, n):
             n, partnership=p, town_id=town
         ),
         "projects:donations": lambda: DonationFactory.create_batch(n, partnership=p, town_id=town),
+        "projects:parks": lambda: IndustrialParkFactory.create_batch(
+            n, partnership=p, town_id=town
+        ),
+        "projects:park_jobs": lambda: IndustrialParkYearFactory.create_batch(
+            n, park__partnership=p, park__town_id=town
+        ),
+        # the loaded regions have villages of 汉滨区 only: every partnership takes one of them
+        "projects:villages": lambda: [
+            DemonstrationVillageFactory(partnership=p, year=2001 + i) for i in range(n)
+        ],
         "labor:job_fairs": lambda: JobFairFactory.create_batch(n, partnership=p, town_id=town),
         "labor:courses": lambda: TrainingCourseFactory.create_batch(n, partnership=p, town_id=town),
         "labor:factories": lambda: CommunityFactoryFactory.create_batch(
