@@ -1,5 +1,6 @@
 """Data entry of funds and industry: projects (with progress notes and disbursements),
-investments, consumption sales and donations. Amounts are entered and shown in 万元."""
+investments, consumption sales, donations, co-built parks (with their yearly jobs) and
+demonstration villages. Amounts are entered and shown in 万元."""
 
 from decimal import Decimal
 
@@ -17,8 +18,11 @@ from cooperation.models import PARTNERSHIP_REGIONS
 
 from .models import (
     ConsumptionSale,
+    DemonstrationVillage,
     Disbursement,
     Donation,
+    IndustrialPark,
+    IndustrialParkYear,
     Investment,
     Project,
     ProjectProgress,
@@ -60,6 +64,10 @@ class SignedYearFilter(YearListFilter):
 
 class DonationYearFilter(YearListFilter):
     date_field = "date"
+
+
+class EstablishedYearFilter(YearListFilter):
+    date_field = "established_on"
 
 
 class UnofficialPlaceFilter(admin.SimpleListFilter):
@@ -275,11 +283,19 @@ class InvestmentAdmin(spreadsheet("projects.resources.InvestmentResource"), Plac
         UnofficialPlaceFilter,
         "partnership",
     )
-    search_fields = ("enterprise", "project_name", "industry", "place_text", "town__name")
+    search_fields = (
+        "enterprise",
+        "project_name",
+        "industry",
+        "place_text",
+        "town__name",
+        "park__name",
+    )
+    autocomplete_fields = (*PlacedAdmin.autocomplete_fields, "park")
     date_hierarchy = "signed_on"
     fieldsets = (
         (None, {"fields": ("partnership", "enterprise", "project_name", "industry", "signed_on")}),
-        (_("地点"), {"fields": PLACE_FIELDS}),
+        (_("地点"), {"fields": (*PLACE_FIELDS, "park")}),
         (
             _("投资（万元）与就业"),
             {"fields": ("agreed", "arrived", "arrived_over_agreed_confirmed", "jobs", "land_mu")},
@@ -366,3 +382,54 @@ class DonationAdmin(spreadsheet("projects.resources.DonationResource"), PlacedAd
     @admin.display(description=_("合计（万元）"))
     def total_wan(self, obj):
         return wan(obj.total)
+
+
+class IndustrialParkYearInline(admin.TabularInline):
+    model = IndustrialParkYear
+    fields = ("year", "jobs", "poverty_exited_jobs")
+    extra = 1
+    # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
+    max_num = 100
+    absolute_max = 100
+
+
+@admin.register(IndustrialPark)
+class IndustrialParkAdmin(spreadsheet("projects.resources.IndustrialParkResource"), PlacedAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "established_on",
+        "place",
+        "unofficial_place",
+        "partnership",
+    )
+    list_filter = (
+        "kind",
+        EstablishedYearFilter,
+        ("town", admin.RelatedOnlyFieldListFilter),
+        UnofficialPlaceFilter,
+        "partnership",
+    )
+    search_fields = ("name", "note", "place_text", "town__name")
+    inlines = [IndustrialParkYearInline]
+    fieldsets = (
+        (None, {"fields": ("partnership", "name", "kind", "established_on")}),
+        (_("地点"), {"fields": PLACE_FIELDS}),
+        (None, {"fields": ("note",)}),
+    )
+
+
+@admin.register(DemonstrationVillage)
+class DemonstrationVillageAdmin(
+    spreadsheet("projects.resources.DemonstrationVillageResource"), PlacedAdmin
+):
+    list_display = ("year", "place", "funds_wan", "partnership")
+    list_filter = ("year", ("town", admin.RelatedOnlyFieldListFilter), "partnership")
+    search_fields = ("village__name", "town__name", "note")
+    fieldsets = (
+        (None, {"fields": ("partnership", "year")}),
+        (_("地点"), {"fields": ("town", "village")}),
+        (_("资金（万元）"), {"fields": ("funds", "note")}),
+    )
+
+    funds_wan = wan_column("funds", _("投入协作资金（万元）"))

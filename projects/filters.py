@@ -1,4 +1,5 @@
-"""Filters of the four public lists (projects, investments, consumption sales, donations).
+"""Filters of the public lists (projects, investments, consumption sales, donations,
+co-built parks and their yearly jobs, demonstration villages).
 
 Every indicator's `list_url` (see `indicators.py`) is a query string for one of these
 FilterSets: `partnership`, `year`, `town` (9-digit code), `month` where records have one,
@@ -20,17 +21,26 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.lists.filters import YES, area_filter
 from cooperation.models import Partnership
 
-from .models import ConsumptionSale, Donation, Investment, Project
+from .models import (
+    ConsumptionSale,
+    DemonstrationVillage,
+    Donation,
+    IndustrialPark,
+    IndustrialParkYear,
+    Investment,
+    Project,
+)
 
 
 class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
-def year_filter(field_name):
+def year_filter(field_name, **kwargs):
+    kwargs.setdefault("label", _("年度"))
     return IntegerFilter(
         field_name=field_name,
-        label=_("年度"),
+        **kwargs,
         min_value=1996,
         max_value=2100,
         error_messages={
@@ -41,20 +51,21 @@ def year_filter(field_name):
     )
 
 
-def month_filter(field_name):
+def month_filter(field_name, **kwargs):
     month_error = _("月份应为1至12。")
+    kwargs.setdefault("label", _("月份"))
     return IntegerFilter(
         field_name=field_name,
-        label=_("月份"),
+        **kwargs,
         min_value=1,
         max_value=12,
         error_messages={"invalid": month_error, "min_value": month_error, "max_value": month_error},
     )
 
 
-def town_filter():
+def town_filter(field_name="town"):
     return django_filters.CharFilter(
-        field_name="town",
+        field_name=field_name,
         label=_("镇（街道）"),
         validators=[RegexValidator(r"^\d{9}$", message=_("镇（街道）代码应为9位数字。"))],
     )
@@ -70,8 +81,17 @@ def search_filter(*fields, label):
     return django_filters.CharFilter(label=label, method=search)
 
 
-class ListFilterSet(django_filters.FilterSet):
-    """What the four lists share: partnership, its eastern and western region (a roll-up
+class InvalidSelectsNothing(django_filters.FilterSet):
+    """A FilterSet whose invalid parameters select no rows (not every row)."""
+
+    def filter_queryset(self, queryset):
+        if not self.form.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+
+class ListFilterSet(InvalidSelectsNothing):
+    """What the lists of records placed in the west share: partnership, its eastern and western region (a roll-up
     scope), town, place written as text, and "no rows" (not "all rows") when a parameter is
     invalid."""
 
@@ -87,11 +107,6 @@ class ListFilterSet(django_filters.FilterSet):
 
     def filter_unofficial_place(self, queryset, name, value):
         return queryset.with_unofficial_place() if value else queryset
-
-    def filter_queryset(self, queryset):
-        if not self.form.is_valid():
-            return queryset.none()
-        return super().filter_queryset(queryset)
 
 
 class ProjectFilter(ListFilterSet):
@@ -130,13 +145,17 @@ class InvestmentFilter(ListFilterSet):
     industry = django_filters.CharFilter(
         field_name="industry", lookup_expr="icontains", label=_("行业包含")
     )
+    in_park = django_filters.ChoiceFilter(
+        label=_("入驻共建园区"), choices=YES, method="filter_in_park"
+    )
     q = search_filter(
         "enterprise",
         "project_name",
         "industry",
         "place_text",
         "town__name",
-        label=_("企业名称、投资项目、行业或地点包含"),
+        "park__name",
+        label=_("企业名称、投资项目、行业、地点或园区包含"),
     )
     o = django_filters.OrderingFilter(
         fields=(("signed_on", "signed_on"), ("agreed", "agreed"), ("arrived", "arrived")),
@@ -150,6 +169,77 @@ class InvestmentFilter(ListFilterSet):
 
     class Meta:
         model = Investment
+        fields = []
+
+    def filter_in_park(self, queryset, name, value):
+        return queryset.filter(park__isnull=False) if value else queryset
+
+
+class IndustrialParkFilter(ListFilterSet):
+    """Parks: `year` means established by 31 December of the year (existing at its end);
+    `month` means established in that month (of `year` when given)."""
+
+    year = year_filter("established_on", label=_("年度（年底已建成）"), method="filter_year")
+    month = month_filter("established_on__month", label=_("建成月份"), method="filter_month")
+    kind = django_filters.ChoiceFilter(label=_("园区类型"), choices=IndustrialPark.Kind.choices)
+    q = search_filter(
+        "name", "note", "place_text", "town__name", label=_("园区名称、备注或地点包含")
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("established_on", "established_on"), ("name", "name")),
+        field_labels={"established_on": _("建成日期"), "name": _("园区名称")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = IndustrialPark
+        fields = []
+
+    def filter_year(self, queryset, name, value):
+        return queryset.existing_at_end_of(value)
+
+    def filter_month(self, queryset, name, value):
+        year = self.form.cleaned_data.get("year")
+        if year is None:
+            return queryset.filter(established_on__month=value)
+        return queryset.established_in(year, value)
+
+
+class IndustrialParkYearFilter(InvalidSelectsNothing):
+    """Parks' yearly jobs: a park's partnership, region and town are the row's."""
+
+    partnership = django_filters.ModelChoiceFilter(
+        label=_("协作关系"),
+        queryset=Partnership.objects.with_regions(),
+        field_name="park__partnership",
+    )
+    east = area_filter("east", path="park__partnership")
+    west = area_filter("west", path="park__partnership")
+    town = town_filter(field_name="park__town")
+    year = year_filter("year")
+    kind = django_filters.ChoiceFilter(
+        label=_("园区类型"), field_name="park__kind", choices=IndustrialPark.Kind.choices
+    )
+    q = search_filter("park__name", label=_("园区名称包含"))
+
+    class Meta:
+        model = IndustrialParkYear
+        fields = []
+
+
+class DemonstrationVillageFilter(ListFilterSet):
+    year = year_filter("year")
+    q = search_filter(
+        "village__name", "town__name", "note", "place_text", label=_("村、镇或备注包含")
+    )
+    o = django_filters.OrderingFilter(
+        fields=(("year", "year"), ("funds", "funds")),
+        field_labels={"year": _("年度"), "funds": _("投入协作资金")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = DemonstrationVillage
         fields = []
 
 

@@ -23,8 +23,8 @@ from cooperation.dashboard.indicators import (
     total,
 )
 
-from .models import ConsumptionSale
-from .querysets import COMPLETED, NOT_CANCELLED, STARTED, disbursed
+from .models import ConsumptionSale, IndustrialPark
+from .querysets import COMPLETED, NOT_CANCELLED, STARTED, disbursed, park_existing_at_end_q
 
 WAN = _("万元")
 
@@ -48,6 +48,27 @@ INVESTMENTS = Source(
     rows=lambda year: Q(signed_on__year=year),
     town=in_town,
     month=lambda year, month: Q(signed_on__month=month),
+)
+PARKS = Source(
+    "parks",
+    "projects.IndustrialPark",
+    rows=park_existing_at_end_q,
+    town=in_town,
+    month=lambda year, month: Q(established_on__year=year, established_on__month=month),
+)
+# A park's yearly jobs reach the partnership and the town through the park.
+PARK_YEARS = Source(
+    "park_years",
+    "projects.IndustrialParkYear",
+    rows=lambda year: Q(year=year),
+    town=lambda code: Q(park__town_id=code),
+    partnership="park__partnership",
+)
+DEMONSTRATION_VILLAGES = Source(
+    "demonstration_villages",
+    "projects.DemonstrationVillage",
+    rows=lambda year: Q(year=year),
+    town=in_town,
 )
 SALES = Source(
     "sales",
@@ -282,6 +303,132 @@ declare(
     measure=total("jobs"),
     list_url=list_link("projects:investments"),
     description=sentences(_("“带动就业人数”之和。"), _INVESTMENTS),
+)
+
+# --- Co-built industrial parks (共建产业园区) --------------------------------------------------
+
+_PARKS = _(
+    "年底已建成：建成（挂牌）日期不晚于12月31日的共建产业园区。按镇：园区所在镇；"
+    "按月：当年该月建成的园区。"
+)
+declare(
+    key="industry.parks",
+    label=_("共建产业园区"),
+    unit=_("个"),
+    group=Group.INDUSTRY,
+    order=110,
+    source=PARKS,
+    measure=count(),
+    list_url=list_link("projects:parks"),
+    description=sentences(_("年底已建成的共建产业园区个数。"), _PARKS),
+)
+declare(
+    key="industry.agricultural_parks",
+    label=_("其中：共建农业园区"),
+    unit=_("个"),
+    group=Group.INDUSTRY,
+    order=111,
+    source=PARKS,
+    measure=count(),
+    where=Q(kind=IndustrialPark.Kind.AGRICULTURAL),
+    list_url=list_link("projects:parks", kind=IndustrialPark.Kind.AGRICULTURAL.value),
+    description=sentences(_("园区类型为“农业园区”的年底已建成园区个数。"), _PARKS),
+)
+
+# The assessment asks for the enterprises the year brought into the parks (引导入园企业)
+# and their investment: read as the investments signed in the year that name a park.
+_IN_PARKS = _(
+    "签约（落地）日期在当年（按月筛选时在当月）、且选择了“入驻园区”的招商引资记录；"
+    "按镇：落地镇。入园企业按签约年度计，与招商引资的其他数一致；往年入园的企业不再计入。"
+)
+declare(
+    key="industry.park_enterprises",
+    label=_("引导入驻共建园区企业"),
+    unit=_("家"),
+    group=Group.INDUSTRY,
+    order=112,
+    source=INVESTMENTS,
+    measure=distinct("enterprise"),
+    where=Q(park__isnull=False),
+    list_url=list_link("projects:investments", in_park=1),
+    description=sentences(
+        _("入驻园区的不同企业名称的个数（同一企业当年两次签约计一家）。"), _IN_PARKS
+    ),
+)
+declare(
+    key="industry.park_investment_arrived",
+    label=_("入园企业实际到位投资"),
+    unit=WAN,
+    group=Group.INDUSTRY,
+    order=113,
+    decimals=2,
+    source=INVESTMENTS,
+    measure=total("arrived", money=True),
+    where=Q(park__isnull=False),
+    list_url=list_link("projects:investments", in_park=1),
+    description=sentences(_("入驻园区企业的“实际到位投资”之和（万元）。"), _IN_PARKS),
+)
+
+_PARK_YEARS = _(
+    "各园区该年度就业记录（园区页面逐年填报）之和；按镇：园区所在镇。年度记录无月份，不能按月筛选。"
+)
+declare(
+    key="industry.park_jobs",
+    label=_("共建园区带动就业"),
+    unit=_("人"),
+    group=Group.INDUSTRY,
+    order=114,
+    by_month=False,
+    source=PARK_YEARS,
+    measure=total("jobs"),
+    list_url=list_link("projects:park_jobs"),
+    description=sentences(_("“园区就业人数”之和。"), _PARK_YEARS),
+)
+declare(
+    key="industry.park_jobs_poverty_exited",
+    label=_("其中：共建园区带动脱贫人口就业"),
+    unit=_("人"),
+    group=Group.INDUSTRY,
+    order=115,
+    by_month=False,
+    source=PARK_YEARS,
+    measure=total("poverty_exited_jobs"),
+    list_url=list_link("projects:park_jobs"),
+    description=sentences(_("“其中脱贫人口就业”之和。"), _PARK_YEARS),
+)
+
+# --- Demonstration villages (携手促振兴) ------------------------------------------------------
+# The assessment lists 携手促振兴 (building up villages as demonstration villages of rural
+# revitalisation) under 结对帮扶, with the village pairings: so do these.
+
+_VILLAGES = _(
+    "年度为当年的乡村振兴示范村记录（携手促振兴，每村每年一条）；按镇：村所在镇。"
+    "记录无月份，不能按月筛选。此项在考核中列入“结对帮扶”（与村企、村村结对同列）。"
+)
+declare(
+    key="pairings.demonstration_villages",
+    label=_("乡村振兴示范村"),
+    unit=_("个"),
+    group=Group.PAIRINGS,
+    order=40,
+    by_month=False,
+    source=DEMONSTRATION_VILLAGES,
+    measure=count(),
+    list_url=list_link("projects:villages"),
+    description=sentences(_("当年建设的乡村振兴示范村个数。"), _VILLAGES),
+)
+declare(
+    key="pairings.demonstration_village_funds",
+    label=_("示范村投入协作资金"),
+    unit=WAN,
+    group=Group.PAIRINGS,
+    order=41,
+    decimals=2,
+    by_month=False,
+    source=DEMONSTRATION_VILLAGES,
+    measure=total("funds", money=True),
+    list_url=list_link("projects:villages"),
+    description=sentences(_("“投入协作资金”之和（万元）。"), _VILLAGES),
 )
 
 # --- Consumption (消费帮扶) ----------------------------------------------------------------

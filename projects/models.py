@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from cooperation.models import (
     Organisation,
     PartnershipRecord,
+    Region,
     Tracked,
     WesternPlace,
     money_field,
@@ -23,7 +24,10 @@ from cooperation.models import (
 
 from .querysets import (
     ConsumptionSaleQuerySet,
+    DemonstrationVillageQuerySet,
     DonationQuerySet,
+    IndustrialParkQuerySet,
+    IndustrialParkYearQuerySet,
     InvestmentQuerySet,
     ProjectQuerySet,
 )
@@ -237,8 +241,135 @@ def wan_text(amount):
     return f"{two:f}" if two == amount else f"{amount.normalize():f}"
 
 
+class IndustrialPark(PlacedRecord, PartnershipRecord):
+    """共建产业园区: an industrial park the two counties built together in the west. The
+    enterprises settled in it are the investments that name it (`Investment.park`); its
+    jobs are recorded year by year (`IndustrialParkYear`)."""
+
+    class Kind(models.TextChoices):
+        AGRICULTURAL = "agricultural", _("农业园区")
+        INDUSTRIAL = "industrial", _("工业园区")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("园区名称"), max_length=200)
+    kind = models.CharField(_("园区类型"), max_length=12, choices=Kind.choices)
+    established_on = models.DateField(
+        _("建成（挂牌）日期"), help_text=_("只知年份时填该年1月1日。")
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = IndustrialParkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "共建产业园区")
+        verbose_name_plural = _("共建产业园区")
+        ordering = ["-established_on", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="park_unique_name",
+                violation_error_message=_("本协作关系已有同名园区。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "established_on"], name="park_p_established")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if errors := self.clean_place():
+            raise ValidationError(errors)
+
+
+class IndustrialParkYear(models.Model):
+    """A park's jobs in a year (园区就业), entered on the park's page."""
+
+    park = models.ForeignKey(
+        IndustrialPark, verbose_name=_("园区"), on_delete=models.CASCADE, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    jobs = models.PositiveIntegerField(_("园区就业人数"), default=0)
+    poverty_exited_jobs = models.PositiveIntegerField(_("其中脱贫人口就业"), default=0)
+    # Entered inline on the park's page; their changes are kept like the park's.
+    history = HistoricalRecords()
+
+    objects = IndustrialParkYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "园区年度就业")
+        verbose_name_plural = _("园区年度就业")
+        ordering = ["park", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "year"],
+                name="park_year_unique",
+                violation_error_message=_("该园区这一年度已有就业记录。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(poverty_exited_jobs__lte=F("jobs")),
+                name="park_year_exited_within_jobs",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}"
+
+    def clean(self):
+        if (
+            self.jobs is not None
+            and self.poverty_exited_jobs is not None
+            and self.poverty_exited_jobs > self.jobs
+        ):
+            raise ValidationError(
+                {"poverty_exited_jobs": _("其中脱贫人口就业不能多于园区就业人数。")}
+            )
+
+
+class DemonstrationVillage(PlacedRecord, PartnershipRecord):
+    """乡村振兴示范村 (携手促振兴): a village of the western county built up, in a year, as
+    a demonstration village with cooperation funds."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    # The village is required here (a WesternPlace's is not); its town is taken from it.
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("村（社区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    funds = money_field(_("投入协作资金（万元）"))
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = DemonstrationVillageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "乡村振兴示范村")
+        verbose_name_plural = _("乡村振兴示范村")
+        ordering = ["-year", "village"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "village", "year"],
+                name="village_demo_unique",
+                violation_error_message=_("本协作关系该年度已登记这个示范村。"),
+            ),
+            models.CheckConstraint(condition=Q(funds__gte=0), name="village_demo_not_negative"),
+        ]
+        indexes = [models.Index(fields=["partnership", "year"], name="village_demo_p_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.village.name if self.village_id else ''}"
+
+    def clean(self):
+        if errors := self.clean_place():
+            raise ValidationError(errors)
+
+
 class Investment(PlacedRecord, PartnershipRecord):
-    """招商引资: an enterprise from the east settling in the west."""
+    """招商引资: an enterprise from the east settling in the west, in a co-built park or
+    elsewhere."""
 
     enterprise = models.CharField(_("企业名称"), max_length=200)
     project_name = models.CharField(_("投资项目"), max_length=200, blank=True)
@@ -254,6 +385,15 @@ class Investment(PlacedRecord, PartnershipRecord):
     jobs = models.PositiveIntegerField(_("带动就业人数"), default=0)
     land_mu = models.DecimalField(
         _("用地（亩）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    park = models.ForeignKey(
+        IndustrialPark,
+        verbose_name=_("入驻园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="investments",
+        help_text=_("企业入驻本协作关系的共建产业园区时选择该园区。"),
     )
     note = models.TextField(_("备注"), blank=True)
 
@@ -294,6 +434,11 @@ class Investment(PlacedRecord, PartnershipRecord):
             errors["arrived"] = _(
                 "实际到位投资（%(arrived)s 万元）超过协议投资额（%(agreed)s 万元）。如确实如此，请勾选“确认到位投资超过协议投资”。"
             ) % {"arrived": self.arrived, "agreed": self.agreed}
+        if self.park_id and self.partnership_id and self.park.partnership_id != self.partnership_id:
+            errors["park"] = _("园区“%(park)s”不属于本协作关系（%(partnership)s）。") % {
+                "park": self.park.name,
+                "partnership": self.partnership,
+            }
         if errors:
             raise ValidationError(errors)
 

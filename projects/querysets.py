@@ -12,6 +12,7 @@ pick the records and call one of these). Conventions:
 - each figure runs exactly one query, whatever the number of rows.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.db import models
@@ -337,3 +338,41 @@ class DonationQuerySet(PlaceQuerySet):
             ._grouped(["month"], **self._aggregates())
         )
         return _fill_months(rows, {"cash": ZERO, "in_kind": ZERO, "total": ZERO})
+
+
+def park_existing_at_end_q(year):
+    """Parks established (建成) by 31 December of the year."""
+    return Q(established_on__lte=datetime.date(year, 12, 31))
+
+
+class IndustrialParkQuerySet(PlaceQuerySet):
+    def existing_at_end_of(self, year):
+        return self.filter(park_existing_at_end_q(year))
+
+    def established_in(self, year, month=None):
+        qs = self.filter(established_on__year=year)
+        return qs if month is None else qs.filter(established_on__month=month)
+
+
+class IndustrialParkYearQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(park__partnership=partnership)
+
+    def in_town(self, town):
+        """Years of the parks whose town is `town` (a Region or its 9-digit code)."""
+        return self.filter(park__town_id=_town_code(town))
+
+    def totals(self):
+        """Park jobs and, of them, jobs of poverty-exited workers."""
+        return self.aggregate(
+            jobs=_int_sum("jobs"), poverty_exited_jobs=_int_sum("poverty_exited_jobs")
+        )
+
+
+class DemonstrationVillageQuerySet(PlaceQuerySet):
+    def in_year(self, year):
+        return self.filter(year=year)
+
+    def totals(self):
+        """Demonstration villages (records) and the cooperation funds put into them."""
+        return self.aggregate(villages=Count("id"), funds=_money_sum("funds"))

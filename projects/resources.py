@@ -1,8 +1,8 @@
 """Spreadsheet import/export of projects (and their disbursements), investments,
-consumption sales and donations.
+consumption sales, donations, co-built parks and demonstration villages.
 
-Columns are the fields' verbose names (what the export writes); see cooperation/importing.py
-for how cells are read and rows validated."""
+Columns are the fields' verbose names (what the export writes); see cooperation/imports/ for
+how cells are read and rows validated."""
 
 from collections import defaultdict
 
@@ -26,8 +26,10 @@ from cooperation.models import Region
 
 from .models import (
     ConsumptionSale,
+    DemonstrationVillage,
     Disbursement,
     Donation,
+    IndustrialPark,
     Investment,
     Project,
     over_aid_funds_message,
@@ -131,6 +133,8 @@ class ProjectResource(WesternPlaceResource):
 class InvestmentResource(WesternPlaceResource):
     partnership = model_field(Investment, "partnership", PartnershipWidget())
     town, village, place_text = place_fields(Investment)
+    # The park by its name, among the parks of the row's partnership.
+    park = model_field(Investment, "park", LookupWidget("park_named", "园区"))
 
     natural_key = ("partnership", "enterprise", "signed_on")
     column_synonyms = {
@@ -140,6 +144,7 @@ class InvestmentResource(WesternPlaceResource):
         "agreed": ("协议投资（万元）", "签约金额（万元）", "计划投资（万元）"),
         "arrived": ("到位资金（万元）", "实际投资（万元）", "到位投资（万元）"),
         "jobs": ("带动就业（人）", "吸纳就业人数", "就业人数"),
+        "park": ("园区", "所在园区", "入驻园区名称"),
     }
 
     class Meta:
@@ -150,6 +155,7 @@ class InvestmentResource(WesternPlaceResource):
             "project_name",
             "industry",
             *PLACE,
+            "park",
             "signed_on",
             "agreed",
             "arrived",
@@ -158,6 +164,27 @@ class InvestmentResource(WesternPlaceResource):
             "land_mu",
             "note",
         )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("park")
+
+    def load_existing(self, dataset):
+        super().load_existing(dataset)
+        self.parks = {}
+        names = self.column_values(dataset, "park")
+        for park in self.in_area(IndustrialPark.objects.filter(name__in=names)):
+            self.parks[(park.partnership_id, park.name)] = park
+
+    def park_named(self, text, row):
+        """A park of the row's partnership, by name (a name is unique within one)."""
+        partnership = self.row_partnership(row)
+        park = self.parks.get((getattr(partnership, "pk", None), text))
+        if park is None:
+            raise ValueError(
+                gettext("园区“%(v)s”尚未登记于本协作关系，请先在“共建产业园区”中添加（或核对名称）")
+                % {"v": text}
+            )
+        return park
 
 
 class ConsumptionSaleResource(WesternPlaceResource):
@@ -374,3 +401,36 @@ class DisbursementResource(TrackedResource):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class IndustrialParkResource(WesternPlaceResource):
+    partnership = model_field(IndustrialPark, "partnership", PartnershipWidget())
+    town, village, place_text = place_fields(IndustrialPark)
+
+    natural_key = ("partnership", "name")
+    column_synonyms = {
+        **PLACE_SYNONYMS,
+        "name": ("园区", "名称"),
+        "kind": ("类型", "园区类别"),
+        "established_on": ("建成日期", "挂牌日期", "建成时间"),
+    }
+
+    class Meta:
+        model = IndustrialPark
+        fields = ("partnership", "name", "kind", *PLACE, "established_on", "note")
+
+
+class DemonstrationVillageResource(WesternPlaceResource):
+    partnership = model_field(DemonstrationVillage, "partnership", PartnershipWidget())
+    town, village = place_fields(DemonstrationVillage)[:2]
+
+    natural_key = ("partnership", "village", "year")
+    column_synonyms = {
+        "town": PLACE_SYNONYMS["town"],
+        "village": (*PLACE_SYNONYMS["village"], "示范村"),
+        "funds": ("协作资金（万元）", "投入资金（万元）", "苏陕协作资金（万元）"),
+    }
+
+    class Meta:
+        model = DemonstrationVillage
+        fields = ("partnership", "year", "town", "village", "funds", "note")

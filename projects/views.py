@@ -1,8 +1,9 @@
-"""Public lists of projects, investments, consumption sales and donations.
+"""Public lists of projects, investments, consumption sales, donations, co-built parks (and
+their yearly jobs) and demonstration villages.
 
 Each list is a `ListSpec` (cooperation/lists/listing.py): the FilterSets of projects/filters.py,
 columns shared by the page and its CSV/XLSX export, and footer totals of the filtered rows
-that add up to the dashboard's funds, industry and consumption figures."""
+that add up to the dashboard's funds, industry, pairings and consumption figures."""
 
 from django.db.models import Count, F, Sum
 from django.utils.translation import gettext
@@ -11,8 +12,24 @@ from django.utils.translation import gettext_lazy as _
 from cooperation.lists.columns import CHOICE, DATE, INT, MONEY, TEXT, Column, Rate, Total
 from cooperation.lists.listing import ListSpec, with_place
 
-from .filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
-from .models import ConsumptionSale, Donation, Investment, Project
+from .filters import (
+    ConsumptionSaleFilter,
+    DemonstrationVillageFilter,
+    DonationFilter,
+    IndustrialParkFilter,
+    IndustrialParkYearFilter,
+    InvestmentFilter,
+    ProjectFilter,
+)
+from .models import (
+    ConsumptionSale,
+    DemonstrationVillage,
+    Donation,
+    IndustrialPark,
+    IndustrialParkYear,
+    Investment,
+    Project,
+)
 from .querysets import COMPLETED, STARTED
 
 
@@ -69,6 +86,7 @@ investment_list = ListSpec(
         Column("project_name", _("投资项目")),
         Column("industry", _("行业")),
         *_place_columns(),
+        Column("park__name", _("入驻园区")),
         Column("agreed", _("协议投资额（万元）"), MONEY, total=True),
         Column("arrived", _("实际到位投资（万元）"), MONEY, total=True),
         Column("jobs", _("带动就业人数（人）"), INT, total=True),
@@ -119,5 +137,66 @@ donation_list = ListSpec(
     description=_("东部单位和个人的捐款捐物。"),
 )
 
-for _spec in (project_list, investment_list, sale_list, donation_list):
+park_list = ListSpec(
+    name="parks",
+    title=_("共建产业园区"),
+    queryset=lambda: with_place(IndustrialPark.objects.all()),
+    filterset_class=IndustrialParkFilter,
+    unit=_("个"),
+    columns=[
+        Column("established_on", _("建成（挂牌）日期"), DATE),
+        Column("name", _("园区名称")),
+        Column("kind", _("园区类型"), CHOICE),
+        *_place_columns(),
+        Column("note", _("备注")),
+    ],
+    default_sort=["-established_on", "name"],
+    description=_(
+        "东西部共建的产业园区。按年度筛选时列出该年年底已建成的园区，记录数即总览中的园区数。"
+    ),
+)
+
+park_year_list = ListSpec(
+    name="park_jobs",
+    title=_("共建园区年度就业"),
+    queryset=lambda: IndustrialParkYear.objects.all(),
+    filterset_class=IndustrialParkYearFilter,
+    unit=_("条"),
+    columns=[
+        Column("year", _("年度"), TEXT),
+        Column("park__name", _("园区名称")),
+        Column("park__kind", _("园区类型"), CHOICE),
+        Column("park__town__name", _("镇（街道）")),
+        Column("jobs", _("园区就业人数（人）"), INT, total=True),
+        Column("poverty_exited_jobs", _("其中脱贫人口就业（人）"), INT, total=True),
+    ],
+    default_sort=["-year", "park__name"],
+    description=_("各共建产业园区逐年填报的就业人数。"),
+)
+
+village_list = ListSpec(
+    name="villages",
+    title=_("乡村振兴示范村"),
+    queryset=lambda: with_place(DemonstrationVillage.objects.all()),
+    filterset_class=DemonstrationVillageFilter,
+    unit=_("个"),
+    columns=[
+        Column("year", _("年度"), TEXT),
+        *_place_columns(),
+        Column("funds", _("投入协作资金（万元）"), MONEY, total=True),
+        Column("note", _("备注")),
+    ],
+    default_sort=["-year", "village"],
+    description=_("携手促振兴：以协作资金建设的乡村振兴示范村，每村每年一条。"),
+)
+
+for _spec in (
+    project_list,
+    investment_list,
+    sale_list,
+    donation_list,
+    park_list,
+    park_year_list,
+    village_list,
+):
     _spec.namespace = "projects"

@@ -28,7 +28,6 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from confirmation import state as year_states
-from evidence import completeness as evidence
 from cooperation import freshness
 from cooperation.dashboard import charts, scopes
 from cooperation.dashboard.indicators import evaluate, headlines_by_partnership, percent, registry
@@ -38,6 +37,7 @@ from cooperation.lists.filters import MAX_YEAR, MIN_YEAR, PairingFilter, Posting
 from cooperation.lists.listing import ListSpec, needs_permission_missing
 from cooperation.models import Pairing, Partnership, Posting, Region, Target, Visit
 from cooperation.querysets import short_region_name_sql
+from evidence import completeness as evidence
 
 WAN = _("万元")
 

@@ -6,7 +6,8 @@ set the benchmark uses (bench/run).
     plan.py      counts and totals per partnership (the report's, or scaled)
     builders.py  one partnership's records from a plan, in dependency order:
                  cooperation_records.py (pairings, postings, visits), project_records.py
-                 (projects, factories, investments, sales, donations), labour_records.py
+                 (projects, factories, parks, investments, sales, donations,
+                 demonstration villages), labour_records.py
                  (job fairs, courses, workers); context.py: the seeded context, bulk writes
     people.py    made-up names and valid, made-up resident ID numbers
     targets.py   agreed targets for 2021 and 2022

@@ -9,11 +9,13 @@ invented: their units carry generic names (“湖塘镇人民政府”, “武�
 from .cooperation_records import pairings, postings, visits
 from .labour_records import courses, job_fairs, workers
 from .project_records import (
+    demonstration_villages,
     disbursements,
     donations,
     factories,
     funded_projects,
     investments,
+    parks,
     sales,
 )
 
@@ -26,9 +28,11 @@ def build(ctx):
     projects = funded_projects(ctx)
     disbursements(ctx, projects)
     factories(ctx, projects)
+    parks(ctx)
     investments(ctx)
     sales(ctx)
     donations(ctx)
+    demonstration_villages(ctx)
     job_fairs(ctx)
     courses(ctx)
     workers(ctx)

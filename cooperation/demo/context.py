@@ -53,6 +53,7 @@ class Context:
     east_villages: list = field(default_factory=list)
     orgs: dict = field(default_factory=dict)
     factories: list = field(default_factory=list)
+    parks: list = field(default_factory=list)  # co-built parks, for the investments
     fairs: dict = field(default_factory=dict)  # year: [(JobFair, stable target)]
     worker_ids: list = field(default_factory=list)
 

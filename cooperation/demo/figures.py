@@ -134,6 +134,30 @@ PIG_FARM_PLACE = "关山镇魏埭村"  # not in the official code list: recorded
 
 # "园区累计带动脱贫户1800余人": the demo chooses 1,826 poverty-exited beneficiaries.
 SEEDLING_POVERTY_EXITED = 1826
+# The same park as a co-built agricultural park (共建产业园区) with its yearly jobs. The
+# report gives neither its opening date nor its yearly figures: the demo opens it in April
+# 2019 and reads "累计带动脱贫户1800余人" as the sum of its yearly jobs of poverty-exited
+# workers over 2019–2021, 486 + 612 + 728 = 1,826 (the seedling project's 1,826). The
+# yearly totals of jobs are invented too.
+PARK_NAME = "汉滨区忠诚现代农业园区"
+PARK_VILLAGE = "610902004213"  # 建民街道忠诚村
+PARK_ESTABLISHED = "2019-04-01"  # invented
+PARK_YEARS = {  # year: (jobs, of them poverty-exited workers)
+    2019: (820, 486),
+    2020: (1050, 612),
+    2021: (1240, 728),
+}
+PARK_POVERTY_EXITED_2019_2021 = 1826
+
+# --- Demonstration villages (携手促振兴) ---------------------------------------------------
+# The report names none: every one of these is invented (villages of the code list, funds in
+# 万元) so that the figures show. (year, village code, cooperation funds)
+DEMONSTRATION_VILLAGES = [
+    (2021, "610902004213", Decimal("200.00")),  # 建民街道忠诚村
+    (2021, "610902115208", Decimal("120.00")),  # 大河镇小河村
+    (2021, "610902107201", Decimal("150.00")),  # 恒口镇新兴村
+    (2022, "610902124222", Decimal("180.00")),  # 石梯镇青套村
+]
 SCHOLARSHIP = Decimal("100")  # 常州华森医疗器械有限公司 → 汉滨区教体局, 万元
 
 # "吸引13批50余家企业先后来汉滨实地考察": 13 visits with enterprises, 53 enterprises.

@@ -1,4 +1,5 @@
-"""Demo projects, community factories, investments, consumption sales and donations."""
+"""Demo projects, community factories, co-built parks, investments, consumption sales,
+donations and demonstration villages."""
 
 import datetime
 import random
@@ -9,8 +10,11 @@ from decimal import ROUND_DOWN, Decimal
 from labor.models import CommunityFactory
 from projects.models import (
     ConsumptionSale,
+    DemonstrationVillage,
     Disbursement,
     Donation,
+    IndustrialPark,
+    IndustrialParkYear,
     Investment,
     Project,
     ProjectProgress,
@@ -372,6 +376,69 @@ def factories(ctx, projects):
 # --- Investments (招商引资) -------------------------------------------------------------------
 
 
+# --- Co-built parks (共建产业园区) and demonstration villages (携手促振兴) --------------------
+
+
+def parks(ctx):
+    """The report's vegetable park with its yearly jobs (武进–汉滨 only: the report names no
+    other park, and synthetic partnerships have none). Draws nothing from `ctx.rng`, so the
+    records built after it are those they were before parks existed."""
+    if not ctx.story:
+        return
+    village = F.PARK_VILLAGE
+    park = IndustrialPark(
+        partnership=ctx.partnership,
+        name=F.PARK_NAME,
+        kind=IndustrialPark.Kind.AGRICULTURAL,
+        established_on=day(F.PARK_ESTABLISHED),
+        town_id=village[:9],
+        village_id=village,
+        note="苏陕协作项目资金支持建成20个蔬菜育苗中心，“龙头企业+合作社+农户”。"
+        "建成日期与逐年就业人数为演示数据。",
+    )
+    (park,) = bulk_write(ctx, IndustrialPark, [park])
+    years = [
+        IndustrialParkYear(park=park, year=year, jobs=jobs, poverty_exited_jobs=exited)
+        for year, (jobs, exited) in F.PARK_YEARS.items()
+    ]
+    bulk_write(ctx, IndustrialParkYear, years)
+    ctx.parks.append(park)
+
+
+def settle_in_parks(ctx, objs):
+    """The demo's own (invented) food-processing firms of 2019–2020 settle in the park, where
+    they are moved: the report's five enterprises of 2021 are not said to be in a park."""
+    for park in ctx.parks:
+        for obj in objs:
+            invented = obj.industry in ("农产品加工", "富硒食品") and obj.signed_on.year in (
+                2019,
+                2020,
+            )
+            if invented and obj.signed_on >= park.established_on:
+                obj.park, obj.town_id, obj.village_id = park, park.town_id, park.village_id
+
+
+def demonstration_villages(ctx):
+    """The demo's (invented) demonstration villages, 武进–汉滨 only."""
+    if not ctx.story:
+        return
+    bulk_write(
+        ctx,
+        DemonstrationVillage,
+        [
+            DemonstrationVillage(
+                partnership=ctx.partnership,
+                year=year,
+                village_id=village,
+                town_id=village[:9],
+                funds=funds,
+                note="演示数据（虚构）：报道未载明示范村。",
+            )
+            for year, village, funds in F.DEMONSTRATION_VILLAGES
+        ],
+    )
+
+
 def _story_investments():
     """The five settled since 2021; arrived 32,000 + 2,600 + 2,139 + 1,000 + 14,000 = 51,739."""
     return [
@@ -461,6 +528,7 @@ def investments(ctx):
             )
     for obj in objs:
         obj.partnership = ctx.partnership
+    settle_in_parks(ctx, objs)
     bulk_write(ctx, Investment, objs)
 
 

@@ -10,9 +10,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from cooperation.models import Organisation, Pairing, Posting, Target, Visit
+from cooperation.models import Organisation, Pairing, Posting, Region, Target, Visit
 from labor import idcard
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker
+from projects.models import IndustrialPark
 from tests.conftest import YEAR
 from tests.cooperation.factories import (
     EastOrgFactory,
@@ -22,11 +23,23 @@ from tests.cooperation.factories import (
     VisitFactory,
     region,
 )
-from tests.places import HANBIN, HANYIN_CHENGGUAN, LAOCHENG, WUJIN, XINBEI, XINCHENG
+from tests.places import (
+    BEIMEN,
+    HANBIN,
+    HANYIN_CHENGGUAN,
+    LAOCHENG,
+    WUJIN,
+    XIDAJIE,
+    XINBEI,
+    XINCHENG,
+)
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DemonstrationVillageFactory,
     DisbursementFactory,
     DonationFactory,
+    IndustrialParkFactory,
+    IndustrialParkYearFactory,
     InvestmentFactory,
     ProjectFactory,
 )
@@ -94,11 +107,21 @@ EXPECTED = {
     "pairings.hospital": 1,
     "pairings.social": 0,
     "pairings.signed_in_year": 2,  # 镇 (Mar 2021), school (Jun 2021)
+    # demonstration villages of 2021: 西大街 (120); 北门 is of 2020
+    "pairings.demonstration_villages": 1,
+    "pairings.demonstration_village_funds": D("120"),
     # --- industry: investments signed in 2021 ---------------------------------------------
     "industry.enterprises_settled": 2,  # 甲 (twice: one enterprise), 乙
     "industry.investment_agreed": D("8000"),  # 5000 + 1000 + 2000
     "industry.investment_arrived": D("4500"),  # 3000 + 1000 + 500
     "industry.jobs": 80,  # 50 + 10 + 20
+    # parks at 31 Dec 2021: 忠诚园区 (agricultural, 2020); the industrial one opens in 2022
+    "industry.parks": 1,
+    "industry.agricultural_parks": 1,
+    "industry.park_enterprises": 1,  # 企业甲's April signing, in 忠诚园区
+    "industry.park_investment_arrived": D("3000"),  # that signing's 3000
+    "industry.park_jobs": 200,  # 忠诚园区's 2021 record (2020's 150 left out)
+    "industry.park_jobs_poverty_exited": 80,
     # --- labour -------------------------------------------------------------------------
     "labor.transferred": 3,  # 韩一 (Mar), 韩二 (Mar), 韩四 (Jul); 韩三 started in 2020
     "labor.transferred_poverty_exited": 1,  # 韩一
@@ -179,10 +202,18 @@ FOOTER = {
     "pairings.hospital": "rows",
     "pairings.social": "rows",
     "pairings.signed_in_year": "rows",
+    "pairings.demonstration_villages": "rows",
+    "pairings.demonstration_village_funds": "funds",
     "industry.enterprises_settled": "enterprises",
     "industry.investment_agreed": "agreed",
     "industry.investment_arrived": "arrived",
     "industry.jobs": "jobs",
+    "industry.parks": "rows",
+    "industry.agricultural_parks": "rows",
+    "industry.park_enterprises": "enterprises",
+    "industry.park_investment_arrived": "arrived",
+    "industry.park_jobs": "jobs",
+    "industry.park_jobs_poverty_exited": "poverty_exited_jobs",
     "labor.transferred": "rows",
     "labor.transferred_poverty_exited": "rows",
     "labor.transferred_east": "rows",
@@ -325,9 +356,32 @@ def data(partnership, other_partnership):
     DisbursementFactory(project=store, date=day(2021, 1, 10), amount=D("900"))
     DisbursementFactory(project=q_project, date=day(2021, 6, 1), amount=D("6999"))
 
-    # Investments (企业甲 signs twice in 2021)
+    # Co-built parks and their yearly jobs
+    zhongcheng = IndustrialParkFactory(partnership=p, name="忠诚园区", town_id=LAOCHENG,
+                                       kind=IndustrialPark.Kind.AGRICULTURAL,
+                                       established_on=day(2020, 5, 1))  # fmt: skip
+    later = IndustrialParkFactory(partnership=p, name="工业园", town_id=XINCHENG,
+                                  kind=IndustrialPark.Kind.INDUSTRIAL,
+                                  established_on=day(2022, 1, 1))  # fmt: skip
+    park_q = IndustrialParkFactory(partnership=q, name="汉阴园区", town_id=HANYIN_CHENGGUAN,
+                                   established_on=day(2019, 1, 1))  # fmt: skip
+    IndustrialParkYearFactory(park=zhongcheng, year=2020, jobs=150, poverty_exited_jobs=60)
+    IndustrialParkYearFactory(park=zhongcheng, year=2021, jobs=200, poverty_exited_jobs=80)
+    IndustrialParkYearFactory(park=later, year=2022, jobs=10, poverty_exited_jobs=1)
+    IndustrialParkYearFactory(park=park_q, year=2021, jobs=5000, poverty_exited_jobs=500)
+
+    # Demonstration villages (the test code list has no village of 汉阴县: Q's is added)
+    DemonstrationVillageFactory(partnership=p, year=2021, village_id=XIDAJIE, funds=D("120"))
+    DemonstrationVillageFactory(partnership=p, year=2020, village_id=BEIMEN, funds=D("40"))
+    hanyin_village = Region.objects.create(code="610921100201", name="城关村委会",
+                                           level=Region.Level.VILLAGE,
+                                           parent_id=HANYIN_CHENGGUAN)  # fmt: skip
+    DemonstrationVillageFactory(partnership=q, year=2021, village_id=hanyin_village.code,
+                                funds=D("7777"))  # fmt: skip
+
+    # Investments (企业甲 signs twice in 2021; its April signing settles in 忠诚园区)
     InvestmentFactory(partnership=p, enterprise="企业甲", signed_on=day(2021, 4, 1),
-                      agreed=D("5000"), arrived=D("3000"), jobs=50)  # fmt: skip
+                      agreed=D("5000"), arrived=D("3000"), jobs=50, park=zhongcheng)  # fmt: skip
     InvestmentFactory(partnership=p, enterprise="企业甲", signed_on=day(2021, 8, 1),
                       agreed=D("1000"), arrived=D("1000"), jobs=10)  # fmt: skip
     InvestmentFactory(partnership=p, enterprise="企业乙", signed_on=day(2021, 5, 1),
@@ -335,7 +389,8 @@ def data(partnership, other_partnership):
     InvestmentFactory(partnership=p, enterprise="企业丙", signed_on=day(2022, 2, 1),
                       agreed=D("9000"), arrived=D("0"), jobs=1)  # fmt: skip
     InvestmentFactory(partnership=q, enterprise="企业丁", signed_on=day(2021, 5, 1),
-                      town_id=HANYIN_CHENGGUAN, agreed=D("8888"), arrived=D("88"))  # fmt: skip
+                      town_id=HANYIN_CHENGGUAN, agreed=D("8888"), arrived=D("88"),
+                      park=park_q)  # fmt: skip
 
     # Consumption sales
     ConsumptionSaleFactory(partnership=p, year=2021, month=3, channel="counter",

@@ -36,7 +36,10 @@ from tests.labor.factories import (
 )
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DemonstrationVillageFactory,
     DonationFactory,
+    IndustrialParkFactory,
+    IndustrialParkYearFactory,
     InvestmentFactory,
     ProjectFactory,
 )
@@ -63,6 +66,12 @@ def _town(county):
     return town.code
 
 
+def _next_year(n=[1900]):  # noqa: B006 - a counter shared by the calls
+    """A year no demonstration village of the test has yet (one per village and year)."""
+    n[0] += 1
+    return n[0]
+
+
 def _records(name, p, n):
     """n records of partnership p in the list `name` (placed in its western county)."""
     town = _town(p.west_region_id)
@@ -81,6 +90,16 @@ def _records(name, p, n):
             n, partnership=p, town_id=town
         ),
         "projects:donations": lambda: DonationFactory.create_batch(n, partnership=p, town_id=town),
+        "projects:parks": lambda: IndustrialParkFactory.create_batch(
+            n, partnership=p, town_id=town
+        ),
+        "projects:park_jobs": lambda: IndustrialParkYearFactory.create_batch(
+            n, park__partnership=p, park__town_id=town
+        ),
+        # the loaded regions have villages of 汉滨区 only: every partnership takes one of them
+        "projects:villages": lambda: [
+            DemonstrationVillageFactory(partnership=p, year=_next_year()) for _i in range(n)
+        ],
         "labor:job_fairs": lambda: JobFairFactory.create_batch(n, partnership=p, town_id=town),
         "labor:courses": lambda: TrainingCourseFactory.create_batch(n, partnership=p, town_id=town),
         "labor:factories": lambda: CommunityFactoryFactory.create_batch(

@@ -115,9 +115,10 @@ def test_the_header_row_is_frozen(client, data):
 
 
 def test_columns_are_as_wide_as_their_kind_needs(data, staff_client):
-    # 签约日期 (date), 企业名称, 投资项目, 行业, 地点 (text), 协议投资额, 到位 (money), 就业 (int)
+    # 签约日期 (date), 企业名称, 投资项目, 行业, 地点, 入驻园区 (text), 协议投资额, 到位 (money),
+    # 就业 (int)
     ws = sheet(export(staff_client, "projects:investments", "xlsx"))
-    assert [width(ws, c) for c in "ABCDEFGH"] == [12, 28, 28, 28, 28, 14, 14, 12]
+    assert [width(ws, c) for c in "ABCDEFGHI"] == [12, 28, 28, 28, 28, 28, 14, 14, 12]
     # 姓名, 身份证号码 (code), 性别 (choice)
     ws = sheet(export(staff_client, "labor:workers", "xlsx"))
     assert [width(ws, c) for c in "ABC"] == [28, 20, 14]
@@ -129,7 +130,7 @@ def test_columns_are_as_wide_as_their_kind_needs(data, staff_client):
 def test_numbers_stay_numbers_with_thousand_separators_and_dates_are_dates(client, data):
     params = {"partnership": data.pk, "year": YEAR, "sort": "signed_on"}
     ws = sheet(export(client, "projects:investments", "xlsx", params))
-    date, agreed, jobs = ws["A2"], ws["F2"], ws["H2"]
+    date, agreed, jobs = ws["A2"], ws["G2"], ws["I2"]
     assert date.value.date().isoformat() == "2021-04-01" and date.number_format == "yyyy-mm-dd"
     assert agreed.value == 5000 and agreed.data_type == "n"
     assert agreed.number_format == "#,##0.00"
@@ -185,7 +186,7 @@ def test_the_totals_row_of_investments(client, data):
     ws = sheet(export(client, "projects:investments", "xlsx", params))
     # 甲 5000/3000/50, 甲 1000/1000/10, 乙 2000/500/20
     totals = [c.value for c in ws[ws.max_row]]
-    assert totals == ["合计（3 条）", None, None, None, None, 8000, 4500, 80]
+    assert totals == ["合计（3 条）", None, None, None, None, None, 8000, 4500, 80]
     figures = footer(page)
     assert (figures["agreed"], figures["arrived"], figures["jobs"]) == (8000, 4500, 80)
 

@@ -49,7 +49,7 @@ PROVINCE_PAIR = {"east": "32", "west": "61"}
 AVERAGES = ["labor.average_wage", "postings.average_months"]
 # The sources of the registry: every one at a partnership, all but the visits (which name no
 # town) at a town.
-SOURCES = 11
+SOURCES = 14
 
 
 def scope_of(params):
@@ -506,7 +506,8 @@ def test_the_indicator_notes_list_every_indicator(client, db):
     response = client.get(reverse("cooperation:indicator_notes"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert len(registry) == 79
+    # 71 + funds rates (4), labour destinations (4), parks (6), demonstration villages (2)
+    assert len(registry) == 87
     for ind in registry.all():
         row = re.search(rf'<tr id="{re.escape(ind.key)}">(.*?)</tr>', page, re.S)
         assert row, ind.key

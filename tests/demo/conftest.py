@@ -14,8 +14,11 @@ from cooperation.models import Organisation, Pairing, Partnership, Posting, Targ
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
 from projects.models import (
     ConsumptionSale,
+    DemonstrationVillage,
     Disbursement,
     Donation,
+    IndustrialPark,
+    IndustrialParkYear,
     Investment,
     Project,
     ProjectProgress,
@@ -36,6 +39,9 @@ RECORDS = [
     ConsumptionSale,
     Donation,
     Investment,
+    IndustrialParkYear,
+    IndustrialPark,
+    DemonstrationVillage,
     Project,
     Target,
     Visit,

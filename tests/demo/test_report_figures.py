@@ -118,6 +118,29 @@ def test_about_2000_went_to_jiangsu_in_the_three_years_to_2021(demo):
     assert east == 2053
 
 
+def test_the_vegetable_park_brought_over_1800_poverty_exited_workers_in_2019_to_2021(demo):
+    # "园区累计带动脱贫户1800余人": the park's yearly jobs of poverty-exited workers, summed
+    # over 2019–2021 (486 + 612 + 728 = 1826); it is 建民街道's only park
+    years = (2019, 2020, 2021)
+    exited = sum(value(demo, "industry.park_jobs_poverty_exited", y, "建民街道") for y in years)
+    assert exited == 1826
+    assert 1800 < exited < 1900  # "1800余"
+    # one agricultural park, open since 2019
+    assert value(demo, "industry.agricultural_parks", 2019) == 1
+    assert value(demo, "industry.parks", 2021) == 1
+    # the demo's invented food firms settled in it: two in 2019, one in 2020, none in 2021
+    # (the report's five enterprises of 2021 are not said to be in a park)
+    enterprises = [value(demo, "industry.park_enterprises", y) for y in years]
+    assert enterprises == [2, 1, 0]
+
+
+def test_demonstration_villages_are_invented_but_shown(demo):
+    # the demo's invented villages: three in 2021 (200 + 120 + 150 万元), one in 2022 (180)
+    assert value(demo, "pairings.demonstration_villages", 2021) == 3
+    assert value(demo, "pairings.demonstration_village_funds", 2021) == Decimal("470")
+    assert value(demo, "pairings.demonstration_villages", 2022, "石梯镇") == 1
+
+
 def test_person_times_of_exchange_are_over_300(demo):
     # "双方人才交流累计达300余人次": postings of 2017–2022 (27 + 98 + 163 + 18 = 306)
     times = sum(value(demo, "postings.person_times_in_year", y) for y in range(2017, 2023))

@@ -8,12 +8,16 @@ from decimal import Decimal as D
 
 import pytest
 
-from projects.models import Project
-from tests.places import HANYIN_CHENGGUAN, LAOCHENG, XINCHENG
+from cooperation.models import Region
+from projects.models import IndustrialPark, Project
+from tests.places import BEIMEN, HANYIN_CHENGGUAN, LAOCHENG, XIDAJIE, XINCHENG
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DemonstrationVillageFactory,
     DisbursementFactory,
     DonationFactory,
+    IndustrialParkFactory,
+    IndustrialParkYearFactory,
     InvestmentFactory,
     ProjectFactory,
 )
@@ -37,6 +41,14 @@ PROJECT_KEYS = {
     "industry.investment_agreed",
     "industry.investment_arrived",
     "industry.jobs",
+    "industry.parks",
+    "industry.agricultural_parks",
+    "industry.park_enterprises",
+    "industry.park_investment_arrived",
+    "industry.park_jobs",
+    "industry.park_jobs_poverty_exited",
+    "pairings.demonstration_villages",
+    "pairings.demonstration_village_funds",
     "consumption.amount",
     "consumption.certified_amount",
     "consumption.purchase",
@@ -82,14 +94,54 @@ def dataset(partnership, other_partnership):
     )  # fmt: skip
     DisbursementFactory(project=q_project, date=day(2021, 6, 1), amount=D("6000"))
 
-    # Investments of P (企业甲 signs twice in 2021: one enterprise)
+    # Co-built parks: A (老城, agricultural, 2019), B (新城, industrial, 31 Dec 2021), C (老城,
+    # agricultural, March 2022); Q's park (汉阴, agricultural, 2020).
+    agricultural, industrial = IndustrialPark.Kind.AGRICULTURAL, IndustrialPark.Kind.INDUSTRIAL
+    park_a = IndustrialParkFactory(partnership=p, name="园区甲", kind=agricultural,
+                                   town_id=LAOCHENG, established_on=day(2019, 6, 1))  # fmt: skip
+    park_b = IndustrialParkFactory(partnership=p, name="园区乙", kind=industrial,
+                                   town_id=XINCHENG, established_on=day(2021, 12, 31))  # fmt: skip
+    park_c = IndustrialParkFactory(partnership=p, name="园区丙", kind=agricultural,
+                                   town_id=LAOCHENG, established_on=day(2022, 3, 1))  # fmt: skip
+    park_q = IndustrialParkFactory(partnership=q, name="园区丁", kind=agricultural,
+                                   town_id=HANYIN_CHENGGUAN, established_on=day(2020, 1, 1))  # fmt: skip
+    for park, year, jobs, exited in (
+        (park_a, 2020, 100, 40),
+        (park_a, 2021, 120, 50),
+        (park_b, 2021, 30, 5),
+        (park_b, 2022, 60, 10),
+        (park_c, 2022, 20, 0),
+        (park_q, 2021, 9999, 999),
+    ):
+        IndustrialParkYearFactory(park=park, year=year, jobs=jobs, poverty_exited_jobs=exited)
+
+    # Demonstration villages: P's in 西大街 (老城) and 北门 (新城); Q's in a village of 汉阴
+    # (the test code list holds no village of 汉阴县: one is added here).
+    hanyin_village = Region.objects.create(
+        code="610921100201", name="城关村委会", level=Region.Level.VILLAGE,
+        parent_id=HANYIN_CHENGGUAN,
+    )  # fmt: skip
+    for partnership, year, village, funds in (
+        (p, 2021, XIDAJIE, D("100")),
+        (p, 2021, BEIMEN, D("50.5")),
+        (p, 2022, XIDAJIE, D("80")),
+        (p, 2020, BEIMEN, D("30")),
+        (q, 2021, hanyin_village.code, D("6666")),
+    ):
+        DemonstrationVillageFactory(
+            partnership=partnership, year=year, village_id=village, funds=funds
+        )
+
+    # Investments of P (企业甲 signs twice in 2021: one enterprise). 甲 (15 Mar) settles in
+    # park A, 乙 in park B, 丙 (2022) in park C; 甲's July signing is outside any park.
     InvestmentFactory(
         partnership=p, enterprise="企业甲", signed_on=day(2021, 3, 15), town_id=LAOCHENG,
-        agreed=D("1000"), arrived=D("600"), jobs=20,
+        agreed=D("1000"), arrived=D("600"), jobs=20, park=park_a,
     )  # fmt: skip
     InvestmentFactory(
         partnership=p, enterprise="企业乙", signed_on=day(2021, 12, 31), town_id=XINCHENG,
         agreed=D("500.5"), arrived=D("700"), arrived_over_agreed_confirmed=True, jobs=15,
+        park=park_b,
     )  # fmt: skip
     InvestmentFactory(
         partnership=p, enterprise="企业甲", signed_on=day(2021, 7, 1), town_id=LAOCHENG,
@@ -97,11 +149,11 @@ def dataset(partnership, other_partnership):
     )  # fmt: skip
     InvestmentFactory(
         partnership=p, enterprise="企业丙", signed_on=day(2022, 1, 1), town_id=LAOCHENG,
-        agreed=D("3000"), arrived=D("0"), jobs=100,
+        agreed=D("3000"), arrived=D("0"), jobs=100, park=park_c,
     )  # fmt: skip
     InvestmentFactory(
         partnership=q, enterprise="企业丁", signed_on=day(2021, 5, 1), town_id=HANYIN_CHENGGUAN,
-        agreed=D("8888"), arrived=D("88"), jobs=99,
+        agreed=D("8888"), arrived=D("88"), jobs=99, park=park_q,
     )  # fmt: skip
 
     # Consumption sales of P
@@ -203,6 +255,44 @@ FIGURES = [
     ("industry.jobs", 2021, None, None, 40),  # 20 + 15 + 5
     ("industry.jobs", 2021, None, 7, 5),
     ("industry.jobs", 2022, None, 1, 100),
+    # parks at the year's end: 2020 A; 2021 A, B (31 Dec); 2022 A, B, C
+    ("industry.parks", 2020, None, None, 1),
+    ("industry.parks", 2021, None, None, 2),
+    ("industry.parks", 2021, LAOCHENG, None, 1),  # A (C opens in 2022)
+    ("industry.parks", 2021, None, 12, 1),  # B, established 31 Dec
+    ("industry.parks", 2022, None, None, 3),
+    ("industry.agricultural_parks", 2021, None, None, 1),  # A (B is industrial)
+    ("industry.agricultural_parks", 2021, XINCHENG, None, 0),
+    ("industry.agricultural_parks", 2022, None, None, 2),  # A, C
+    ("industry.agricultural_parks", 2022, None, 3, 1),  # C, established in March
+    # investments in parks, signed in 2021: 甲 15 Mar (A, 600), 乙 31 Dec (B, 700); 甲's July
+    # signing is in no park
+    ("industry.park_enterprises", 2021, None, None, 2),
+    ("industry.park_enterprises", 2021, LAOCHENG, None, 1),  # 甲
+    ("industry.park_enterprises", 2021, None, 7, 0),  # July: 甲 outside a park
+    ("industry.park_enterprises", 2022, None, None, 1),  # 丙 (C)
+    ("industry.park_investment_arrived", 2021, None, None, D("1300")),  # 600 + 700
+    ("industry.park_investment_arrived", 2021, None, 12, D("700")),
+    ("industry.park_investment_arrived", 2021, LAOCHENG, None, D("600")),
+    ("industry.park_investment_arrived", 2022, None, None, D("0")),
+    # park jobs: 2020 A 100 (40); 2021 A 120 (50) + B 30 (5); 2022 B 60 (10) + C 20 (0)
+    ("industry.park_jobs", 2020, None, None, 100),
+    ("industry.park_jobs", 2021, None, None, 150),  # 120 + 30
+    ("industry.park_jobs", 2021, LAOCHENG, None, 120),
+    ("industry.park_jobs", 2022, None, None, 80),  # 60 + 20
+    ("industry.park_jobs", 2023, None, None, 0),
+    ("industry.park_jobs_poverty_exited", 2021, None, None, 55),  # 50 + 5
+    ("industry.park_jobs_poverty_exited", 2022, XINCHENG, None, 10),
+    ("industry.park_jobs_poverty_exited", 2022, LAOCHENG, None, 0),
+    # demonstration villages: 2021 西大街 100, 北门 50.5; 2022 西大街 80; 2020 北门 30
+    ("pairings.demonstration_villages", 2021, None, None, 2),
+    ("pairings.demonstration_villages", 2021, LAOCHENG, None, 1),  # 西大街
+    ("pairings.demonstration_villages", 2022, None, None, 1),
+    ("pairings.demonstration_villages", 2023, None, None, 0),
+    ("pairings.demonstration_village_funds", 2021, None, None, D("150.5")),  # 100 + 50.5
+    ("pairings.demonstration_village_funds", 2021, XINCHENG, None, D("50.5")),
+    ("pairings.demonstration_village_funds", 2020, None, None, D("30")),
+    ("pairings.demonstration_village_funds", 2023, None, None, D("0")),
     # sales 2021: Jan 100 (60), Dec 40.1234 (40.1234) + 9.8766 (0); Jan 2022 77 (7)
     ("consumption.amount", 2021, None, None, D("150")),  # 100 + 40.1234 + 9.8766
     ("consumption.amount", 2021, None, 12, D("50")),  # 40.1234 + 9.8766

@@ -8,14 +8,17 @@ import factory
 
 from projects.models import (
     ConsumptionSale,
+    DemonstrationVillage,
     Disbursement,
     Donation,
+    IndustrialPark,
+    IndustrialParkYear,
     Investment,
     Project,
     ProjectProgress,
 )
 from tests.cooperation.factories import PartnershipFactory, region
-from tests.places import HANYIN, LAOCHENG, XINBEI
+from tests.places import HANYIN, LAOCHENG, XIDAJIE, XINBEI
 
 
 def second_partnership():
@@ -98,3 +101,34 @@ class DonationFactory(factory.django.DjangoModelFactory):
     town_id = LAOCHENG
     cash = Decimal("10")
     in_kind = Decimal("5")
+
+
+class IndustrialParkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndustrialPark
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"共建园区{n}")
+    kind = IndustrialPark.Kind.AGRICULTURAL
+    established_on = datetime.date(2020, 1, 1)
+    town_id = LAOCHENG
+
+
+class IndustrialParkYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndustrialParkYear
+
+    park = factory.SubFactory(IndustrialParkFactory)
+    year = 2021
+    jobs = 100
+    poverty_exited_jobs = 30
+
+
+class DemonstrationVillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DemonstrationVillage
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    year = 2021
+    village_id = XIDAJIE
+    funds = Decimal("100")

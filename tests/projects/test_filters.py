@@ -10,8 +10,24 @@ from django.urls import reverse
 
 from cooperation.dashboard.indicators import percent, registry
 from cooperation.models import Region
-from projects.filters import ConsumptionSaleFilter, DonationFilter, InvestmentFilter, ProjectFilter
-from projects.models import ConsumptionSale, Donation, Investment, Project
+from projects.filters import (
+    ConsumptionSaleFilter,
+    DemonstrationVillageFilter,
+    DonationFilter,
+    IndustrialParkFilter,
+    IndustrialParkYearFilter,
+    InvestmentFilter,
+    ProjectFilter,
+)
+from projects.models import (
+    ConsumptionSale,
+    DemonstrationVillage,
+    Donation,
+    IndustrialPark,
+    IndustrialParkYear,
+    Investment,
+    Project,
+)
 from projects.querysets import COMPLETED, STARTED, disbursed
 from tests.places import LAOCHENG, XINCHENG
 
@@ -22,6 +38,9 @@ LISTS = {
     "projects:investments": (InvestmentFilter, Investment),
     "projects:sales": (ConsumptionSaleFilter, ConsumptionSale),
     "projects:donations": (DonationFilter, Donation),
+    "projects:parks": (IndustrialParkFilter, IndustrialPark),
+    "projects:park_jobs": (IndustrialParkYearFilter, IndustrialParkYear),
+    "projects:villages": (DemonstrationVillageFilter, DemonstrationVillage),
 }
 
 
@@ -52,6 +71,14 @@ ROW_AGGREGATE = {
     "industry.investment_agreed": Sum("agreed"),
     "industry.investment_arrived": Sum("arrived"),
     "industry.jobs": Sum("jobs"),
+    "industry.parks": Count("id"),
+    "industry.agricultural_parks": Count("id"),
+    "industry.park_enterprises": Count("enterprise", distinct=True),
+    "industry.park_investment_arrived": Sum("arrived"),
+    "industry.park_jobs": Sum("jobs"),
+    "industry.park_jobs_poverty_exited": Sum("poverty_exited_jobs"),
+    "pairings.demonstration_villages": Count("id"),
+    "pairings.demonstration_village_funds": Sum("funds"),
     "consumption.amount": Sum("amount"),
     "consumption.certified_amount": Sum("certified_amount"),
     "consumption.purchase": Sum("amount"),

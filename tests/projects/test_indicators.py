@@ -24,7 +24,12 @@ def test_the_registry_holds_exactly_the_documented_keys():
 def test_every_indicator_has_a_label_unit_group_docstring_and_list():
     for ind in projects_indicators():
         assert ind.label and ind.unit and ind.description, ind.key
-        assert ind.group in (Group.FUNDS, Group.INDUSTRY, Group.CONSUMPTION), ind.key
+        assert ind.group in (
+            Group.FUNDS,
+            Group.PAIRINGS,
+            Group.INDUSTRY,
+            Group.CONSUMPTION,
+        ), ind.key
         assert ind.list_url is not None, ind.key
 
 

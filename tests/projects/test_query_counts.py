@@ -13,8 +13,10 @@ from tests.places import LAOCHENG, XINCHENG
 from tests.projects.conftest import PROJECT_KEYS
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DemonstrationVillageFactory,
     DisbursementFactory,
     DonationFactory,
+    IndustrialParkYearFactory,
     InvestmentFactory,
     ProjectFactory,
 )
@@ -41,6 +43,10 @@ def add_rows(partnership, n, start=0):
         )
         ConsumptionSaleFactory(partnership=partnership, town_id=town, month=month)
         DonationFactory(partnership=partnership, town_id=town, date=datetime.date(2021, month, 1))
+        year = IndustrialParkYearFactory(park__partnership=partnership, park__town_id=town)
+        InvestmentFactory(partnership=partnership, town_id=town, park=year.park)
+        village = Region.objects.filter(level=5, code__startswith="610902").order_by("code")[i]
+        DemonstrationVillageFactory(partnership=partnership, village_id=village.code)
 
 
 def queries_of(func):

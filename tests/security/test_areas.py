@@ -57,8 +57,11 @@ from tests.labor.factories import (
 from tests.places import DAHE, HANBIN, HANYIN, HANYIN_CHENGGUAN, P_NAME, Q_NAME, WUJIN, XINBEI
 from tests.projects.factories import (
     ConsumptionSaleFactory,
+    DemonstrationVillageFactory,
     DisbursementFactory,
     DonationFactory,
+    IndustrialParkFactory,
+    IndustrialParkYearFactory,
     InvestmentFactory,
     ProjectFactory,
 )
@@ -70,6 +73,8 @@ pytestmark = pytest.mark.django_db
 ANKANG, CHANGZHOU, SHAANXI, JIANGSU = "6109", "3204", "61", "32"
 JINTAN = "320413"  # 金坛区, a third county of 常州市
 TOWN_OF = {HANBIN: DAHE, HANYIN: HANYIN_CHENGGUAN}
+# A village of each western county (the test code list has none of 汉阴县: one is added).
+VILLAGE_OF = {HANBIN: "610902115208", HANYIN: "610921100201"}  # 大河镇小河村, 城关镇城关村
 # Distinct, findable words in each partnership's records.
 WORKER_NAME = {"P": "甘露滨", "Q": "阴雨晴"}
 EMPLOYER = {"P": "滨江纺织厂", "Q": "阴山电子厂"}
@@ -88,6 +93,8 @@ EXPECTED_RECORD_MODELS = [
     "projects.Investment",
     "projects.ConsumptionSale",
     "projects.Donation",
+    "projects.IndustrialPark",
+    "projects.DemonstrationVillage",
     "labor.Worker",
     "labor.Employment",
     "labor.JobFair",
@@ -177,6 +184,12 @@ def _records_of(partnership, side, east, west, n):
     employment = EmploymentFactory(
         worker=worker, employer=EMPLOYER[side], destination_id=east, job_fair=job_fair
     )
+    park = IndustrialParkFactory(partnership=partnership, name=f"{side}共建园区", town_id=town)
+    IndustrialParkYearFactory(park=park, year=2021)
+    Region.objects.get_or_create(
+        code=VILLAGE_OF[west],
+        defaults={"name": "城关村委会", "level": Region.Level.VILLAGE, "parent_id": town},
+    )
     records = {
         "cooperation.Partnership": partnership,
         "cooperation.Organisation": west_org,
@@ -195,6 +208,10 @@ def _records_of(partnership, side, east, west, n):
         "projects.Disbursement": DisbursementFactory(project=project, voucher=f"{side}拨付凭证"),
         "projects.Investment": InvestmentFactory(
             partnership=partnership, enterprise=f"{side}投资企业", town_id=town
+        ),
+        "projects.IndustrialPark": park,
+        "projects.DemonstrationVillage": DemonstrationVillageFactory(
+            partnership=partnership, village_id=VILLAGE_OF[west], year=2021
         ),
         "projects.ConsumptionSale": ConsumptionSaleFactory(
             partnership=partnership, seller=f"{side}茶业公司", town_id=town
@@ -358,6 +375,7 @@ AUTOCOMPLETED_BY = {
     "cooperation.Partnership": ("projects", "project", "partnership"),
     "cooperation.Organisation": ("projects", "project", "implementing_org"),
     "projects.Project": ("projects", "disbursement", "project"),
+    "projects.IndustrialPark": ("projects", "investment", "park"),
     "labor.Worker": ("labor", "employment", "worker"),
     "labor.JobFair": ("labor", "employment", "job_fair"),
 }
@@ -439,6 +457,12 @@ def _build(label, r):
         return ConsumptionSaleFactory.build(partnership=p, town_id=town, seller=f"卖方{i}")
     if label == "projects.Donation":
         return DonationFactory.build(partnership=p, town_id=town, donor_org=east_org)
+    if label == "projects.IndustrialPark":
+        return IndustrialParkFactory.build(partnership=p, name=f"新园区{i}", town_id=town)
+    if label == "projects.DemonstrationVillage":
+        return DemonstrationVillageFactory.build(
+            partnership=p, village_id=VILLAGE_OF[HANBIN], town_id=town, year=2000 + i % 100
+        )
     if label == "labor.Worker":
         return WorkerFactory.build(
             partnership=p, id_number=id_number_for(7000 + i), home_town_id=town
@@ -475,6 +499,9 @@ ADD_CASES = [
     ("projects.Project", "implementing_org", lambda r: r.extra["Q", "west_org"].pk),
     ("projects.Disbursement", "project", lambda r: r.Q["projects.Project"].pk),
     ("projects.Investment", "partnership", lambda r: r.q.pk),
+    ("projects.Investment", "park", lambda r: r.Q["projects.IndustrialPark"].pk),
+    ("projects.IndustrialPark", "partnership", lambda r: r.q.pk),
+    ("projects.DemonstrationVillage", "partnership", lambda r: r.q.pk),
     ("projects.ConsumptionSale", "partnership", lambda r: r.q.pk),
     ("projects.Donation", "partnership", lambda r: r.q.pk),
     ("projects.Donation", "donor_org", lambda r: r.extra["Q", "east_org"].pk),
@@ -939,6 +966,15 @@ MORE = {
     "projects.Donation": lambda p, n: DonationFactory.create_batch(
         n, partnership=p, town_id=TOWN_OF[HANBIN]
     ),
+    "projects.IndustrialPark": lambda p, n: IndustrialParkFactory.create_batch(
+        n, partnership=p, town_id=TOWN_OF[HANBIN]
+    ),
+    "projects.DemonstrationVillage": lambda p, n: [
+        DemonstrationVillageFactory(
+            partnership=p, village_id=VILLAGE_OF[HANBIN], year=1000 + _unique()
+        )
+        for _i in range(n)
+    ],
     "labor.Worker": lambda p, n: [
         WorkerFactory(partnership=p, id_number=id_number_for(8000 + _unique())) for _i in range(n)
     ],

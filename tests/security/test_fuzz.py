@@ -259,6 +259,8 @@ DELETION_ORDER = [
     "labor.TrainingCourse",
     "projects.Project",
     "projects.Investment",
+    "projects.IndustrialPark",
+    "projects.DemonstrationVillage",
     "projects.ConsumptionSale",
     "projects.Donation",
     "cooperation.Pairing",
