@@ -53,6 +53,9 @@ DATED = {
     "projects.donation": ("date",),
     # a disbursement counts in its project's fund year, whenever it is paid
     "projects.disbursement": ("date", "project__fund_year"),
+    "projects.industrialpark": ("established_on",),
+    "projects.industrialparkyear": ("year",),
+    "projects.demonstrationvillage": ("year",),
     "labor.jobfair": ("date",),
     "labor.employment": ("start_date", "end_date"),
     "labor.trainingcourse": ("start_date", "end_date"),
