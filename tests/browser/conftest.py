@@ -88,3 +88,19 @@ def browser_page(chromium, site):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def axe_violations(page):
+    """The serious and critical violations axe-core finds on the page (its CSP bypassed)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("networkidle")  # the admin's widgets are set up after load
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])}× e.g. {v['nodes'][0]['target']}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from cooperation.models import UserArea
 from cooperation.roles import DATA_ENTRY
 from projects.models import Project
+from tests.browser.conftest import axe_violations
 from tests.conftest import PASSWORD
 
 SIZES = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
@@ -35,6 +36,9 @@ PUBLIC_PAGES = [
     "/job-fairs/",
     "/training/",
     "/factories/",
+    "/parks/",
+    "/parks/jobs/",
+    "/demonstration-villages/",
 ]
 ADMIN_PAGES = [
     "/admin/",
@@ -47,7 +51,6 @@ ADMIN_PAGES = [
     "/admin/cooperation/pairing/",
     "/admin/cooperation/pairing/add/",
 ]
-SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -173,18 +176,6 @@ def test_chart_texts_neither_overlap_nor_leave_the_chart(chromium, demo, languag
     assert not problems, "\n".join(problems[:40])
 
 
-def _axe(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.wait_for_load_state("networkidle")  # the admin's widgets are set up after load
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {len(v['nodes'])}× e.g. {v['nodes'][0]['target']}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
-
-
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_public_pages_have_no_serious_accessibility_violation(chromium, demo, language):
     context = _context(chromium, "laptop", language, bypass_csp=True)
@@ -192,7 +183,7 @@ def test_public_pages_have_no_serious_accessibility_violation(chromium, demo, la
     found = {}
     for path in PUBLIC_PAGES + ["/accounts/login/"]:
         page.goto(demo.url + path)
-        violations = _axe(page)
+        violations = axe_violations(page)
         if violations:
             found[path] = violations
     context.close()
@@ -213,7 +204,7 @@ def test_admin_pages_have_no_serious_accessibility_violation(chromium, demo, cle
     for path in (p.format(project=project) for p in ADMIN_PAGES):
         response = page.goto(demo.url + path)
         assert response.status == 200, f"{path}: {response.status}"
-        violations = _axe(page)
+        violations = axe_violations(page)
         if violations:
             found[path] = violations
     context.close()

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from projects.models import Disbursement, disbursement_excess
+from tests.conftest import NO_EVIDENCE
 from tests.projects.factories import DisbursementFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def project_form(project, rows, initial=0):
         "end_date": "",
         "description": "",
         "_loaded_version": project.version,
+        **NO_EVIDENCE,
         "progress_notes-TOTAL_FORMS": "0",
         "progress_notes-INITIAL_FORMS": "0",
         "progress_notes-MIN_NUM_FORMS": "0",
