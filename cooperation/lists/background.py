@@ -87,10 +87,12 @@ def run_export_job(job_id):
             raise ValueError(f"export answered {response.status_code}")
         found = _FILENAME.search(response.get("Content-Disposition", ""))
         name = unquote(found.group(1)) if found else f"{job.title}.xlsx"
+        # Read to its end, which ends the export's generator (and its cursor). Not
+        # `response.close()`: that tells Django a request has finished, and it then closes
+        # the task's database connection.
         with tempfile.TemporaryFile() as handle:
             for chunk in response.streaming_content:
                 handle.write(chunk)
-            response.close()
             job.file.save(name, File(handle), save=False)
         job.file_name, job.status = name[:255], ExportJob.Status.DONE
     except Exception:

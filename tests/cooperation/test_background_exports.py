@@ -8,7 +8,6 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,10 +38,6 @@ def worker_keeps_the_test_connection(monkeypatch):
 
 
 def run_worker():
-    if connection.vendor == "postgresql":
-        # Known gap: on PostgreSQL the export task, run in the test's transaction, finds the
-        # test's connection closed (the worker itself passes in the browser test's walk).
-        pytest.skip("the in-transaction run of the export task fails on PostgreSQL (open)")
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
