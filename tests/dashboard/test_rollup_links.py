@@ -15,7 +15,7 @@ from cooperation.dashboard.indicators import registry
 from tests.conftest import YEAR
 from tests.dashboard.conftest import EXPECTED, FOOTER
 from tests.dashboard.helpers import cards, footer, read_csv
-from tests.dashboard.test_rollups import with_records
+from tests.dashboard.partnerships import with_records
 from tests.places import LAOCHENG
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]

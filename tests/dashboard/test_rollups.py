@@ -3,7 +3,6 @@ nation sum the partnerships beneath them. The engine runs one query per source a
 scope; a roll-up's dashboard runs a fixed number of queries however many partnerships it
 holds; its comparison table, targets, chooser, bad parameters and wording."""
 
-import datetime
 import html
 import math
 import re
@@ -18,29 +17,18 @@ from django.urls import reverse
 
 from cooperation.dashboard import indicators, scopes
 from cooperation.dashboard.indicators import evaluate, evaluate_by_partnership, registry
-from cooperation.models import Region, Target, YearFigure
-from labor.models import CommunityFactory, JobFair, TrainingCourse
+from cooperation.models import Target, YearFigure
 from tests.conftest import YEAR
 from tests.cooperation.factories import (
-    OrganisationFactory,
-    PairingFactory,
     PartnershipFactory,
-    PostingFactory,
-    VisitFactory,
     region,
 )
 from tests.dashboard.conftest import EXPECTED, TARGETS
 from tests.dashboard.helpers import cards, read_csv, read_xlsx
-from tests.labor.factories import EmploymentFactory, WorkerFactory
+from tests.dashboard.partnerships import with_records
 from tests.places import HANYIN_CHENGGUAN, LAOCHENG
 from tests.places import P_NAME as P
 from tests.places import Q_NAME as Q
-from tests.projects.factories import (
-    ConsumptionSaleFactory,
-    DonationFactory,
-    InvestmentFactory,
-    ProjectFactory,
-)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
@@ -163,32 +151,6 @@ MORE = [
     ("320481", "610924"),
     ("320412", "610925"),
 ]
-
-
-def with_records(east, west, n):
-    """A partnership of the two counties with a record of every kind in 2021 (figures that
-    grow with `n`, so that a leak shows) and a target of funds.aid."""
-    p = PartnershipFactory(east_region=region(east), west_region=region(west))
-    town = Region.objects.filter(level=Region.Level.TOWN, code__startswith=west).first()
-    town = town.code if town else None  # the code list has towns of 江苏 and 陕西 only
-    west_org = OrganisationFactory(region=region(west))
-    ProjectFactory(partnership=p, fund_year=YEAR, town_id=town, aid_funds=Decimal(100 + n))
-    VisitFactory(partnership=p, date=datetime.date(YEAR, 5, 1), people=n)
-    PairingFactory(partnership=p, west_org=west_org, signed_on=datetime.date(YEAR, 2, 1))
-    PostingFactory(partnership=p, host_org=west_org, direction="e2w")
-    InvestmentFactory(partnership=p, town_id=town, agreed=Decimal(1000 + n))
-    ConsumptionSaleFactory(partnership=p, town_id=town, amount=Decimal(50 + n))
-    DonationFactory(partnership=p, town_id=town, cash=Decimal(10 + n))
-    worker = WorkerFactory(partnership=p, home_town_id=town)
-    EmploymentFactory(worker=worker, start_date=datetime.date(YEAR, 4, 1), monthly_wage=4000 + n)
-    JobFair.objects.create(partnership=p, name=f"招聘会{n}", date=datetime.date(YEAR, 3, 1),
-                           town_id=town, jobs_offered=10 + n, intentions=5, hired=2, stable=1)  # fmt: skip
-    TrainingCourse.objects.create(partnership=p, name=f"培训{n}", kind="skills", town_id=town,
-                                  start_date=datetime.date(YEAR, 4, 1), trainees=10 + n)  # fmt: skip
-    CommunityFactory.objects.create(partnership=p, name=f"工厂{n}", town_id=town,
-                                    opened_on=datetime.date(YEAR, 6, 1), jobs=5 + n)  # fmt: skip
-    Target.objects.create(partnership=p, year=YEAR, indicator="funds.aid", value=Decimal(100))
-    return p
 
 
 @pytest.mark.parametrize("params", [CITY_PAIR, {"nation": "1"}])
