@@ -25,7 +25,8 @@ from cooperation.middleware import acting_user
 from cooperation.models import ImportJob
 
 from .files import ImportFileError, open_table
-from .resources import TrackedResource, run_import
+from .resources import TrackedResource
+from .running import run_import
 
 logger = logging.getLogger(__name__)
 

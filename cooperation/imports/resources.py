@@ -4,7 +4,6 @@ import re
 from collections import OrderedDict, defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
-from django.db import transaction
 from django.db.models import NOT_PROVIDED, Model
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -19,11 +18,10 @@ from confirmation import closing
 from cooperation import areas
 from cooperation.freshness import bump_data_version, partnerships_of
 from cooperation.models import Organisation, Partnership, Tracked
-from cooperation.planner import ANALYSE_AFTER_ROWS, analyse
 from cooperation.roles import can_view_personal_data
 
 from .cells import cell_text, comparable, normalise_text
-from .files import Table, is_blank, skipped_note
+from .files import is_blank, skipped_note
 from .places import RegionIndex
 from .widgets import BoundWidget, model_field
 
@@ -781,88 +779,6 @@ class TrackedResource(resources.ModelResource):
 
     def may_see_personal_data(self):
         return self.user is not None and can_view_personal_data(self.user)
-
-
-# --------------------------------------------------------------------------------------
-# Running an import outside the admin (the command, tests)
-# --------------------------------------------------------------------------------------
-
-
-#: how many records an import reads, checks and writes at a time (see `run_import`)
-CHUNK_ROWS = 2000
-
-
-class ImportSummary:
-    """What an import did, kept without its rows: counts, every error and every question by
-    line and column, and what reading left out. Small whatever the file's size."""
-
-    def __init__(self):
-        self.totals = dict.fromkeys(("new", "update", "skip", "invalid", "error"), 0)
-        self.errors = []  # (line or None, column or None, text)
-        self.doubts = []  # (line, column, question)
-        self.ignored_columns = []
-        self.skipped = (0, [])
-        self.lines = 0
-
-    def add(self, result):
-        """Take in one chunk's ImportResult."""
-        for kind, count in row_counts(result).items():
-            self.totals[kind] += count
-        self.errors.extend(result.entries())
-        self.doubts.extend(
-            (result.line_of(number), column, text) for number, column, text in result.doubts
-        )
-        self.ignored_columns = list(result.ignored_columns)
-        self.lines += result.total_rows
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    @property
-    def messages(self):
-        return [error_message(*entry) for entry in self.errors]
-
-    @property
-    def doubt_messages(self):
-        return [error_message(*entry) for entry in self.doubts]
-
-    @property
-    def skipped_note(self):
-        return skipped_note(self)
-
-
-def run_import(resource, source, *, dry_run=False, progress=None, chunk_size=CHUNK_ROWS):
-    """Import a Table (files.open_table) or a Dataset all-or-nothing; returns an
-    ImportSummary. Nothing is written unless every line is right (and not on a dry run).
-
-    The records go through the resource `chunk_size` at a time, in one transaction, so
-    memory does not grow with the file: a later chunk sees what the earlier ones wrote, and
-    the resource keeps only what spans chunks (the keys already seen, with their lines).
-    `progress(n)` is called as records are done (the command's bar, a task's page)."""
-    datasets = source.datasets(chunk_size) if isinstance(source, Table) else [source]
-    summary = ImportSummary()
-    with transaction.atomic():
-        for dataset in datasets:
-            result = resource.import_data_inner(
-                dataset,
-                dry_run=dry_run,
-                raise_errors=False,
-                using_transactions=True,
-                collect_failed_rows=False,
-            )
-            summary.add(result)
-            resource.forget_chunk()
-            if result.base_errors:
-                break  # the file's shape: every chunk would say the same
-            if progress is not None:
-                progress(len(dataset))
-        summary.skipped = source.skipped if isinstance(source, Table) else dataset_skipped(source)
-        if dry_run or not summary.ok:
-            transaction.set_rollback(True)
-        elif summary.totals["new"] + summary.totals["update"] >= ANALYSE_AFTER_ROWS:
-            transaction.on_commit(lambda: analyse(resource.filled_models()))
-    return summary
 
 
 def dataset_skipped(dataset):

@@ -20,7 +20,7 @@ from cooperation import deletions
 from cooperation.freshness import NOT_DATA, partnership_lookup
 from cooperation.imports import jobs
 from cooperation.imports.files import read_file
-from cooperation.imports.resources import run_import
+from cooperation.imports.running import run_import
 from cooperation.models import ImportJob
 from cooperation.roles import APPS
 from labor.models import Employment

@@ -9,7 +9,7 @@ from django.db.models.functions import Mod
 
 from cooperation.imports.files import CSV, XLSX, read_file
 from cooperation.imports.places import RegionIndex
-from cooperation.imports.resources import run_import
+from cooperation.imports.running import run_import
 from cooperation.management.commands.import_records import resource_classes
 from cooperation.models import Region
 from labor.models import Employment, Worker

@@ -16,7 +16,7 @@ from cooperation.demo.context import new_context
 from cooperation.demo.plan import report_plan
 from cooperation.freshness import partnership_lookup
 from cooperation.imports.files import CSV, read_file
-from cooperation.imports.resources import run_import
+from cooperation.imports.running import run_import
 from cooperation.management.commands.import_records import resource_classes
 from cooperation.models import Organisation, Pairing, Partnership, Posting, Target, Visit
 from labor import idcard

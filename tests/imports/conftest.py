@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cooperation.imports.files import CSV, FORMATS, XLSX, read_file
-from cooperation.imports.resources import run_import
+from cooperation.imports.running import run_import
 from labor import idcard
 from tests.places import P_NAME
 

@@ -19,9 +19,9 @@ from django_tasks_db.models import DBTaskResult
 from rq import SimpleWorker
 
 from cooperation import planner
-from cooperation.imports import jobs, resources
+from cooperation.imports import jobs, running
 from cooperation.imports.files import open_table
-from cooperation.imports.resources import CHUNK_ROWS, run_import
+from cooperation.imports.running import CHUNK_ROWS, run_import
 from cooperation.models import ExportAudit, ImportJob, UserArea
 from cooperation.roles import DATA_ENTRY
 from labor.models import Employment, Worker
@@ -315,9 +315,9 @@ def test_tables_are_analysed_after_a_bulk_load_only(
     partnership, monkeypatch, rows, dry_run, analysed, django_capture_on_commit_callbacks
 ):
     calls = []
-    monkeypatch.setattr(resources, "ANALYSE_AFTER_ROWS", 3)
+    monkeypatch.setattr(running, "ANALYSE_AFTER_ROWS", 3)
     monkeypatch.setattr(
-        resources, "analyse", lambda models: calls.append([m._meta.db_table for m in models])
+        running, "analyse", lambda models: calls.append([m._meta.db_table for m in models])
     )
 
     with django_capture_on_commit_callbacks(execute=True):

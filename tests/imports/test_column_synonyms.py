@@ -5,7 +5,7 @@ import pytest
 
 from cooperation.imports.cells import comparable
 from cooperation.imports.files import read_file, skipped_note
-from cooperation.imports.resources import run_import
+from cooperation.imports.running import run_import
 from cooperation.management.commands.import_records import resource_classes
 from projects.models import Project
 from projects.resources import ProjectResource

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from tqdm import tqdm
 
 from cooperation.imports.files import ImportFileError, open_table
-from cooperation.imports.resources import run_import
+from cooperation.imports.running import run_import
 from cooperation.middleware import acting_user
 from cooperation.resources import PairingResource, PostingResource
 from labor.resources import (
