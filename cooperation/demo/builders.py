@@ -6,7 +6,7 @@ are part of the plan's totals, not on top of them. Records not named in the repo
 invented: their units carry generic names (“湖塘镇人民政府”, “武进某电子企业”).
 """
 
-from .cooperation_records import pairings, postings, visits
+from .cooperation_records import cadre_trainings, pairings, postings, visits
 from .labour_records import courses, job_fairs, workers
 from .project_records import (
     demonstration_villages,
@@ -25,6 +25,7 @@ def build(ctx):
     pairings(ctx)
     postings(ctx)
     visits(ctx)
+    cadre_trainings(ctx)
     projects = funded_projects(ctx)
     disbursements(ctx, projects)
     factories(ctx, projects)
