@@ -339,23 +339,25 @@ def visits(ctx):
 
 # --- Cadre and professional training (干部人才培训) ----------------------------------------
 # Invented: the report gives no such figures. A few courses a year, 2019 to April 2022.
-CADRE_COURSES = [  # (year, months, title, audience, held in, trainees low–high)
-    (2019, range(4, 7), "{west}党政干部能力提升培训班", "cadres", "east", (40, 60)),
-    (2019, range(9, 12), "{west}中小学骨干教师培训班", "professionals", "west", (80, 120)),
-    (2020, range(9, 12), "{west}乡村振兴专题培训班", "cadres", "east", (30, 50)),
-    (2020, range(6, 10), "{east}医疗专家驻点带教", "professionals", "west", (60, 100)),
-    (2021, range(3, 6), "{west}乡镇党政干部培训班", "cadres", "east", (50, 70)),
-    (2021, range(5, 8), "{west}农业技术人员培训班", "professionals", "west", (100, 150)),
-    (2021, range(9, 12), "{west}招商引资专题培训班", "cadres", "west", (80, 120)),
-    (2022, range(3, 5), "{west}卫生技术骨干培训班", "professionals", "east", (20, 40)),
+CADRE_COURSES = [  # (year, months, title, audience, held in, person-times)
+    (2019, range(4, 7), "{west}党政干部能力提升培训班", "cadres", "east", 50),
+    (2019, range(9, 12), "{west}中小学骨干教师培训班", "professionals", "west", 100),
+    (2020, range(9, 12), "{west}乡村振兴专题培训班", "cadres", "east", 40),
+    (2020, range(6, 10), "{east}医疗专家驻点带教", "professionals", "west", 80),
+    (2021, range(3, 6), "{west}乡镇党政干部培训班", "cadres", "east", 60),
+    (2021, range(5, 8), "{west}农业技术人员培训班", "professionals", "west", 120),
+    (2021, range(9, 12), "{west}招商引资专题培训班", "cadres", "west", 100),
+    (2022, range(3, 5), "{west}卫生技术骨干培训班", "professionals", "east", 30),
 ]
+
+ORGANISER = {"cadres": "委组织部", "professionals": "人力资源和社会保障局"}
 
 
 def cadre_trainings(ctx):
     rng = ctx.rng
     names = {"east": ctx.east.name, "west": ctx.west.name}
     objs = []
-    for year, months, title, audience, held_in, (low, high) in CADRE_COURSES:
+    for year, months, title, audience, held_in, trainees in CADRE_COURSES:
         start = random_day(rng, year, months)
         objs.append(
             CadreTraining(
@@ -364,9 +366,9 @@ def cadre_trainings(ctx):
                 start_date=start,
                 end_date=min(start + datetime.timedelta(days=rng.randint(3, 10)), LAST_DAY),
                 audience=audience,
-                trainees=rng.randint(low, high),
+                trainees=trainees,
                 held_in=held_in,
-                organiser=f"{names[held_in]}委组织部",
+                organiser=names[held_in] + ORGANISER[audience],
             )
         )
     bulk_write(ctx, CadreTraining, objs)
