@@ -25,7 +25,6 @@ def build(ctx):
     pairings(ctx)
     postings(ctx)
     visits(ctx)
-    cadre_trainings(ctx)
     projects = funded_projects(ctx)
     disbursements(ctx, projects)
     factories(ctx, projects)
@@ -37,3 +36,6 @@ def build(ctx):
     job_fairs(ctx)
     courses(ctx)
     workers(ctx)
+    # Last: added after the others, it draws from the seeded random numbers without moving
+    # what the records before it drew.
+    cadre_trainings(ctx)
