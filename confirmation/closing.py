@@ -45,6 +45,7 @@ DATED = {
     "cooperation.pairing": ("signed_on", "ended_on"),
     "cooperation.posting": ("start_date", "end_date"),
     "cooperation.visit": ("date",),
+    "cooperation.cadretraining": ("start_date", "end_date"),
     "cooperation.target": ("year",),
     "projects.project": ("fund_year",),
     "projects.projectprogress": ("date",),

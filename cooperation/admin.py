@@ -14,6 +14,7 @@ from . import areas
 from .admin_base import NoRegionLinks, TrackedAdmin
 from .models import (
     PARTNERSHIP_REGIONS,
+    CadreTraining,
     ExportAudit,
     Organisation,
     Pairing,
@@ -201,6 +202,24 @@ class VisitAdmin(TrackedAdmin):
     list_filter = ("direction", "level", "partnership", ("date", admin.DateFieldListFilter))
     search_fields = ("leader", "purpose", "note")
     date_hierarchy = "date"
+    list_select_related = PARTNERSHIP_REGIONS
+
+
+@admin.register(CadreTraining)
+class CadreTrainingAdmin(spreadsheet("cooperation.resources.CadreTrainingResource"), TrackedAdmin):
+    list_display = (
+        "start_date",
+        "end_date",
+        "title",
+        "audience",
+        "trainees",
+        "held_in",
+        "organiser",
+        "partnership",
+    )
+    list_filter = ("audience", "held_in", "partnership", ("start_date", admin.DateFieldListFilter))
+    search_fields = ("title", "organiser", "note")
+    date_hierarchy = "start_date"
     list_select_related = PARTNERSHIP_REGIONS
 
 

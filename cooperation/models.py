@@ -1,5 +1,6 @@
 """Core records: official regions, partnerships, organisations, pairings, postings, visits,
-agreed targets, and the bookkeeping every record shares (who, when, history, version)."""
+cadre and professional training, agreed targets, and the bookkeeping every record shares
+(who, when, history, version)."""
 
 import datetime
 import uuid
@@ -17,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from .middleware import get_current_user
 from .querysets import (
+    CadreTrainingQuerySet,
     PairingQuerySet,
     PartnershipQuerySet,
     PostingQuerySet,
@@ -559,6 +561,55 @@ class Visit(PartnershipRecord):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.leader} {self.purpose}"
+
+
+class CadreTraining(PartnershipRecord):
+    """干部人才培训: a course that trained Party and government cadres or professionals of
+    the partnership (western cadres trained in the east, eastern experts training western
+    staff), counted in person-times (人次). The training of rural workers is
+    `labor.TrainingCourse`, not this."""
+
+    class Audience(models.TextChoices):
+        CADRES = "cadres", _("党政干部")
+        PROFESSIONALS = "professionals", _("专业技术人才")
+
+    title = models.CharField(_("培训班名称"), max_length=200)
+    start_date = models.DateField(_("开班日期"))
+    end_date = models.DateField(_("结业日期"), null=True, blank=True)
+    audience = models.CharField(_("培训对象"), max_length=13, choices=Audience.choices)
+    trainees = models.PositiveIntegerField(
+        _("培训人次"), validators=[MinValueValidator(1, message=_("培训人次应至少为1。"))]
+    )
+    held_in = models.CharField(_("举办地"), max_length=4, choices=Side.choices)
+    organiser = models.CharField(_("承办单位"), max_length=200, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = CadreTrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("one record", "干部人才培训")
+        verbose_name_plural = _("干部人才培训")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "title", "start_date"],
+                name="cadre_training_unique",
+                violation_error_message=_("该协作关系在同一开班日期已有同名培训班。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(trainees__gte=1), name="cadre_training_trainees_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "start_date"], name="cadre_training_p_start")
+        ]
+
+    def __str__(self):
+        return f"{self.start_date:%Y-%m-%d} {self.title}"
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("结业日期不能早于开班日期。")})
 
 
 class Target(PartnershipRecord):

@@ -222,3 +222,9 @@ class VisitQuerySet(models.QuerySet):
             people=Coalesce(Sum("people"), 0),
             enterprises=Coalesce(Sum("enterprises"), 0),
         )
+
+
+class CadreTrainingQuerySet(models.QuerySet):
+    def in_year(self, year):
+        """The courses that started in the year (they count in that year)."""
+        return self.filter(start_date__year=year)

@@ -1,4 +1,5 @@
-"""Spreadsheet import/export of pairings (结对) and postings (选派干部人才).
+"""Spreadsheet import/export of pairings (结对), postings (选派干部人才) and cadre and
+professional training (干部人才培训).
 
 Organisations are named as registered (admin → 单位): the eastern one within the
 partnership's eastern county, the western one within its western county."""
@@ -13,7 +14,7 @@ from cooperation.imports.widgets import (
     model_field,
 )
 
-from .models import Pairing, Posting
+from .models import CadreTraining, Pairing, Posting
 
 
 class OrganisationLookup(LookupWidget):
@@ -125,3 +126,31 @@ class PostingResource(TrackedResource):
     def load_existing(self, dataset):
         self.load_organisations(self.column_values(dataset, "home_org", "host_org"))
         super().load_existing(dataset)
+
+
+class CadreTrainingResource(TrackedResource):
+    partnership = model_field(CadreTraining, "partnership", PartnershipWidget())
+
+    # A course is known by its name and the day it started.
+    natural_key = ("partnership", "title", "start_date")
+    column_synonyms = {
+        "title": ("培训班", "培训名称", "班次名称"),
+        "audience": ("培训类别", "对象"),
+        "trainees": ("人次", "培训人数"),
+        "held_in": ("举办地点", "培训地"),
+    }
+    required_columns = ("audience", "held_in", "trainees")
+
+    class Meta:
+        model = CadreTraining
+        fields = (
+            "partnership",
+            "title",
+            "start_date",
+            "end_date",
+            "audience",
+            "trainees",
+            "held_in",
+            "organiser",
+            "note",
+        )

@@ -53,6 +53,7 @@ app_urls = (
         *views.pairing_list.urls("pairings/"),
         *views.posting_list.urls("postings/"),
         *views.visit_list.urls("visits/"),
+        *views.cadre_training_list.urls("cadre-trainings/"),
     ],
     "cooperation",
 )

@@ -34,6 +34,7 @@ PUBLIC_LISTS = [
     "cooperation:pairings",
     "cooperation:postings",
     "cooperation:visits",
+    "cooperation:cadre_trainings",
     "projects:projects",
     "projects:investments",
     "projects:sales",

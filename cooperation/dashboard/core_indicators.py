@@ -1,4 +1,4 @@
-"""The core app's indicators: people exchange (postings, visits) and pairings, declared for
+"""The core app's indicators: people exchange (postings, visits, cadre training) and pairings, declared for
 the figures engine (cooperation/dashboard/indicators.py). A town is the western end of a record."""
 
 import datetime
@@ -22,7 +22,7 @@ from cooperation.dashboard.indicators import (
     sentences,
     total,
 )
-from cooperation.models import Direction, Posting, Visit
+from cooperation.models import CadreTraining, Direction, Posting, Visit
 from cooperation.querysets import (
     average_months,
     days_on_post_in,
@@ -55,6 +55,12 @@ VISITS = Source(
     "cooperation.Visit",
     rows=lambda year: Q(date__year=year),
     month=lambda year, month: Q(date__month=month),
+)
+CADRE_TRAININGS = Source(
+    "cadre_trainings",
+    "cooperation.CadreTraining",
+    rows=lambda year: Q(start_date__year=year),
+    month=lambda year, month: Q(start_date__month=month),
 )
 
 PROFESSIONALS = [c.value for c in Posting.PROFESSIONAL_CATEGORIES]
@@ -333,4 +339,39 @@ declare(
     description=sentences(
         _("本年度各批次随行考察企业数之和（同一企业考察两次计两家次）。"), _NO_TOWN
     ),
+)
+
+
+_NO_TOWN_TRAINING = _("干部人才培训不注明镇（街道），不能按镇统计。")
+
+
+def _training_indicator(key, label, audience, order):
+    declare(
+        key=key,
+        label=label,
+        unit=_("人次"),
+        group=Group.PEOPLE,
+        order=order,
+        source=CADRE_TRAININGS,
+        measure=total("trainees"),
+        where=Q(audience=audience),
+        list_url=list_link("cooperation:cadre_trainings", audience=audience),
+        description=sentences(
+            _("本年度开班的干部人才培训班培训人次之和（在东部或西部举办合计）。"),
+            _NO_TOWN_TRAINING,
+        ),
+    )
+
+
+_training_indicator(
+    "postings.trained_cadres",
+    _("培训党政干部"),
+    CadreTraining.Audience.CADRES,
+    22,
+)
+_training_indicator(
+    "postings.trained_professionals",
+    _("培训专业技术人才"),
+    CadreTraining.Audience.PROFESSIONALS,
+    23,
 )

@@ -33,9 +33,16 @@ from cooperation.dashboard import charts, scopes
 from cooperation.dashboard.indicators import evaluate, headlines_by_partnership, percent, registry
 from cooperation.lists import exports
 from cooperation.lists.columns import CHOICE, DATE, DECIMAL, INT, Column, Total
-from cooperation.lists.filters import MAX_YEAR, MIN_YEAR, PairingFilter, PostingFilter, VisitFilter
+from cooperation.lists.filters import (
+    MAX_YEAR,
+    MIN_YEAR,
+    CadreTrainingFilter,
+    PairingFilter,
+    PostingFilter,
+    VisitFilter,
+)
 from cooperation.lists.listing import ListSpec, needs_permission_missing
-from cooperation.models import Pairing, Partnership, Posting, Region, Target, Visit
+from cooperation.models import CadreTraining, Pairing, Partnership, Posting, Region, Target, Visit
 from cooperation.querysets import short_region_name_sql
 from evidence import completeness as evidence
 
@@ -152,6 +159,7 @@ RECORD_SOURCES = [
     RecordSource("cooperation.Pairing", day="signed_on"),
     RecordSource("cooperation.Posting", day="start_date"),
     RecordSource("cooperation.Visit", day="date"),
+    RecordSource("cooperation.CadreTraining", day="start_date"),
     RecordSource("projects.Investment", day="signed_on"),
     RecordSource("projects.Donation", day="date"),
     RecordSource("labor.JobFair", day="date"),
@@ -545,7 +553,29 @@ visit_list = ListSpec(
     description=_("两地党政领导和部门带队的互访考察。"),
 )
 
-for _spec in (pairing_list, posting_list, visit_list):
+cadre_training_list = ListSpec(
+    name="cadre_trainings",
+    title=_("干部人才培训"),
+    queryset=lambda: CadreTraining.objects.all(),
+    filterset_class=CadreTrainingFilter,
+    unit=_("期"),
+    columns=[
+        Column("start_date", _("开班日期"), DATE),
+        Column("end_date", _("结业日期"), DATE),
+        Column("title", _("培训班名称")),
+        Column("audience", _("培训对象"), CHOICE),
+        Column("trainees", _("培训人次"), INT, total=True),
+        Column("held_in", _("举办地"), CHOICE),
+        Column("organiser", _("承办单位")),
+    ],
+    default_sort=["-start_date"],
+    description=_(
+        "为协作双方培训的党政干部和专业技术人才（人次），如西部干部到东部培训、东部专家为西部培训；"
+        "农村劳动力培训见“培训班”。"
+    ),
+)
+
+for _spec in (pairing_list, posting_list, visit_list, cadre_training_list):
     _spec.namespace = "cooperation"
 
 

@@ -5,7 +5,8 @@ set the benchmark uses (bench/run).
     figures.py   the report's figures and how each is read (the single place to look)
     plan.py      counts and totals per partnership (the report's, or scaled)
     builders.py  one partnership's records from a plan, in dependency order:
-                 cooperation_records.py (pairings, postings, visits), project_records.py
+                 cooperation_records.py (pairings, postings, visits, cadre
+                 training), project_records.py
                  (projects, factories, parks, investments, sales, donations,
                  demonstration villages), labour_records.py
                  (job fairs, courses, workers); context.py: the seeded context, bulk writes

@@ -6,7 +6,7 @@ are part of the plan's totals, not on top of them. Records not named in the repo
 invented: their units carry generic names (“湖塘镇人民政府”, “武进某电子企业”).
 """
 
-from .cooperation_records import pairings, postings, visits
+from .cooperation_records import cadre_trainings, pairings, postings, visits
 from .labour_records import courses, job_fairs, workers
 from .project_records import (
     demonstration_villages,
@@ -36,3 +36,6 @@ def build(ctx):
     job_fairs(ctx)
     courses(ctx)
     workers(ctx)
+    # Last: added after the others, it draws from the seeded random numbers without moving
+    # what the records before it drew.
+    cadre_trainings(ctx)

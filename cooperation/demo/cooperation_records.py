@@ -1,8 +1,8 @@
-"""Demo pairings, postings and visits."""
+"""Demo pairings, postings, visits and cadre and professional training."""
 
 import datetime
 
-from cooperation.models import Organisation, Pairing, Posting, Region, Visit
+from cooperation.models import CadreTraining, Organisation, Pairing, Posting, Region, Visit
 
 from . import figures as F
 from .allocate import split_int
@@ -335,3 +335,40 @@ def visits(ctx):
     for v in objs:
         v.partnership = ctx.partnership
     bulk_write(ctx, Visit, objs)
+
+
+# --- Cadre and professional training (干部人才培训) ----------------------------------------
+# Invented: the report gives no such figures. A few courses a year, 2019 to April 2022.
+CADRE_COURSES = [  # (year, months, title, audience, held in, person-times)
+    (2019, range(4, 7), "{west}党政干部能力提升培训班", "cadres", "east", 50),
+    (2019, range(9, 12), "{west}中小学骨干教师培训班", "professionals", "west", 100),
+    (2020, range(9, 12), "{west}乡村振兴专题培训班", "cadres", "east", 40),
+    (2020, range(6, 10), "{east}医疗专家驻点带教", "professionals", "west", 80),
+    (2021, range(3, 6), "{west}乡镇党政干部培训班", "cadres", "east", 60),
+    (2021, range(5, 8), "{west}农业技术人员培训班", "professionals", "west", 120),
+    (2021, range(9, 12), "{west}招商引资专题培训班", "cadres", "west", 100),
+    (2022, range(3, 5), "{west}卫生技术骨干培训班", "professionals", "east", 30),
+]
+
+ORGANISER = {"cadres": "委组织部", "professionals": "人力资源和社会保障局"}
+
+
+def cadre_trainings(ctx):
+    rng = ctx.rng
+    names = {"east": ctx.east.name, "west": ctx.west.name}
+    objs = []
+    for year, months, title, audience, held_in, trainees in CADRE_COURSES:
+        start = random_day(rng, year, months)
+        objs.append(
+            CadreTraining(
+                partnership=ctx.partnership,
+                title=title.format(**names),
+                start_date=start,
+                end_date=min(start + datetime.timedelta(days=rng.randint(3, 10)), LAST_DAY),
+                audience=audience,
+                trainees=trainees,
+                held_in=held_in,
+                organiser=names[held_in] + ORGANISER[audience],
+            )
+        )
+    bulk_write(ctx, CadreTraining, objs)

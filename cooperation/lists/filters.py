@@ -1,4 +1,4 @@
-"""FilterSets of the core lists (pairings, postings, visits) and the filters they share.
+"""FilterSets of the core lists (pairings, postings, visits, cadre training) and the filters they share.
 
 Each FilterSet honours every parameter the core indicators put in their links
 (`cooperation.dashboard.indicators.list_link`), so that a card's link lists exactly the rows that add
@@ -17,7 +17,16 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import Direction, Pairing, Partnership, Posting, Region, Visit
+from cooperation.models import (
+    CadreTraining,
+    Direction,
+    Pairing,
+    Partnership,
+    Posting,
+    Region,
+    Side,
+    Visit,
+)
 
 #: the one choice of a filter that is on (=1) or off (absent)
 YES = [("1", _("是"))]
@@ -313,4 +322,31 @@ class VisitFilter(YearScopedFilterSet):
             queryset = queryset.in_year(year)
             if month is not None:
                 queryset = queryset.filter(date__month=month)
+        return queryset
+
+
+class CadreTrainingFilter(YearScopedFilterSet):
+    """Cadre and professional training: of the year (and month) by the day it started."""
+
+    audience = django_filters.ChoiceFilter(
+        label=_("培训对象"), choices=CadreTraining.Audience.choices, empty_label=_("全部")
+    )
+    held_in = django_filters.ChoiceFilter(
+        label=_("举办地"), choices=Side.choices, empty_label=_("全部")
+    )
+    q = django_filters.CharFilter(label=_("培训班名称或承办单位"), method="filter_name")
+
+    class Meta:
+        model = CadreTraining
+        fields = ["partnership", "year", "month", "audience", "held_in"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(organiser__icontains=value))
+
+    def filter_scope(self, queryset, data):
+        year, month = data.get("year"), data.get("month")
+        if year is not None:
+            queryset = queryset.in_year(year)
+            if month is not None:
+                queryset = queryset.filter(start_date__month=month)
         return queryset

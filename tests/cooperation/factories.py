@@ -2,7 +2,16 @@ import datetime
 
 import factory
 
-from cooperation.models import Organisation, Pairing, Partnership, Posting, Region, Target, Visit
+from cooperation.models import (
+    CadreTraining,
+    Organisation,
+    Pairing,
+    Partnership,
+    Posting,
+    Region,
+    Target,
+    Visit,
+)
 from tests.places import HANBIN, WUJIN
 
 
@@ -68,6 +77,18 @@ class VisitFactory(factory.django.DjangoModelFactory):
     leader = "带队领导"
     people = 10
     purpose = "考察对接"
+
+
+class CadreTrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CadreTraining
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    title = factory.Sequence(lambda n: f"干部能力提升培训班{n}")
+    start_date = datetime.date(2021, 6, 1)
+    audience = "cadres"
+    trainees = 30
+    held_in = "east"
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

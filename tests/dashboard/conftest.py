@@ -16,6 +16,7 @@ from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, 
 from projects.models import IndustrialPark
 from tests.conftest import YEAR
 from tests.cooperation.factories import (
+    CadreTrainingFactory,
     EastOrgFactory,
     OrganisationFactory,
     PairingFactory,
@@ -98,6 +99,9 @@ EXPECTED = {
     "visits.leaders": 1,  # the November delegation
     "visits.enterprise_trips": 1,  # the April one brought enterprises
     "visits.enterprises": 2,
+    # cadre and professional training started in 2021 (the 2020 and 2022 courses and Q's out)
+    "postings.trained_cadres": 55,  # 30 (in the east, March) + 25 (in the west, November)
+    "postings.trained_professionals": 40,  # the June course in the west
     # --- pairings at 31 Dec 2021 ----------------------------------------------------------
     "pairings.active": 3,  # 镇 (2021), 村 (2020), 医院 (2019); school ended Oct, 2022 not yet
     "pairings.town": 1,
@@ -194,6 +198,8 @@ FOOTER = {
     "visits.leaders": "rows",
     "visits.enterprise_trips": "rows",
     "visits.enterprises": "enterprises",
+    "postings.trained_cadres": "trainees",
+    "postings.trained_professionals": "trainees",
     "pairings.active": "rows",
     "pairings.town": "rows",
     "pairings.village": "rows",
@@ -331,6 +337,22 @@ def data(partnership, other_partnership):
                  level="leaders")  # fmt: skip
     VisitFactory(partnership=p, date=day(2020, 8, 1), direction="e2w", people=4)
     VisitFactory(partnership=q, date=day(2021, 5, 1), direction="e2w", people=99)
+
+    # Cadre and professional training (人次), counted in the year the course started
+    CadreTrainingFactory(partnership=p, start_date=day(2021, 3, 10), audience="cadres",
+                         trainees=30, held_in="east")  # fmt: skip
+    CadreTrainingFactory(partnership=p, start_date=day(2021, 11, 2), end_date=day(2021, 11, 8),
+                         audience="cadres", trainees=25, held_in="west")  # fmt: skip
+    CadreTrainingFactory(partnership=p, start_date=day(2021, 6, 1), audience="professionals",
+                         trainees=40, held_in="west")  # fmt: skip
+    CadreTrainingFactory(partnership=p, start_date=day(2020, 11, 1), audience="cadres",
+                         trainees=50)  # fmt: skip
+    CadreTrainingFactory(partnership=p, start_date=day(2022, 1, 10), audience="professionals",
+                         trainees=70)  # fmt: skip
+    CadreTrainingFactory(partnership=q, start_date=day(2021, 5, 1), audience="cadres",
+                         trainees=999)  # fmt: skip
+    CadreTrainingFactory(partnership=q, start_date=day(2021, 5, 1), audience="professionals",
+                         trainees=888)  # fmt: skip
 
     # Projects
     tea = ProjectFactory(partnership=p, fund_year=2021, name="茶园提升", category="industry",

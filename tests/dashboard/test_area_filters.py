@@ -19,6 +19,7 @@ from django.urls import reverse
 from cooperation.models import Region
 from tests.conftest import ALL_LISTS
 from tests.cooperation.factories import (
+    CadreTrainingFactory,
     PairingFactory,
     PartnershipFactory,
     PostingFactory,
@@ -82,6 +83,7 @@ def _records(name, p, n):
             n, partnership=p, home_org__region=p.east_region, host_org__region=p.west_region
         ),
         "cooperation:visits": lambda: VisitFactory.create_batch(n, partnership=p),
+        "cooperation:cadre_trainings": lambda: CadreTrainingFactory.create_batch(n, partnership=p),
         "projects:projects": lambda: ProjectFactory.create_batch(n, partnership=p, town_id=town),
         "projects:investments": lambda: InvestmentFactory.create_batch(
             n, partnership=p, town_id=town

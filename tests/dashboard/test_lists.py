@@ -7,7 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import PUBLIC_LISTS, YEAR
-from tests.cooperation.factories import PairingFactory, PostingFactory, VisitFactory
+from tests.cooperation.factories import (
+    CadreTrainingFactory,
+    PairingFactory,
+    PostingFactory,
+    VisitFactory,
+)
 from tests.dashboard.conftest import MAX_LIST_QUERIES
 from tests.dashboard.helpers import footer, screen_rows
 from tests.labor.factories import (
@@ -162,6 +167,7 @@ def _batch(factory, partnership, n, **extra):
     "name,factory,extra",
     [
         ("cooperation:visits", VisitFactory, {}),
+        ("cooperation:cadre_trainings", CadreTrainingFactory, {}),
         ("cooperation:postings", PostingFactory, {"start_date": "2021-05-01"}),
         ("cooperation:pairings", PairingFactory, {}),
         ("projects:projects", ProjectFactory, {"fund_year": YEAR}),

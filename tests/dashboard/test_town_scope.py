@@ -122,6 +122,7 @@ def test_the_summary_export_is_narrowed_to_the_town(client, data):
     assert by_label["农村劳动力转移就业人数"][3:] == ["", "2", "", ""]  # 韩一, 韩四
     assert by_label["互访考察批次"][3:] == ["", "", "", "不能按镇统计"]
     assert by_label["互访考察人次"][3:] == ["", "", "", "不能按镇统计"]
+    assert by_label["培训党政干部"][3:] == ["", "", "", "不能按镇统计"]
 
 
 def test_the_summary_page_is_narrowed_to_the_town(client, data):
@@ -129,14 +130,17 @@ def test_the_summary_page_is_narrowed_to_the_town(client, data):
     html = response.content.decode()
     assert "武进区—汉滨区 · 老城街道 2021年度东西部协作指标完成情况" in html
     assert cards(response)["funds.aid"].actual == D("1200.5")
-    assert html.count("不能按镇统计") == 6  # five visit rows and the note under the table
+    assert html.count("不能按镇统计") == 8  # 5 visit rows, 2 cadre-training rows, the note
     assert f'<option value="{LAOCHENG}" selected>' in html
 
 
 # --- cards --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["visits.count", "visits.people"])
+@pytest.mark.parametrize(
+    "key",
+    ["visits.count", "visits.people", "postings.trained_cadres", "postings.trained_professionals"],
+)
 def test_a_card_that_cannot_be_narrowed_says_so_in_words(client, data, key):
     response = client.get(DASHBOARD, in_town(data))
     card = cards(response)[key]

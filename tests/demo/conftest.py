@@ -10,7 +10,15 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-from cooperation.models import Organisation, Pairing, Partnership, Posting, Target, Visit
+from cooperation.models import (
+    CadreTraining,
+    Organisation,
+    Pairing,
+    Partnership,
+    Posting,
+    Target,
+    Visit,
+)
 from labor.models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
 from projects.models import (
     ConsumptionSale,
@@ -45,6 +53,7 @@ RECORDS = [
     Project,
     Target,
     Visit,
+    CadreTraining,
     Posting,
     Pairing,
     Organisation,

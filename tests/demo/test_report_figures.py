@@ -154,6 +154,16 @@ def test_13_visits_brought_over_50_enterprises_to_hanbin(demo):
     assert sum(value(demo, "visits.enterprises", y) for y in years) == 53
 
 
+def test_the_invented_cadre_training_counts_its_courses_of_each_year(demo):
+    # The report gives no figure: the demo's courses (cooperation/demo/cooperation_records.py)
+    # 2021: cadres 60 (in the east) + 100 (in the west) = 160; professionals 120.
+    assert value(demo, "postings.trained_cadres", 2021) == 160
+    assert value(demo, "postings.trained_professionals", 2021) == 120
+    # 2022 (to April): one course of 30 professionals, no cadres.
+    assert value(demo, "postings.trained_cadres", 2022) == 0
+    assert value(demo, "postings.trained_professionals", 2022) == 30
+
+
 def test_the_county_leaders_led_delegations_both_ways_in_2021(demo):
     # "范传斌…带领党政代表团到武进" and the joint meeting in Hanbin, among the year's visits
     assert value(demo, "visits.leaders", 2021) >= 2

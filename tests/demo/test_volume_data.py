@@ -18,7 +18,15 @@ from cooperation.freshness import partnership_lookup
 from cooperation.imports.files import CSV, read_file
 from cooperation.imports.running import run_import
 from cooperation.management.commands.import_records import resource_classes
-from cooperation.models import Organisation, Pairing, Partnership, Posting, Target, Visit
+from cooperation.models import (
+    CadreTraining,
+    Organisation,
+    Pairing,
+    Partnership,
+    Posting,
+    Target,
+    Visit,
+)
 from labor import idcard
 from labor.models import (
     CommunityFactory,
@@ -88,7 +96,16 @@ def test_scale_3_loads_two_synthetic_partnerships_beside_the_demo(scale_3, synth
 
 
 def test_each_synthetic_partnership_has_the_reports_shape_scaled_down(demo, synthetic):
-    kinds = [Pairing, Posting, Visit, Project, CommunityFactory, Investment, ConsumptionSale]
+    kinds = [
+        Pairing,
+        Posting,
+        Visit,
+        CadreTraining,
+        Project,
+        CommunityFactory,
+        Investment,
+        ConsumptionSale,
+    ]
     kinds += [Donation, JobFair, TrainingCourse, Worker, Target]
     factors = {(p.east, p.west): p.factor for p in planned(3)}
     for p in synthetic:

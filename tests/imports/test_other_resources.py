@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from cooperation.models import Organisation, Pairing, Posting
-from cooperation.resources import PairingResource, PostingResource
+from cooperation.models import CadreTraining, Organisation, Pairing, Posting
+from cooperation.resources import CadreTrainingResource, PairingResource, PostingResource
 from labor.models import CommunityFactory, JobFair, TrainingCourse
 from labor.resources import CommunityFactoryResource, JobFairResource, TrainingCourseResource
 from projects.models import ConsumptionSale, Disbursement, Donation, Investment
@@ -59,6 +59,15 @@ CASES = {
             ],
         ],
         (2, "派往火星", "第2行“派出方向”"),
+    ),
+    "cadre training": (
+        CadreTrainingResource,
+        CadreTraining,
+        [
+            ["协作关系", "培训班名称", "开班日期", "结业日期", "培训对象", "培训人次", "举办地"],
+            [P, "汉滨区乡镇干部培训班", "2021-04-12", "2021-04-18", "党政干部", "45", "东部"],
+        ],
+        (5, "0", "第2行“培训人次”"),
     ),
     "investment": (
         InvestmentResource,

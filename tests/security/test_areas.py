@@ -35,6 +35,7 @@ from cooperation.models import ExportAudit, Partnership, Region, Target, UserAre
 from cooperation.roles import DATA_ENTRY, OFFICIAL, REVIEWER
 from tests.conftest import PASSWORD, STAFF_LISTS, admin_registry
 from tests.cooperation.factories import (
+    CadreTrainingFactory,
     EastOrgFactory,
     OrganisationFactory,
     PairingFactory,
@@ -87,6 +88,7 @@ EXPECTED_RECORD_MODELS = [
     "cooperation.Pairing",
     "cooperation.Posting",
     "cooperation.Visit",
+    "cooperation.CadreTraining",
     "cooperation.Target",
     "projects.Project",
     "projects.Disbursement",
@@ -203,6 +205,9 @@ def _records_of(partnership, side, east, west, n):
             host_org=west_org,
         ),
         "cooperation.Visit": VisitFactory(partnership=partnership, leader=f"{side}带队领导"),
+        "cooperation.CadreTraining": CadreTrainingFactory(
+            partnership=partnership, title=f"{side}干部培训班"
+        ),
         "cooperation.Target": TargetFactory(partnership=partnership),
         "projects.Project": project,
         "projects.Disbursement": DisbursementFactory(project=project, voucher=f"{side}拨付凭证"),
@@ -445,6 +450,8 @@ def _build(label, r):
         return PostingFactory.build(partnership=p, home_org=east_org, host_org=west_org)
     if label == "cooperation.Visit":
         return VisitFactory.build(partnership=p)
+    if label == "cooperation.CadreTraining":
+        return CadreTrainingFactory.build(partnership=p, title=f"新干部培训班{i}")
     if label == "cooperation.Target":
         return TargetFactory.build(partnership=p, year=2019)
     if label == "projects.Project":
@@ -494,6 +501,7 @@ ADD_CASES = [
     ("cooperation.Posting", "partnership", lambda r: r.q.pk),
     ("cooperation.Posting", "home_org", lambda r: r.extra["Q", "east_org"].pk),
     ("cooperation.Visit", "partnership", lambda r: r.q.pk),
+    ("cooperation.CadreTraining", "partnership", lambda r: r.q.pk),
     ("cooperation.Target", "partnership", lambda r: r.q.pk),
     ("projects.Project", "partnership", lambda r: r.q.pk),
     ("projects.Project", "implementing_org", lambda r: r.extra["Q", "west_org"].pk),
@@ -946,6 +954,7 @@ MORE = {
         host_org=OrganisationFactory(name="批量接收", region=region(HANBIN)),
     ),
     "cooperation.Visit": lambda p, n: VisitFactory.create_batch(n, partnership=p),
+    "cooperation.CadreTraining": lambda p, n: CadreTrainingFactory.create_batch(n, partnership=p),
     "cooperation.Target": lambda p, n: [
         TargetFactory(partnership=p, year=y) for y in _free_years(p, n)
     ],

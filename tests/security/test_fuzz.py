@@ -266,6 +266,7 @@ DELETION_ORDER = [
     "cooperation.Pairing",
     "cooperation.Posting",
     "cooperation.Visit",
+    "cooperation.CadreTraining",
     "cooperation.Target",
     "cooperation.Organisation",
     "cooperation.Partnership",

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from cooperation.imports.files import ImportFileError, open_table
 from cooperation.imports.running import run_import
 from cooperation.middleware import acting_user
-from cooperation.resources import PairingResource, PostingResource
+from cooperation.resources import CadreTrainingResource, PairingResource, PostingResource
 from labor.resources import (
     CommunityFactoryResource,
     JobFairResource,
@@ -46,6 +46,7 @@ def resource_classes():
         DonationResource,
         PairingResource,
         PostingResource,
+        CadreTrainingResource,
         WorkerResource,
         JobFairResource,
         TrainingCourseResource,
