@@ -39,6 +39,7 @@ PUBLIC_PAGES = [
     "/parks/",
     "/parks/jobs/",
     "/demonstration-villages/",
+    "/cadre-trainings/",
 ]
 ADMIN_PAGES = [
     "/admin/",
