@@ -248,13 +248,6 @@ def _closed_q(model, pairs):
     )
 
 
-def in_closed_years(queryset):
-    """The records of `queryset` dated in a closed year of their partnership (one query finds
-    the closed years; the filter is added to the queryset)."""
-    q = _closed_q(queryset.model, closed_of() if dated_fields(queryset.model) else set())
-    return queryset.none() if q is None else queryset.filter(q)
-
-
 def closed_years_in(queryset):
     """The closed years some record of `queryset` is dated in: one query, and one per closed
     year of any partnership."""
