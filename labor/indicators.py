@@ -14,9 +14,11 @@ from cooperation.dashboard.indicators import (
     Source,
     count,
     declare,
+    distinct,
     in_town,
     list_link,
     mean,
+    per_year,
     sentences,
     total,
 )
@@ -56,9 +58,10 @@ FACTORIES = Source(
     town=in_town,
     month=lambda year, month: Q(opened_on__year=year, opened_on__month=month),
 )
-# One WorkerYear row per worker and year (a unique constraint): its rows are persons, and
-# COUNT(*) counts them without the sort a distinct count needs.
-PERSON = count()
+# One WorkerYear row per worker and year (a unique constraint): in a year its rows are
+# persons, and COUNT(*) counts them without the sort a distinct count needs; over a range of
+# years they are person-years, so a person is counted once by their worker.
+PERSON = per_year(count(), over_years=distinct("worker"))
 TRANSFERRED = Q(transferred=True)
 
 # --- Transfer of rural labour (转移就业) ------------------------------------------------------

@@ -18,6 +18,7 @@ from cooperation.dashboard.indicators import (
     distinct,
     in_town,
     list_link,
+    per_year,
     ratio,
     sentences,
     total,
@@ -413,7 +414,7 @@ declare(
     order=40,
     by_month=False,
     source=DEMONSTRATION_VILLAGES,
-    measure=count(),
+    measure=per_year(count(), over_years=distinct("village")),
     list_url=list_link("projects:villages"),
     description=sentences(_("当年建设的乡村振兴示范村个数。"), _VILLAGES),
 )

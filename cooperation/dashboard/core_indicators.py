@@ -199,8 +199,13 @@ def _average_months():
         months = average_months(values["days"] or datetime.timedelta(0), values["n"])
         return _decimal(months if months is not None else 0)
 
+    # Months on post within one year: a range of years has no such figure.
     return Measure(
-        parts, finish, empty={"days": None, "n": 0}, kinds={"days": DURATION, "n": INTEGER}
+        parts,
+        finish,
+        empty={"days": None, "n": 0},
+        kinds={"days": DURATION, "n": INTEGER},
+        over_years=None,
     )
 
 

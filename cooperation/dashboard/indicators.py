@@ -27,6 +27,15 @@ the nation. `evaluate_by_partnership` does the same grouped by partnership (the 
 table of a roll-up). No figure is computed anywhere else: the dashboard, the annual summary,
 the exports, the charts' links and the tests all read this registry.
 
+**Periods.** `evaluate(scope, year, since=first)` computes the figures of the years
+`first`…`year`: each counts every record it would count in any of those years, once (the
+union of the years' rows). So a flow (funds, sales, courses opened) is the sum of its years,
+a stock (pairings in effect, factories operating at year end) covers every record in effect
+in some year of the range, and persons are counted again over the range. A measure whose
+rows are themselves person-years says so with `over_years` (one row per worker and year:
+distinct workers over a range); a figure of one year only (`over_years=None`, e.g. the
+average months on post within the year) has no value over a range.
+
 Keys are a contract (targets, the demo data and exports refer to them): never rename one.
 Each app declares its own indicators (`projects/indicators.py`, `labor/indicators.py`); the
 apps' `ready()` imports them.
@@ -36,8 +45,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
@@ -83,15 +93,31 @@ class Source:
     month: Callable | None = None
     partnership: str = "partnership"
 
-    def queryset(self, scope, year, month=None):
-        """The rows of the scope and year (and month): the WHERE of the source's aggregate."""
+    def period_rows(self, year, since=None):
+        """Q: the rows any of its figures may count in the years `since`…`year` (the year
+        alone without `since`)."""
+        return any_year(self.rows, year, since)
+
+    def queryset(self, scope, year, month=None, since=None):
+        """The rows of the scope and year (and month), or of the years `since`…`year`: the
+        WHERE of the source's aggregate."""
         qs = apps.get_model(self.model).objects.filter(scope.records(self.partnership))
-        qs = qs.filter(self.rows(year))
+        qs = qs.filter(self.period_rows(year, since))
         if scope.town is not None:
             qs = qs.filter(self.town(scope.town.code))
         if month is not None:
             qs = qs.filter(self.month(year, month))
         return qs
+
+
+def years_of(year, since=None):
+    """The years `since`…`year` (the year alone without `since`)."""
+    return range(year if since is None else since, year + 1)
+
+
+def any_year(condition, year, since=None):
+    """Q: `condition(y)` for some year y of `since`…`year` (an OR of the years)."""
+    return functools.reduce(operator.or_, (condition(y) for y in years_of(year, since)))
 
 
 # Two sentences in a row: nothing between them in Chinese, a space in English.
@@ -131,6 +157,9 @@ def _seconds(value):
     return datetime.timedelta(seconds=float(value))
 
 
+SAME = "same"  # a measure's `over_years`: itself, over the union of the years' rows
+
+
 @dataclass(frozen=True)
 class Measure:
     """How a figure is aggregated: `parts(where, year)` gives named aggregates (each filtered
@@ -138,13 +167,28 @@ class Measure:
     the parts' values over no rows; `kinds`: how each part is read back from the yearly
     figures table (cooperation/dashboard/facts.py: int, Decimal or a duration in seconds);
     `summable`: the parts of partnerships add up to the parts of a roll-up (a distinct
-    count does not: one person may appear in two partnerships)."""
+    count does not: one person may appear in two partnerships). `over_years`: the measure
+    over a range of years — SAME (this one, over the union of the years' rows), another
+    measure (rows that are person-years count distinct persons), or None (a figure of one
+    year only, which a range leaves empty)."""
 
     parts: Callable
     finish: Callable = _value
     empty: dict = field(default_factory=lambda: {"": 0})
     kinds: dict = field(default_factory=lambda: {"": _int})
     summable: bool = True
+    over_years: object = SAME
+
+    def over(self, since):
+        """The measure for a period: itself for one year (`since` None), else `over_years`."""
+        if since is None or self.over_years == SAME:
+            return self
+        return self.over_years
+
+
+def per_year(measure, over_years):
+    """`measure` for one year, and `over_years` (a measure, or None) over a range."""
+    return replace(measure, over_years=over_years)
 
 
 INTEGER, DECIMAL, DURATION = _int, _decimal, _seconds
@@ -241,26 +285,41 @@ class Indicator:
     def by_town(self):
         return self.source.town is not None
 
-    def applies(self, scope, month=None):
-        """Whether the figure can be narrowed to the scope (and month)."""
-        return (scope.town is None or self.by_town) and (month is None or self.by_month)
+    @property
+    def over_years(self):
+        """Whether the figure has a value over a range of years."""
+        return self.measure.over_years is not None
 
-    def condition(self, year):
+    def applies(self, scope, month=None, since=None):
+        """Whether the figure can be narrowed to the scope (and month), and has a value over
+        the years `since`…`year` (when `since` is given)."""
+        return (
+            (scope.town is None or self.by_town)
+            and (month is None or self.by_month)
+            and (since is None or self.over_years)
+        )
+
+    def condition(self, year, since=None):
+        """Q: the rows of the source it counts (None: all of them). Over a range, a
+        condition that depends on the year is that of some year, each with its year's rows."""
+        if since is not None and callable(self.where):
+            return any_year(lambda y: self.source.rows(y) & self.where(y), year, since)
         where = self.where(year) if callable(self.where) else self.where
         return where if where else None  # an empty Q: no FILTER clause
 
-    def value(self, scope, year, month=None, town=None):
+    def value(self, scope, year, month=None, town=None, since=None):
         """This figure alone (one query); None when it cannot be narrowed to the scope.
         `scope` may also be a partnership (with `town`, one of its towns)."""
         scope = _as_scope(scope, town)
-        return evaluate(scope, year, month, indicators=[self])[self.key]
+        return evaluate(scope, year, month, indicators=[self], since=since)[self.key]
 
-    def url(self, scope, year, month=None, town=None):
+    def url(self, scope, year, month=None, town=None, since=None):
         """The list whose rows add up to the figure (`scope` as for `value`)."""
         scope = _as_scope(scope, town)
-        if self.list_url is None or not self.applies(scope, month):
+        since = normal_since(year, since)
+        if self.list_url is None or not self.applies(scope, month, since):
             return None
-        return self.list_url(scope, year, month)
+        return self.list_url(scope, year, month, since)
 
 
 def _as_scope(scope_or_partnership, town=None):
@@ -328,11 +387,17 @@ def _by_source(indicators):
     return grouped.items()
 
 
-def _aggregates(indicators, year):
+def normal_since(year, since):
+    """The first year of a period ending in `year`: None for the year alone."""
+    return None if since is None or since >= year else since
+
+
+def _aggregates(indicators, year, since=None):
     """{name: aggregate} of the indicators (names that cannot clash with a column)."""
     named = {}
     for i, ind in enumerate(indicators):
-        for part, aggregate in ind.measure.parts(ind.condition(year), year).items():
+        measure = ind.measure.over(since)
+        for part, aggregate in measure.parts(ind.condition(year, since), year).items():
             named[f"figure{i}_{part}"] = aggregate
     return named
 
@@ -346,12 +411,12 @@ def _split(indicators, row):
     return parts
 
 
-def _finish(indicators, parts, read=False):
+def _finish(indicators, parts, read=False, since=None):
     """{key: figure} from {(key, part): value}; a part missing takes its value over no rows.
     `read`: the values come from the yearly figures table and are converted back."""
     values = {}
     for ind in indicators:
-        measure = ind.measure
+        measure = ind.measure.over(since)
         own = {}
         for part, empty in measure.empty.items():
             value = parts.get((ind.key, part))
@@ -363,17 +428,21 @@ def _finish(indicators, parts, read=False):
     return values
 
 
-def evaluate(scope, year, month=None, indicators=None):
-    """{key: figure} of every indicator (or of `indicators`) for the scope, year and month.
-    A town or a partnership: one aggregate query per source over its records. A roll-up:
-    the figures that add up are summed from the yearly figures of the partnerships beneath
-    (cooperation/dashboard/facts.py: one query, after refreshing any partnership written since), the
-    others (distinct counts) take one aggregate per source over the records. A figure that
-    cannot be narrowed to the scope or month is None."""
+def evaluate(scope, year, month=None, indicators=None, since=None):
+    """{key: figure} of every indicator (or of `indicators`) for the scope, year and month,
+    or for the years `since`…`year` (no month). A town or a partnership: one aggregate query
+    per source over its records. A roll-up: the figures of one year that add up are summed
+    from the yearly figures of the partnerships beneath (cooperation/dashboard/facts.py: one
+    query, after refreshing any partnership written since), the others (distinct counts, and
+    every figure of a range) take one aggregate per source over the records. A figure that
+    cannot be narrowed to the scope or month, or has no value over a range, is None."""
+    since = normal_since(year, since)
+    if since is not None and month is not None:
+        raise ValueError("a month belongs to one year: no month over a range of years")
     indicators = registry.all() if indicators is None else list(indicators)
     values = {ind.key: None for ind in indicators}
-    live = [i for i in indicators if i.applies(scope, month)]
-    if scope.is_rollup and month is None:
+    live = [i for i in indicators if i.applies(scope, month, since)]
+    if scope.is_rollup and month is None and since is None:
         summed = [i for i in live if i.measure.summable]
         live = [i for i in live if not i.measure.summable]
         if summed:
@@ -381,26 +450,29 @@ def evaluate(scope, year, month=None, indicators=None):
             keys = [i.key for i in summed]
             values.update(_finish(summed, facts.summed(scope.partnership_ids, year, keys), True))
     for source, members in _by_source(live):
-        row = source.queryset(scope, year, month).aggregate(**_aggregates(members, year))
-        values.update(_finish(members, _split(members, row)))
+        row = source.queryset(scope, year, month, since).aggregate(
+            **_aggregates(members, year, since)
+        )
+        values.update(_finish(members, _split(members, row), since=since))
     return values
 
 
-def parts_by_partnership(ids, year):
-    """{partnership id: {(key, part): value}} of every indicator for the partnerships `ids`,
-    from their records: one aggregate per source grouped by partnership (what
-    cooperation/dashboard/facts.py stores; a partnership without rows of a source gets none)."""
+def parts_by_partnership(ids, year, indicators=None, since=None):
+    """{partnership id: {(key, part): value}} of every indicator (or of `indicators`) for
+    the partnerships `ids`, from their records, for the year or the years `since`…`year`:
+    one aggregate per source grouped by partnership (what cooperation/dashboard/facts.py
+    stores of a year; a partnership without rows of a source gets none)."""
     found = {pid: {} for pid in ids}
-    indicators = registry.all()
+    indicators = registry.all() if indicators is None else indicators
     for source, members in _by_source(indicators):
         path = f"{source.partnership}_id"
         rows = (
             apps.get_model(source.model)
             .objects.filter(**{f"{path}__in": ids})
-            .filter(source.rows(year))
+            .filter(source.period_rows(year, since))
             .order_by()
             .values(path)
-            .annotate(**_aggregates(members, year))
+            .annotate(**_aggregates(members, year, since))
         )
         for row in rows:
             found[row.pop(path)].update(_split(members, row))
@@ -413,25 +485,38 @@ def refresh(scope, year):
     return facts.refresh(scope.partnership_ids, year, lambda ids: parts_by_partnership(ids, year))
 
 
-def evaluate_by_partnership(scope, year, indicators=None):
-    """{partnership id: {key: figure}} for every partnership beneath the scope, read from the
-    yearly figures table (refreshed first): one query when nothing was written since.
-    Partnerships without records get the figures of no rows."""
+def evaluate_by_partnership(scope, year, indicators=None, since=None):
+    """{partnership id: {key: figure}} for every partnership beneath the scope. Of a year:
+    read from the yearly figures table (refreshed first), one query when nothing was
+    written since. Of the years `since`…`year`: one aggregate per source over the records,
+    grouped by partnership. Partnerships without records get the figures of no rows; a
+    figure without a value over the range is None."""
+    since = normal_since(year, since)
     indicators = registry.all() if indicators is None else list(indicators)
-    indicators = [i for i in indicators if i.applies(scope)]
-    refresh(scope, year)
-    stored = facts.by_partnership(scope.partnership_ids, year, [i.key for i in indicators])
-    return {p.pk: _finish(indicators, stored.get(p.pk, {}), True) for p in scope.partnerships}
+    empty = {i.key: None for i in indicators}
+    indicators = [i for i in indicators if i.applies(scope, since=since)]
+    if since is None:
+        refresh(scope, year)
+        stored = facts.by_partnership(scope.partnership_ids, year, [i.key for i in indicators])
+    else:
+        ids = [p.pk for p in scope.partnerships]
+        stored = parts_by_partnership(ids, year, indicators, since)
+    return {
+        p.pk: {**empty, **_finish(indicators, stored.get(p.pk, {}), since is None, since)}
+        for p in scope.partnerships
+    }
 
 
-def headlines_by_partnership(scope, year):
+def headlines_by_partnership(scope, year, since=None):
     """{partnership id: {key: figure}} of the headline indicators beneath a roll-up (its
     comparison table and its chart by partnership), cached under the scope's version."""
+    since = normal_since(year, since)
     return freshness.cached(
         "headlines",
         scope.key,
         year,
-        compute=lambda: evaluate_by_partnership(scope, year, registry.headlines()),
+        since or "",
+        compute=lambda: evaluate_by_partnership(scope, year, registry.headlines(), since),
         version=scope.version(),
     )
 
@@ -446,12 +531,15 @@ def _path(url_name, prefix):
 
 
 def list_link(url_name, **fixed):
-    """A `list_url`: the named list filtered to the scope, year and month, plus fixed filter
-    values. Every list takes the scope's parameters (partnership, town, east, west)."""
+    """A `list_url`: the named list filtered to the scope, year (or years `since`…`year`)
+    and month, plus fixed filter values. Every list takes the scope's parameters
+    (partnership, town, east, west)."""
 
-    def build(scope, year, month=None):
+    def build(scope, year, month=None, since=None):
         params = {**scope.params(), "year": year}
         params.pop("nation", None)
+        if since is not None:
+            params["since"] = since
         if month is not None:
             params["month"] = month
         params.update(fixed)
@@ -484,8 +572,10 @@ __all__ = [
     "headlines_by_partnership",
     "list_link",
     "mean",
+    "per_year",
     "percent",
     "ratio",
+    "SAME",
     "registry",
     "sentences",
     "total",

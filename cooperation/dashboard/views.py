@@ -30,7 +30,13 @@ from django.utils.translation import gettext_lazy as _
 from confirmation import state as year_states
 from cooperation import freshness
 from cooperation.dashboard import charts, scopes
-from cooperation.dashboard.indicators import evaluate, headlines_by_partnership, percent, registry
+from cooperation.dashboard.indicators import (
+    evaluate,
+    headlines_by_partnership,
+    normal_since,
+    percent,
+    registry,
+)
 from cooperation.lists import exports
 from cooperation.lists.columns import CHOICE, DATE, DECIMAL, INT, Column, Total
 from cooperation.lists.filters import (
@@ -48,15 +54,22 @@ from evidence import completeness as evidence
 
 WAN = _("万元")
 
-# --- choosing a scope and a year --------------------------------------------------------------
+# --- choosing a scope and a period -----------------------------------------------------------
+
+# The current round of East–West cooperation began in 2021, when the poverty-alleviation
+# round ended: "since the start of this round" (本轮以来) is 2021 to the year shown.
+ROUND_START = 2021
 
 
 @dataclass
 class Choice:
-    """The scope and year a dashboard-like page shows, and what its form offers."""
+    """The scope and period a dashboard-like page shows, and what its form offers. The
+    period is the year, or the years `since`…`year` (累计, `?since=2019&year=2021`)."""
 
     scope: scopes.Scope | None
     year: int | None = None
+    since: int | None = None  # the first year of a range; None: the year alone
+    first: int | None = None  # the first year of cooperation of the scope's partnerships
     years: list = field(default_factory=list)  # offered in the choice form
     towns: list = field(default_factory=list)
     as_of: datetime.date | None = None  # the latest record date within the year
@@ -70,12 +83,36 @@ class Choice:
     def town(self):
         return self.scope.town if self.scope else None
 
+    @property
+    def period_name(self):
+        """In words: 2021年, or 2019—2021年累计."""
+        if self.since is None:
+            return gettext("%(y)s年") % {"y": self.year}
+        return gettext("%(first)s—%(last)s年累计") % {"first": self.since, "last": self.year}
+
+    def _period(self, since):
+        return {"year": self.year, "since": since} if since is not None else {"year": self.year}
+
     def query(self, **extra):
-        return self.scope.query(year=self.year, **extra)
+        return self.scope.query(**self._period(self.since), **extra)
 
     def county_query(self):
-        """The same partnership and year for the whole county (no town)."""
-        return self.scope.without_town().query(year=self.year)
+        """The same partnership and period for the whole county (no town)."""
+        return self.scope.without_town().query(**self._period(self.since))
+
+    def periods(self):
+        """The periods the page offers as links: the year alone, this round (2021–) and
+        since the cooperation began, each ending in the year shown; [(words, query,
+        chosen), …]."""
+        offered = [(gettext("本年度"), None)]
+        if ROUND_START < self.year:
+            offered.append((gettext("本轮以来（%(y)s年起）") % {"y": ROUND_START}, ROUND_START))
+        if self.first is not None and self.first < self.year and self.first != ROUND_START:
+            offered.append((gettext("累计（%(y)s年起）") % {"y": self.first}, self.first))
+        return [
+            (words, self.scope.query(**self._period(since)), since == self.since)
+            for words, since in offered
+        ]
 
     def hidden_params(self):
         """The scope's parameters the choice form carries along (all but the town, which it
@@ -245,15 +282,20 @@ def choose(request, offer=True, as_of=True):
         return choice
     on = today()
     year = _int_param(request, "year", MIN_YEAR, MAX_YEAR)
+    since = _int_param(request, "since", MIN_YEAR, MAX_YEAR)
     chosen = choose_year(scope, year, on, latest=offer, as_of=as_of)
     choice.year, choice.as_of = chosen.year, chosen.as_of
+    if since is not None and since > choice.year:
+        raise Http404(gettext("起始年度（since）不能晚于年度（year）。"))
+    choice.since = normal_since(choice.year, since)
+    choice.first = min(p.since_year for p in scope.partnerships)
     # A part year: not over yet, or its records stop before December (the month the default
     # year's records must reach: monthly figures say no more than their month).
     choice.part_year = choice.year >= on.year or (
         chosen.as_of is not None and chosen.as_of.month < 12
     )
     if offer:
-        first = min(min(p.since_year for p in scope.partnerships), choice.year)
+        first = min(choice.first, choice.since or choice.year, choice.year)
         last = max(chosen.latest or on.year, choice.year)
         choice.years = list(range(last, first - 1, -1))
         if scope.partnership is not None:
@@ -273,6 +315,7 @@ class Figure:
     url: str | None
     restricted: bool = False  # its list needs a permission the visitor lacks
     unscoped: bool = False  # a town is chosen and this figure cannot be narrowed to it
+    yearly: bool = False  # a range of years is chosen and this is a figure of one year only
     evidence: tuple | None = None  # (records, records with evidence files), where they take files
 
 
@@ -286,14 +329,16 @@ def mark_restricted(groups, user):
     return groups
 
 
-def figures(scope, year):
-    """{key: figure} of every indicator for the scope and year: one aggregate per source,
-    cached under the scope's data version (a write elsewhere leaves it cached)."""
+def figures(scope, year, since=None):
+    """{key: figure} of every indicator for the scope and year (or years `since`…`year`):
+    one aggregate per source, cached under the scope's data version (a write elsewhere
+    leaves it cached)."""
     return freshness.cached(
         "figures",
         scope.key,
         year,
-        compute=lambda: evaluate(scope, year),
+        since or "",
+        compute=lambda: evaluate(scope, year, since=since),
         version=scope.version(),
     )
 
@@ -318,10 +363,11 @@ def targets(scope, year):
     }
 
 
-def indicator_rows(scope, year):
-    """[(Group, [Figure, …]), …] for every indicator of the registry, with its target."""
-    values = figures(scope, year)
-    goals = targets(scope, year) if scope.town is None else {}
+def indicator_rows(scope, year, since=None):
+    """[(Group, [Figure, …]), …] for every indicator of the registry, with its target (of a
+    year: targets are agreed year by year, so a range of years has none)."""
+    values = figures(scope, year, since)
+    goals = targets(scope, year) if scope.town is None and since is None else {}
     groups = []
     for group, indicators in registry.by_group():
         rows = []
@@ -330,14 +376,16 @@ def indicator_rows(scope, year):
             target = goals.get(ind.key)
             # A rate over nothing (no aid funds) is None too, but it is of this scope.
             unscoped = not ind.applies(scope)
+            yearly = not unscoped and not ind.applies(scope, since=since)
             rows.append(
                 Figure(
                     indicator=ind,
                     actual=actual,
                     target=target,
                     percent=percent(actual, target),
-                    url=None if unscoped else ind.url(scope, year),
+                    url=None if unscoped or yearly else ind.url(scope, year, since=since),
                     unscoped=unscoped,
+                    yearly=yearly,
                 )
             )
         groups.append((group, rows))
@@ -363,12 +411,14 @@ def summary_table(choice):
         if choice.as_of is not None:
             part_year = gettext("部分年度，数据截至 %(date)s") % {"date": choice.as_of.isoformat()}
     rows = []
-    for group, figures_ in indicator_rows(choice.scope, choice.year):
+    for group, figures_ in indicator_rows(choice.scope, choice.year, choice.since):
         for f in figures_:
             in_wan = str(f.indicator.unit) == str(WAN)
             note = None
             if f.unscoped:
                 note = gettext("不能按镇统计")
+            elif f.yearly:
+                note = gettext("只按单一年度统计")
             elif f.percent is not None:
                 note = part_year or None
             rows.append(
@@ -407,13 +457,17 @@ class Comparison:
     sort: str
 
 
-def comparison(scope, year, sort=""):
+def comparison(scope, year, sort="", since=None):
+    """The comparison table of a roll-up for the year (with each partnership's targets) or
+    the years `since`…`year` (targets are yearly: none)."""
     headlines = registry.headlines()
-    values = headlines_by_partnership(scope, year)
+    values = headlines_by_partnership(scope, year, since)
     goals = defaultdict(dict)
     rows = Target.objects.filter(year=year, indicator__in=[i.key for i in headlines])
     if scope.partnership_ids is not None:
         rows = rows.filter(partnership__in=scope.partnership_ids)
+    if since is not None:
+        rows = rows.none()
     for pid, key, value in rows.values_list("partnership_id", "indicator", "value"):
         goals[pid][key] = value
     table = []
@@ -422,7 +476,7 @@ def comparison(scope, year, sort=""):
         for ind in headlines:
             value = values[p.pk][ind.key]
             target = goals[p.pk].get(ind.key)
-            url = ind.url(scopes.of_partnership(p), year)
+            url = ind.url(scopes.of_partnership(p), year, since=since)
             cells.append(ComparisonCell(ind, value, target, percent(value, target), url))
         table.append((p, cells))
     valid = {"name"} | {i.key for i in headlines} | {f"{i.key}:pct" for i in headlines}
@@ -465,10 +519,11 @@ def comparison_table(comparison_):
 
 
 def _posting_extras(qs, data):
-    """Distinct persons (a person posted twice counts once) and, for a year, the average
-    months on post within it — the figures of the people-exchange cards."""
+    """Distinct persons (a person posted twice counts once) and, for a year (not a range of
+    years), the average months on post within it — the figures of the people-exchange
+    cards."""
     extras = [Total("persons", gettext("人数（同一人只计一次）"), qs.person_count())]
-    if data.get("year") is not None:
+    if data.get("year") is not None and data.get("since") in (None, data["year"]):
         months = qs.average_months_in(data["year"])
         extras.append(
             Total("average_months", gettext("本年度平均在岗（月）"), months or 0, DECIMAL, 1)
@@ -607,19 +662,19 @@ def dashboard(request):
     choice = choose(request)
     if choice.scope is None:
         return render(request, "cooperation/dashboard.html", {"choice": choice})
-    year_state, drift = year_states.for_page(
-        choice.scope, choice.year, figures(choice.scope, choice.year)
-    )
+    year_state, drift = _year_state(choice)
+    groups = indicator_rows(choice.scope, choice.year, choice.since)
     context = {
         "choice": choice,
         "year_state": year_state,
         "drift": drift,
-        "groups": mark_restricted(indicator_rows(choice.scope, choice.year), request.user),
+        "groups": mark_restricted(groups, request.user),
         "charts": chart_items(choice, request.user),
         "query": choice.query(),
     }
     if choice.scope.is_rollup:
-        context["comparison"] = comparison(choice.scope, choice.year, request.GET.get("sort", ""))
+        sort = request.GET.get("sort", "")
+        context["comparison"] = comparison(choice.scope, choice.year, sort, choice.since)
     return render(request, "cooperation/dashboard.html", context)
 
 
@@ -629,14 +684,13 @@ def summary(request):
     choice = choose(request)
     if choice.scope is None:
         raise Http404(gettext("还没有协作关系。"))
-    year_state, drift = year_states.for_page(
-        choice.scope, choice.year, figures(choice.scope, choice.year)
-    )
-    groups = indicator_rows(choice.scope, choice.year)
-    filed = evidence.by_indicator(choice.scope, choice.year)
-    for _group, figures_ in groups:
-        for f in figures_:
-            f.evidence = filed.get(f.indicator.key)
+    year_state, drift = _year_state(choice)
+    groups = indicator_rows(choice.scope, choice.year, choice.since)
+    if choice.since is None:  # evidence is filed, and counted, year by year
+        filed = evidence.by_indicator(choice.scope, choice.year)
+        for _group, figures_ in groups:
+            for f in figures_:
+                f.evidence = filed.get(f.indicator.key)
     context = {
         "choice": choice,
         "year_state": year_state,
@@ -647,7 +701,21 @@ def summary(request):
     return render(request, "cooperation/summary.html", context)
 
 
+def _year_state(choice):
+    """The confirmation state of the year shown and the figures that drifted from it (a
+    year is confirmed on its own: a range of years has neither)."""
+    if choice.since is not None:
+        return None, None
+    return year_states.for_page(choice.scope, choice.year, figures(choice.scope, choice.year))
+
+
 def _title(choice, what):
+    if choice.since is not None:
+        return gettext("%(scope)s %(period)s%(what)s") % {
+            "scope": choice.scope.name,
+            "period": choice.period_name,
+            "what": what,
+        }
     return gettext("%(scope)s %(y)s年度%(what)s") % {
         "scope": choice.scope.name,
         "y": choice.year,
@@ -671,7 +739,7 @@ def comparison_export(request, fmt):
     if choice.scope is None:
         raise Http404(gettext("还没有协作关系。"))
     headers, rows = comparison_table(
-        comparison(choice.scope, choice.year, request.GET.get("sort", ""))
+        comparison(choice.scope, choice.year, request.GET.get("sort", ""), choice.since)
     )
     return exports.table_response(fmt, _title(choice, gettext("各协作关系对比")), headers, rows)
 

@@ -47,6 +47,47 @@ from tests.projects.factories import (
 
 day = datetime.date
 
+# The first year of the range under test (累计 2020–2021, `?since=2020&year=2021`), and P's
+# figures over it that differ from 2021 alone (tests/dashboard/test_periods.py), and why.
+SINCE = 2020
+OVER_2020_2021 = {
+    "funds.aid": D("3000.7534"),  # + 2020's 冷库 1000
+    "funds.projects": 3,
+    "funds.beneficiaries": 510,  # + 冷库's 10
+    "funds.beneficiaries_poverty_exited": 171,  # + 冷库's 1
+    "funds.disbursed": D("2400.5034"),  # + 冷库's 900 (paid 2021, fund year 2020)
+    "funds.disbursement_rate": D("80.0"),  # 2400.5034 / 3000.7534 = 79.997 %
+    "funds.completed_rate": D("66.7"),  # 道路硬化 and 冷库 (operating): 2 of 3
+    "funds.donations_cash": D("1012"),  # + 1000 on 31 Dec 2020
+    "funds.donations_total": D("1020.5"),
+    "postings.person_times_in_year": 4,  # + 王五 (arrived Jun 2020)
+    "postings.new_cadres_w2e": 1,  # 王五
+    "postings.trained_cadres": 105,  # 30 + 25 + 50 (Nov 2020)
+    "visits.count": 3,  # + the delegation of Aug 2020
+    "visits.people": 20,  # 10 + 6 + 4
+    "pairings.signed_in_year": 3,  # + the village pairing of May 2020
+    "pairings.demonstration_villages": 2,  # 西大街 (2021) and 北门 (2020): two villages
+    "pairings.demonstration_village_funds": D("160"),  # 120 + 40
+    "industry.park_jobs": 350,  # 忠诚园区 150 (2020) + 200 (2021)
+    "industry.park_jobs_poverty_exited": 140,  # 60 + 80
+    # 韩三 was transferred in 2020 (and is still employed in 2021): four persons, once each
+    "labor.transferred": 4,
+    "labor.transferred_poverty_exited": 2,  # 韩一, 韩三
+    "labor.transferred_east": 3,  # 韩一, 韩四 (first spell in 武进), 韩三
+    "labor.transferred_east_poverty_exited": 2,
+    "labor.average_wage": D("4437.50"),  # the 2021 rows and 韩三's 2020 row (6000)
+    "labor.job_fairs": 3,  # + the fair of Sep 2020
+    "labor.jobs_offered": 9277,  # 1000 + 500 + 7777
+    "labor.intentions": 147,
+    "labor.hired": 47,
+    "labor.hired_stable": 32,
+    # in operation on 31 Dec 2020 or 2021: + 服装厂 (closed 30 Jun 2021)
+    "labor.factories": 3,
+    "labor.factory_jobs": 170,
+    "labor.factory_jobs_poverty_exited": 60,
+    "postings.average_months": None,  # months on post within one year: no range figure
+}
+
 # Personal data that must never reach a public page or export.
 WORKER_NAMES = ["韩一", "韩二", "韩三", "韩四"]
 ID_NUMBERS = [idcard.make(HANBIN, day(1980 + i, 1, 2 + i), 11 + i) for i in range(4)]
