@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db.models import Count, Q
 
+from cooperation import freshness
 from cooperation.dashboard.indicators import registry as indicators
 from cooperation.freshness import partnership_lookup
 
@@ -88,7 +89,18 @@ def by_indicator(scope, year):
     """{indicator key: (records, records with evidence)} for the indicators whose records
     take files: the rows each figure counts (its source's rows of the scope and year that
     meet its condition) and how many of them have at least one. One conditional aggregate
-    per source, like the figures themselves (cooperation/dashboard/indicators.py)."""
+    per source, like the figures themselves (cooperation/dashboard/indicators.py), cached
+    under the scope's data version (a file added or removed bumps it, like any record)."""
+    return freshness.cached(
+        "evidence-by-indicator",
+        scope.key,
+        year,
+        compute=lambda: _by_indicator(scope, year),
+        version=scope.version(),
+    )
+
+
+def _by_indicator(scope, year):
     by_source = {}
     for ind in indicators.all():
         if ind.applies(scope):
