@@ -18,7 +18,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.filters import area_filter
+from cooperation.lists.filters import PeriodFilterSet, area_filter
 from cooperation.models import Partnership
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
@@ -72,7 +72,7 @@ def _yes_no(label, method):
     return filters.ChoiceFilter(label=label, choices=YES_NO, method=method)
 
 
-class LaborFilterSet(filters.FilterSet):
+class LaborFilterSet(PeriodFilterSet):
     partnership = filters.ModelChoiceFilter(
         label=_("协作关系"), queryset=Partnership.objects.with_regions()
     )
@@ -139,18 +139,24 @@ class WorkerFilter(LaborFilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        facts = {}
-        if data.get("year") is not None:
-            facts["year"] = data["year"]
-        if data.get("month") is not None:
-            facts["transferred_month"] = data["month"]
-        for name in ("transferred", "transferred_east", "in_east", "stable"):
-            if data.get(name) in ("0", "1"):
-                facts[name] = data[name] == "1"
-        if data.get("destination"):
-            facts["transfer_destination"] = data["destination"]
+        facts = worker_facts(self.form.cleaned_data)
         return queryset.with_facts(**facts) if facts else queryset
+
+
+def worker_facts(data):
+    """The conditions a worker's year row (WorkerYear) must meet, from WorkerFilter's
+    cleaned data: {"year": 2021, "transferred": True, …}."""
+    facts = {}
+    if data.get("year") is not None:
+        facts["year"] = data["year"]
+    if data.get("month") is not None:
+        facts["transferred_month"] = data["month"]
+    for name in ("transferred", "transferred_east", "in_east", "stable"):
+        if data.get(name) in ("0", "1"):
+            facts[name] = data[name] == "1"
+    if data.get("destination"):
+        facts["transfer_destination"] = data["destination"]
+    return facts
 
 
 class WorkerYearWageFilter(WorkerFilter):

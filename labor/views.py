@@ -10,6 +10,7 @@ personal-data export)."""
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dashboard.indicators import years_of
 from cooperation.lists.columns import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, Column, Total
 from cooperation.lists.listing import ListSpec, with_place
 from cooperation.querysets import short_region_name_sql
@@ -22,6 +23,7 @@ from .filters import (
     TrainingCourseFilter,
     WorkerFilter,
     WorkerYearWageFilter,
+    worker_facts,
 )
 from .models import (
     CommunityFactory,
@@ -36,15 +38,27 @@ from .privacy import PERMISSION
 
 
 def _worker_extras(qs, data):
-    """For a year: the mean of the listed workers' monthly wages of that year (the wage
-    column; workers without one left out), by the card's own rule
+    """For a year (or period): the mean monthly wage of the listed workers' year rows that
+    meet the list's conditions (WorkerFilter: transferred=1 takes the years he was
+    transferred), rows without a wage left out, by the card's own rule
     (WorkerYearQuerySet.average_wage) — the dashboard's 月均工资 when transferred=1."""
     year = data.get("year")
     if year is None:
         return []
-    rows = WorkerYear.objects.in_year(year).filter(worker__in=qs.order_by().values("pk"))
+    facts = worker_facts(data)
+    facts.pop("year")
+    rows = WorkerYear.objects.filter(
+        year__in=years_of(year, data.get("since")),
+        worker__in=qs.order_by().values("pk"),
+        **facts,
+    )
     wage = rows.average_wage()
-    return [Total("average_wage", gettext("本年度月均工资（元）"), wage or 0, DECIMAL, 2)]
+    label = (
+        gettext("本年度月均工资（元）")
+        if data.get("since") in (None, year)
+        else gettext("期间月均工资（元）")
+    )
+    return [Total("average_wage", label, wage or 0, DECIMAL, 2)]
 
 
 class WorkerListSpec(ListSpec):
@@ -64,7 +78,8 @@ class WorkerListSpec(ListSpec):
 
     @staticmethod
     def year_chosen(request):
-        return bool(request.GET.get("year", "").strip())
+        """A year alone (not a period: a wage is of one year)."""
+        return bool(request.GET.get("year", "").strip()) and not request.GET.get("since")
 
     def page_view(self, request):
         if self.year_chosen(request):

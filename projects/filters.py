@@ -18,7 +18,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.filters import YES, area_filter
+from cooperation.lists.filters import YES, PeriodFilterSet, area_filter
 from cooperation.models import Partnership
 
 from .models import (
@@ -81,7 +81,7 @@ def search_filter(*fields, label):
     return django_filters.CharFilter(label=label, method=search)
 
 
-class InvalidSelectsNothing(django_filters.FilterSet):
+class InvalidSelectsNothing(PeriodFilterSet):
     """A FilterSet whose invalid parameters select no rows (not every row)."""
 
     def filter_queryset(self, queryset):

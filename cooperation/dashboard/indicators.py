@@ -57,8 +57,8 @@ from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from cooperation import freshness
 from cooperation.dashboard import facts
@@ -110,9 +110,32 @@ class Source:
         return qs
 
 
+#: the most years a period may span (pages and lists refuse longer ones: each year is one
+#: more condition in every query)
+LONGEST_PERIOD = 40
+
+
 def years_of(year, since=None):
     """The years `since`…`year` (the year alone without `since`)."""
     return range(year if since is None else since, year + 1)
+
+
+def period_error(year, since):
+    """Why the years `since`…`year` are not a period (a message), or None when they are."""
+    if since is None:
+        return None
+    if since > year:
+        return gettext("起始年度不能晚于年度。")
+    if year - since + 1 > LONGEST_PERIOD:
+        return gettext("统计期间不能超过%(years)s年。") % {"years": LONGEST_PERIOD}
+    return None
+
+
+def period_name(year, since=None):
+    """A period in words: 2021年, or 2019—2021年累计."""
+    if since is None or since >= year:
+        return gettext("%(y)s年") % {"y": year}
+    return gettext("%(first)s—%(last)s年累计") % {"first": since, "last": year}
 
 
 def any_year(condition, year, since=None):
@@ -571,6 +594,8 @@ __all__ = [
     "refresh",
     "headlines_by_partnership",
     "list_link",
+    "period_error",
+    "period_name",
     "mean",
     "per_year",
     "percent",

@@ -35,6 +35,8 @@ from cooperation.dashboard.indicators import (
     headlines_by_partnership,
     normal_since,
     percent,
+    period_error,
+    period_name,
     registry,
 )
 from cooperation.lists import exports
@@ -86,9 +88,7 @@ class Choice:
     @property
     def period_name(self):
         """In words: 2021年, or 2019—2021年累计."""
-        if self.since is None:
-            return gettext("%(y)s年") % {"y": self.year}
-        return gettext("%(first)s—%(last)s年累计") % {"first": self.since, "last": self.year}
+        return period_name(self.year, self.since)
 
     def _period(self, since):
         return {"year": self.year, "since": since} if since is not None else {"year": self.year}
@@ -285,8 +285,8 @@ def choose(request, offer=True, as_of=True):
     since = _int_param(request, "since", MIN_YEAR, MAX_YEAR)
     chosen = choose_year(scope, year, on, latest=offer, as_of=as_of)
     choice.year, choice.as_of = chosen.year, chosen.as_of
-    if since is not None and since > choice.year:
-        raise Http404(gettext("起始年度（since）不能晚于年度（year）。"))
+    if error := period_error(choice.year, since):
+        raise Http404(error)
     choice.since = normal_since(choice.year, since)
     choice.first = min(p.since_year for p in scope.partnerships)
     # A part year: not over yet, or its records stop before December (the month the default

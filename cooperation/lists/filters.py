@@ -14,9 +14,11 @@ scope above the county: `east=32` (the eastern county lies in province 32), `eas
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dashboard.indicators import period_error, years_of
 from cooperation.models import (
     CadreTraining,
     Direction,
@@ -87,6 +89,85 @@ class FlagFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+NEEDS_YEAR = _("请同时选择年度。")
+
+
+def unfiltered(queryset, name, value):
+    """A filter's method for values another step applies (the FilterSet's own logic)."""
+    return queryset
+
+
+class PeriodForm(forms.Form):
+    """A list's form with `since`: the first year of a period ending in `year` (shown right
+    after it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [name for name in self.fields if name != "since"]
+        if "year" in names:
+            names.insert(names.index("year") + 1, "since")
+            self.order_fields(names)
+
+    def clean(self):
+        data = super().clean()
+        since, year = data.get("since"), data.get("year")
+        if since is None or "year" in self.errors:
+            return data
+        if year is None:
+            self.add_error("since", NEEDS_YEAR)
+        elif error := period_error(year, since):
+            self.add_error("since", error)
+        elif data.get("month") is not None and since < year:
+            self.add_error("since", _("按月份筛选时不能选择起始年度。"))
+        return data
+
+
+class PeriodFilterSet(django_filters.FilterSet):
+    """Base of every list's FilterSet: `?since=2020&year=2021` lists the records that
+    `year=2020` or `year=2021` lists, each once, however the FilterSet reads a year (signed
+    in it, on post during it, in operation at its end…): the dashboard counts a period the
+    same way (cooperation.dashboard.indicators.any_year), so a card's list of a period adds
+    up to the card. A period longer than LONGEST_PERIOD, `since` after `year`, or with a
+    month is refused with a message naming `since`."""
+
+    since = YearFilter(
+        label=_("起始年度"),
+        method=unfiltered,
+        help_text=_("与年度一起选择：列出从起始年度到年度各年的记录，每条只列一次"),
+    )
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (PeriodForm, form_class), {})
+
+    def period(self):
+        """The years of the period chosen, or None for no period (a year alone, no year,
+        or input that is not valid)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        since, year = self.form.cleaned_data.get("since"), self.form.cleaned_data.get("year")
+        if since is None or year is None or since >= year:
+            return None
+        return years_of(year, since)
+
+    @property
+    def qs(self):
+        years = self.period()
+        if years is None:
+            return super().qs
+        data, base = self.form.cleaned_data, self.queryset.all()
+        chosen = models.Q()
+        for year in years:
+            data["year"] = year
+            chosen |= models.Q(pk__in=self.filter_queryset(base).values("pk"))
+        data["year"] = years[-1]
+        chosen = base.filter(chosen)
+        for name, ordering in self.filters.items():  # an `o` ordering does not survive `pk IN`
+            if isinstance(ordering, django_filters.OrderingFilter):
+                chosen = ordering.filter(chosen, data.get(name))
+        return chosen
+
+
 AREA_CODE_ERROR = _("地区代码应为2位（省）、4位（市）或6位（县）数字。")
 # ASCII digits only (\d would take full-width and other Unicode digits), 2, 4 or 6 of them.
 AREA_CODE = RegexValidator(r"\A[0-9]{2}(?:[0-9]{2}){0,2}\Z", AREA_CODE_ERROR)
@@ -141,7 +222,7 @@ class TownChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class YearScopedFilterSet(django_filters.FilterSet):
+class YearScopedFilterSet(PeriodFilterSet):
     """Base for FilterSets whose year, month, town and flags are applied together in
     `filter_scope` (what "in the year" means depends on the flags)."""
 
@@ -187,7 +268,7 @@ class YearRequiredMixin:
                 if name == "month" or isinstance(field.widget, FlagInput)
             ]
             if any(data.get(name) for name in needs_year):
-                self.add_error("year", _("请同时选择年度。"))
+                self.add_error("year", NEEDS_YEAR)
         return data
 
 

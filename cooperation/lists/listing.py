@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import areas, freshness
-from cooperation.dashboard.indicators import percent
+from cooperation.dashboard.indicators import percent, period_name
 from cooperation.lists import background, exports
 from cooperation.lists.columns import (
     BOOL,
@@ -434,19 +434,20 @@ class ListSpec:
         return out
 
 
-SCOPE_FILTERS = ("partnership", "year", "month", "town")
+SCOPE_FILTERS = ("partnership", "year", "since", "month", "town")
 
 
 def export_filename(title, form, cleaned, *, personal=False):
-    """An export's file name: the list, then the partnership, year, month and town chosen,
-    then the other filters as their labels (协作资金项目_武进区—汉滨区_2021年_恒口镇_在建).
+    """An export's file name: the list, then the partnership, year or period, month and town
+    chosen, then the other filters as their labels (协作资金项目_武进区—汉滨区_2021年_恒口镇_在建,
+    …_2019—2021年累计_…).
     Text searched for is left out of lists of personal data: it may be a name or an ID
     number, which a masked export must not carry in its name."""
     parts = [title]
     if cleaned.get("partnership"):
         parts.append(str(cleaned["partnership"]))
     if cleaned.get("year") is not None:
-        parts.append(gettext("%(year)s年") % {"year": cleaned["year"]})
+        parts.append(period_name(cleaned["year"], cleaned.get("since")))
     if cleaned.get("month") is not None:
         parts.append(gettext("%(month)s月") % {"month": cleaned["month"]})
     if cleaned.get("town"):

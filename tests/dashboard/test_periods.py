@@ -128,7 +128,7 @@ def test_the_dashboard_offers_this_round_and_the_whole_cooperation(client, data)
 @pytest.mark.parametrize(
     ("since", "message"),
     [
-        ("2022", "起始年度（since）不能晚于年度（year）。"),
+        ("2022", "起始年度不能晚于年度。"),
         ("20x1", "参数 since 无效。"),
         ("1066", "参数 since 无效。"),
     ],
@@ -138,6 +138,14 @@ def test_a_bad_first_year_is_refused_with_a_message(client, data, since, message
         response = page(client, name, partnership=data.pk, year=YEAR, since=since)
         assert response.status_code == 404
         assert message in html.unescape(response.content.decode())
+
+
+def test_a_period_longer_than_forty_years_is_refused(client, data):
+    # 2060–2100 is 41 years: each year is one more condition in every query.
+    response = page(client, "dashboard", partnership=data.pk, year=2100, since=2060)
+    assert response.status_code == 404
+    assert "统计期间不能超过40年。" in html.unescape(response.content.decode())
+    assert page(client, "dashboard", partnership=data.pk, year=2100, since=2061).status_code == 200
 
 
 def test_the_summary_and_its_export_name_the_range(client, data):
