@@ -6,86 +6,39 @@ parameters which, given to the FilterSet of that list, select exactly the rows w
 (or sum, or average) is the indicator (tests/labor/test_filter_contract.py). Worker rows are
 persons: each appears once however many spells or year rows he has.
 
-Every FilterSet accepts `partnership` (id), `year`, `town` (9-digit code of a western town),
-`month` (1–12), and `east`/`west` (code of the province, city or county the partnership's
-eastern/western county lies in: cooperation.lists.filters.area_filter). An invalid value makes
-the FilterSet invalid (`errors` says which and why) and its `qs` empty: a list never
-silently ignores a filter it could not read."""
+Every FilterSet takes what every list takes (cooperation.lists.filters.ListFilterSet:
+`partnership`, `east`/`west`, `since`; an invalid value empties the list), plus `year`,
+`month` (1–12) and `town` (9-digit code of a western town)."""
 
 import django_filters as filters
 from django import forms
-from django.core.validators import RegexValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.filters import PeriodFilterSet, area_filter
-from cooperation.models import Partnership
+from cooperation.lists.filters import (
+    ListFilterSet,
+    MonthFilter,
+    TownCodeFilter,
+    YearFilter,
+    area_filter,
+    partnership_filter,
+    search_filter,
+)
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
 
 YES_NO = (("1", _("是")), ("0", _("否")))
 
 
-class TownCodeField(forms.CharField):
-    default_validators = [
-        RegexValidator(r"^\d{9}$", _("镇（街道）应为9位统计用区划代码，如 610902001。"))
-    ]
-
-
-class TownFilter(filters.CharFilter):
-    field_class = TownCodeField
-
-
 class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
-
-
-def _year_filter(label):
-    return IntegerFilter(
-        label=label,
-        method="filter_year",
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "min_value": _("年度应在2000至2100之间。"),
-            "max_value": _("年度应在2000至2100之间。"),
-            "invalid": _("年度应为四位数字，如 2021。"),
-        },
-    )
-
-
-def _month_filter(label):
-    return IntegerFilter(
-        label=label,
-        method="filter_month",
-        min_value=1,
-        max_value=12,
-        error_messages={
-            "min_value": _("月份应为1至12。"),
-            "max_value": _("月份应为1至12。"),
-            "invalid": _("月份应为1至12。"),
-        },
-    )
 
 
 def _yes_no(label, method):
     return filters.ChoiceFilter(label=label, choices=YES_NO, method=method)
 
 
-class LaborFilterSet(PeriodFilterSet):
-    partnership = filters.ModelChoiceFilter(
-        label=_("协作关系"), queryset=Partnership.objects.with_regions()
-    )
-    town = TownFilter(label=_("镇（街道）"), field_name="town_id")
-    east = area_filter("east")
-    west = area_filter("west")
-
-    @property
-    def qs(self):
-        # An unreadable filter empties the list rather than being silently dropped.
-        if self.is_bound and not self.is_valid():
-            return self.queryset.none()
-        return super().qs
+class LaborFilterSet(ListFilterSet):
+    town = TownCodeFilter(field_name="town_id")
 
     def filter_year(self, queryset, name, value):  # overridden where the year means more
         return queryset
@@ -103,10 +56,10 @@ class WorkerFilter(LaborFilterSet):
     stable=1` is "stably employed in 2021"; `month=3` is "transferred in March" (of that
     year)."""
 
-    town = TownFilter(label=_("户籍镇（街道）"), field_name="home_town_id")
+    town = TownCodeFilter(label=_("户籍镇（街道）"), field_name="home_town_id")
     household = filters.ChoiceFilter(label=_("户类型"), choices=Worker.Household.choices)
-    year = _year_filter(_("年度（当年有就业）"))
-    month = _month_filter(_("转移就业月份"))
+    year = YearFilter(label=_("年度（当年有就业）"), method="filter_year")
+    month = MonthFilter(label=_("转移就业月份"), method="filter_month")
     transferred = _yes_no(_("当年转移就业"), "filter_fact")
     transferred_east = _yes_no(_("当年转移到东部协作省份"), "filter_fact")
     destination = filters.ChoiceFilter(
@@ -173,19 +126,15 @@ class EmploymentFilter(LaborFilterSet):
     """Job spells. `year` alone: spells active during the year; `month`: spells that started in
     that month (of `year` when given); `started_in_year=1`: spells that started in `year`."""
 
-    partnership = filters.ModelChoiceFilter(
-        label=_("协作关系"),
-        queryset=Partnership.objects.with_regions(),
-        field_name="worker__partnership",
-    )
+    partnership = partnership_filter("worker__partnership")
     east = area_filter("east", "worker__partnership")
     west = area_filter("west", "worker__partnership")
-    town = TownFilter(label=_("户籍镇（街道）"), field_name="worker__home_town_id")
+    town = TownCodeFilter(label=_("户籍镇（街道）"), field_name="worker__home_town_id")
     household = filters.ChoiceFilter(
         label=_("户类型"), choices=Worker.Household.choices, field_name="worker__household"
     )
-    year = _year_filter(_("年度（当年在岗）"))
-    month = _month_filter(_("就业开始月份"))
+    year = YearFilter(label=_("年度（当年在岗）"), method="filter_year")
+    month = MonthFilter(label=_("就业开始月份"), method="filter_month")
     started_in_year = _yes_no(_("当年开始就业"), "filter_started_in_year")
     in_east = filters.ChoiceFilter(
         label=_("在东部协作省份就业"), choices=YES_NO, method="filter_east"
@@ -227,10 +176,10 @@ class EmploymentFilter(LaborFilterSet):
 class JobFairFilter(LaborFilterSet):
     """Job fairs: `year` and `month` of the fair's date, `town` where it was held."""
 
-    town = TownFilter(label=_("举办镇（街道）"), field_name="town_id")
-    year = _year_filter(_("年度"))
-    month = _month_filter(_("月份"))
-    q = filters.CharFilter(label=_("名称或主办单位"), method="filter_search")
+    town = TownCodeFilter(label=_("举办镇（街道）"), field_name="town_id")
+    year = YearFilter(label=_("年度"), method="filter_year")
+    month = MonthFilter(label=_("月份"), method="filter_month")
+    q = search_filter("name", "organiser", label=_("名称或主办单位"))
 
     class Meta:
         model = JobFair
@@ -242,17 +191,14 @@ class JobFairFilter(LaborFilterSet):
     def filter_month(self, queryset, name, value):
         return queryset.in_month(value)
 
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(organiser__icontains=value))
-
 
 class TrainingCourseFilter(LaborFilterSet):
     """Training courses: `year` and `month` of the opening date (开班日期), `town` where held,
     `kind` (one or several)."""
 
-    town = TownFilter(label=_("举办镇（街道）"), field_name="town_id")
-    year = _year_filter(_("年度（开班）"))
-    month = _month_filter(_("开班月份"))
+    town = TownCodeFilter(label=_("举办镇（街道）"), field_name="town_id")
+    year = YearFilter(label=_("年度（开班）"), method="filter_year")
+    month = MonthFilter(label=_("开班月份"), method="filter_month")
     kind = filters.MultipleChoiceFilter(label=_("类型"), choices=TrainingCourse.Kind.choices)
     q = filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
 
@@ -272,9 +218,9 @@ class CommunityFactoryFilter(LaborFilterSet):
     then, not closed by then); `month` means opened in that month (of `year` when given);
     `opened_in_year=1` means opened during `year`."""
 
-    town = TownFilter(label=_("镇（街道）"), field_name="town_id")
-    year = _year_filter(_("年度（年底在产）"))
-    month = _month_filter(_("投产月份"))
+    town = TownCodeFilter(label=_("镇（街道）"), field_name="town_id")
+    year = YearFilter(label=_("年度（年底在产）"), method="filter_year")
+    month = MonthFilter(label=_("投产月份"), method="filter_month")
     opened_in_year = _yes_no(_("当年新投产"), "filter_opened_in_year")
     industry = filters.CharFilter(label=_("行业"), lookup_expr="icontains")
     q = filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")

@@ -13,13 +13,18 @@ filter (which would show, say, every town's rows under one town's heading).
 """
 
 import django_filters
-from django import forms
-from django.core.validators import RegexValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.lists.filters import YES, PeriodFilterSet, area_filter
-from cooperation.models import Partnership
+from cooperation.lists.filters import (
+    YES,
+    ListFilterSet,
+    MonthFilter,
+    TownCodeFilter,
+    YearFilter,
+    area_filter,
+    partnership_filter,
+    search_filter,
+)
 
 from .models import (
     ConsumptionSale,
@@ -32,75 +37,11 @@ from .models import (
 )
 
 
-class IntegerFilter(django_filters.Filter):
-    field_class = forms.IntegerField
+class PlacedFilterSet(ListFilterSet):
+    """What the lists of records placed in the west share: the town, and the place written
+    as text."""
 
-
-def year_filter(field_name, **kwargs):
-    kwargs.setdefault("label", _("年度"))
-    return IntegerFilter(
-        field_name=field_name,
-        **kwargs,
-        min_value=1996,
-        max_value=2100,
-        error_messages={
-            "invalid": _("年度应为四位数字，如 2021。"),
-            "min_value": _("年度应在1996至2100之间。"),
-            "max_value": _("年度应在1996至2100之间。"),
-        },
-    )
-
-
-def month_filter(field_name, **kwargs):
-    month_error = _("月份应为1至12。")
-    kwargs.setdefault("label", _("月份"))
-    return IntegerFilter(
-        field_name=field_name,
-        **kwargs,
-        min_value=1,
-        max_value=12,
-        error_messages={"invalid": month_error, "min_value": month_error, "max_value": month_error},
-    )
-
-
-def town_filter(field_name="town"):
-    return django_filters.CharFilter(
-        field_name=field_name,
-        label=_("镇（街道）"),
-        validators=[RegexValidator(r"^\d{9}$", message=_("镇（街道）代码应为9位数字。"))],
-    )
-
-
-def search_filter(*fields, label):
-    def search(queryset, name, value):
-        query = Q()
-        for field in fields:
-            query |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(query)
-
-    return django_filters.CharFilter(label=label, method=search)
-
-
-class InvalidSelectsNothing(PeriodFilterSet):
-    """A FilterSet whose invalid parameters select no rows (not every row)."""
-
-    def filter_queryset(self, queryset):
-        if not self.form.is_valid():
-            return queryset.none()
-        return super().filter_queryset(queryset)
-
-
-class ListFilterSet(InvalidSelectsNothing):
-    """What the lists of records placed in the west share: partnership, its eastern and western region (a roll-up
-    scope), town, place written as text, and "no rows" (not "all rows") when a parameter is
-    invalid."""
-
-    partnership = django_filters.ModelChoiceFilter(
-        label=_("协作关系"), queryset=Partnership.objects.with_regions()
-    )
-    east = area_filter("east")
-    west = area_filter("west")
-    town = town_filter()
+    town = TownCodeFilter()
     unofficial_place = django_filters.ChoiceFilter(
         label=_("非标准地名"), choices=YES, method="filter_unofficial_place"
     )
@@ -109,8 +50,8 @@ class ListFilterSet(InvalidSelectsNothing):
         return queryset.with_unofficial_place() if value else queryset
 
 
-class ProjectFilter(ListFilterSet):
-    year = year_filter("fund_year")
+class ProjectFilter(PlacedFilterSet):
+    year = YearFilter(field_name="fund_year")
     status = django_filters.ChoiceFilter(label=_("项目状态"), choices=Project.Status.choices)
     category = django_filters.ChoiceFilter(label=_("项目类别"), choices=Project.Category.choices)
     exclude_cancelled = django_filters.ChoiceFilter(
@@ -139,9 +80,9 @@ class ProjectFilter(ListFilterSet):
         return queryset.not_cancelled() if value else queryset
 
 
-class InvestmentFilter(ListFilterSet):
-    year = year_filter("signed_on__year")
-    month = month_filter("signed_on__month")
+class InvestmentFilter(PlacedFilterSet):
+    year = YearFilter(field_name="signed_on__year")
+    month = MonthFilter(field_name="signed_on__month")
     industry = django_filters.CharFilter(
         field_name="industry", lookup_expr="icontains", label=_("行业包含")
     )
@@ -175,12 +116,16 @@ class InvestmentFilter(ListFilterSet):
         return queryset.filter(park__isnull=False) if value else queryset
 
 
-class IndustrialParkFilter(ListFilterSet):
+class IndustrialParkFilter(PlacedFilterSet):
     """Parks: `year` means established by 31 December of the year (existing at its end);
     `month` means established in that month (of `year` when given)."""
 
-    year = year_filter("established_on", label=_("年度（年底已建成）"), method="filter_year")
-    month = month_filter("established_on__month", label=_("建成月份"), method="filter_month")
+    year = YearFilter(
+        field_name="established_on", label=_("年度（年底已建成）"), method="filter_year"
+    )
+    month = MonthFilter(
+        field_name="established_on__month", label=_("建成月份"), method="filter_month"
+    )
     kind = django_filters.ChoiceFilter(label=_("园区类型"), choices=IndustrialPark.Kind.choices)
     q = search_filter(
         "name", "note", "place_text", "town__name", label=_("园区名称、备注或地点包含")
@@ -205,18 +150,14 @@ class IndustrialParkFilter(ListFilterSet):
         return queryset.established_in(year, value)
 
 
-class IndustrialParkYearFilter(InvalidSelectsNothing):
+class IndustrialParkYearFilter(ListFilterSet):
     """Parks' yearly jobs: a park's partnership, region and town are the row's."""
 
-    partnership = django_filters.ModelChoiceFilter(
-        label=_("协作关系"),
-        queryset=Partnership.objects.with_regions(),
-        field_name="park__partnership",
-    )
+    partnership = partnership_filter("park__partnership")
     east = area_filter("east", path="park__partnership")
     west = area_filter("west", path="park__partnership")
-    town = town_filter(field_name="park__town")
-    year = year_filter("year")
+    town = TownCodeFilter(field_name="park__town")
+    year = YearFilter(field_name="year")
     kind = django_filters.ChoiceFilter(
         label=_("园区类型"), field_name="park__kind", choices=IndustrialPark.Kind.choices
     )
@@ -227,8 +168,8 @@ class IndustrialParkYearFilter(InvalidSelectsNothing):
         fields = []
 
 
-class DemonstrationVillageFilter(ListFilterSet):
-    year = year_filter("year")
+class DemonstrationVillageFilter(PlacedFilterSet):
+    year = YearFilter(field_name="year")
     q = search_filter(
         "village__name", "town__name", "note", "place_text", label=_("村、镇或备注包含")
     )
@@ -243,9 +184,9 @@ class DemonstrationVillageFilter(ListFilterSet):
         fields = []
 
 
-class ConsumptionSaleFilter(ListFilterSet):
-    year = year_filter("year")
-    month = month_filter("month")
+class ConsumptionSaleFilter(PlacedFilterSet):
+    year = YearFilter(field_name="year")
+    month = MonthFilter(field_name="month")
     kind = django_filters.ChoiceFilter(
         label=_("消费帮扶方式"), choices=ConsumptionSale.Kind.choices
     )
@@ -275,11 +216,11 @@ class ConsumptionSaleFilter(ListFilterSet):
         return queryset.with_certified_products() if value else queryset
 
 
-class DonationFilter(ListFilterSet):
+class DonationFilter(PlacedFilterSet):
     KIND_CHOICES = [("cash", _("含捐款")), ("in_kind", _("含捐物"))]
 
-    year = year_filter("date__year")
-    month = month_filter("date__month")
+    year = YearFilter(field_name="date__year")
+    month = MonthFilter(field_name="date__month")
     kind = django_filters.ChoiceFilter(
         label=_("捐赠方式"), choices=KIND_CHOICES, method="filter_kind"
     )

@@ -1,14 +1,17 @@
-"""FilterSets of the core lists (pairings, postings, visits, cadre training) and the filters they share.
+"""The filters every list shares — ListFilterSet (partnership, `east`/`west`, the period
+`since`), YearFilter, MonthFilter, TownCodeFilter, search_filter, FlagFilter — and the
+FilterSets of the core lists (pairings, postings, visits, cadre training); the labour and
+projects lists build theirs from the same parts (labor/filters.py, projects/filters.py).
 
-Each FilterSet honours every parameter the core indicators put in their links
+Each FilterSet honours every parameter the indicators put in their links
 (`cooperation.dashboard.indicators.list_link`), so that a card's link lists exactly the rows that add
-up to the card: partnership, year, town, month, direction, kind=cadre|professional,
+up to the card: partnership, year, since, town, month, direction, kind=cadre|professional,
 cumulative=1, on_post_at_year_end=1, on_post_in_year=1, active_at_year_end=1, level,
-signed_in_year=1. Bad values give the form's own message, never a 500.
+signed_in_year=1. Bad values give the form's own message, never a 500, and no rows.
 
-`area_filter` (here and in the labour and projects lists) narrows any list to a roll-up
-scope above the county: `east=32` (the eastern county lies in province 32), `east=3204`
-(in city 3204), `east=320412` (that county), and `west=` the same for the western county.
+`area_filter` narrows any list to a roll-up scope above the county: `east=32` (the eastern
+county lies in province 32), `east=3204` (in city 3204), `east=320412` (that county), and
+`west=` the same for the western county.
 """
 
 import django_filters
@@ -33,8 +36,9 @@ from cooperation.models import (
 #: the one choice of a filter that is on (=1) or off (absent)
 YES = [("1", _("是"))]
 
-MIN_YEAR, MAX_YEAR = 1990, 2100
-_YEAR_RANGE = _("年度应在1990至2100之间。")
+# East–West cooperation (东西部扶贫协作) began in 1996.
+MIN_YEAR, MAX_YEAR = 1996, 2100
+_YEAR_RANGE = _("年度应在1996至2100之间。")
 YEAR_ERRORS = {
     "invalid": _("年度应为四位数字，如 2021。"),
     "min_value": _YEAR_RANGE,
@@ -45,7 +49,8 @@ MONTH_ERRORS = {"invalid": _MONTH, "min_value": _MONTH, "max_value": _MONTH}
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A calendar year; the FilterSet decides what "in the year" means for its records."""
+    """A calendar year: a field's year (`field_name`), or what the FilterSet's `method` says
+    "in the year" means for its records."""
 
     field_class = forms.IntegerField
 
@@ -54,7 +59,6 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         kwargs.setdefault("error_messages", YEAR_ERRORS)
-        kwargs.setdefault("method", "filter_nothing")
         super().__init__(*args, **kwargs)
 
 
@@ -66,7 +70,6 @@ class MonthFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 12)
         kwargs.setdefault("error_messages", MONTH_ERRORS)
-        kwargs.setdefault("method", "filter_nothing")
         super().__init__(*args, **kwargs)
 
 
@@ -122,52 +125,6 @@ class PeriodForm(forms.Form):
         return data
 
 
-class PeriodFilterSet(django_filters.FilterSet):
-    """Base of every list's FilterSet: `?since=2020&year=2021` lists the records that
-    `year=2020` or `year=2021` lists, each once, however the FilterSet reads a year (signed
-    in it, on post during it, in operation at its end…): the dashboard counts a period the
-    same way (cooperation.dashboard.indicators.any_year), so a card's list of a period adds
-    up to the card. A period longer than LONGEST_PERIOD, `since` after `year`, or with a
-    month is refused with a message naming `since`."""
-
-    since = YearFilter(
-        label=_("起始年度"),
-        method=unfiltered,
-        help_text=_("与年度一起选择：列出从起始年度到年度各年的记录，每条只列一次"),
-    )
-
-    def get_form_class(self):
-        form_class = super().get_form_class()
-        return type(form_class.__name__, (PeriodForm, form_class), {})
-
-    def period(self):
-        """The years of the period chosen, or None for no period (a year alone, no year,
-        or input that is not valid)."""
-        if not self.is_bound or not self.is_valid():
-            return None
-        since, year = self.form.cleaned_data.get("since"), self.form.cleaned_data.get("year")
-        if since is None or year is None or since >= year:
-            return None
-        return years_of(year, since)
-
-    @property
-    def qs(self):
-        years = self.period()
-        if years is None:
-            return super().qs
-        data, base = self.form.cleaned_data, self.queryset.all()
-        chosen = models.Q()
-        for year in years:
-            data["year"] = year
-            chosen |= models.Q(pk__in=self.filter_queryset(base).values("pk"))
-        data["year"] = years[-1]
-        chosen = base.filter(chosen)
-        for name, ordering in self.filters.items():  # an `o` ordering does not survive `pk IN`
-            if isinstance(ordering, django_filters.OrderingFilter):
-                chosen = ordering.filter(chosen, data.get(name))
-        return chosen
-
-
 AREA_CODE_ERROR = _("地区代码应为2位（省）、4位（市）或6位（县）数字。")
 # ASCII digits only (\d would take full-width and other Unicode digits), 2, 4 or 6 of them.
 AREA_CODE = RegexValidator(r"\A[0-9]{2}(?:[0-9]{2}){0,2}\Z", AREA_CODE_ERROR)
@@ -192,12 +149,93 @@ def area_filter(side, path="partnership"):
     )
 
 
-def partnership_filter():
+def search_filter(*fields, label):
+    """`q`: text found in any of the fields (case-insensitive)."""
+
+    def search(queryset, name, value):
+        query = Q()
+        for field in fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
+
+    return django_filters.CharFilter(label=label, method=search)
+
+
+def partnership_filter(field_name="partnership"):
     return django_filters.ModelChoiceFilter(
         label=_("协作关系"),
+        field_name=field_name,
         queryset=Partnership.objects.with_regions(),
         empty_label=_("全部"),
     )
+
+
+# ASCII digits only, as AREA_CODE.
+TOWN_CODE = RegexValidator(r"\A[0-9]{9}\Z", _("镇（街道）应为9位统计用区划代码，如 610902001。"))
+
+
+class TownCodeFilter(django_filters.CharFilter):
+    """A town (镇、街道) by its 9-digit code, on a field holding a town's code (`town_id`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("镇（街道）"))
+        kwargs.setdefault("validators", [TOWN_CODE])
+        super().__init__(*args, **kwargs)
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """Base of every list's FilterSet: the partnership and the regions of its counties (a
+    roll-up scope), the period, and no rows (not every row) when a parameter is invalid: a
+    list never silently drops a filter it could not read.
+
+    `?since=2020&year=2021` lists the records that `year=2020` or `year=2021` lists, each
+    once, however the FilterSet reads a year (signed in it, on post during it, in operation
+    at its end…): the dashboard counts a period the same way
+    (cooperation.dashboard.indicators.any_year), so a card's list of a period adds up to the
+    card. A period longer than LONGEST_PERIOD, `since` after `year`, or with a
+    month is refused with a message naming `since`."""
+
+    partnership = partnership_filter()
+    east = area_filter("east")
+    west = area_filter("west")
+    since = YearFilter(
+        label=_("起始年度"),
+        method=unfiltered,
+        help_text=_("与年度一起选择：列出从起始年度到年度各年的记录，每条只列一次"),
+    )
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (PeriodForm, form_class), {})
+
+    def period(self):
+        """The years of the period chosen, or None for no period (a year alone, no year,
+        or input that is not valid)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        since, year = self.form.cleaned_data.get("since"), self.form.cleaned_data.get("year")
+        if since is None or year is None or since >= year:
+            return None
+        return years_of(year, since)
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        years = self.period()
+        if years is None:
+            return super().qs
+        data, base = self.form.cleaned_data, self.queryset.all()
+        chosen = models.Q()
+        for year in years:
+            data["year"] = year
+            chosen |= models.Q(pk__in=self.filter_queryset(base).values("pk"))
+        data["year"] = years[-1]
+        chosen = base.filter(chosen)
+        for name, ordering in self.filters.items():  # an `o` ordering does not survive `pk IN`
+            if isinstance(ordering, django_filters.OrderingFilter):
+                chosen = ordering.filter(chosen, data.get(name))
+        return chosen
 
 
 def western_towns(partnership_id=None):
@@ -222,15 +260,12 @@ class TownChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class YearScopedFilterSet(PeriodFilterSet):
+class YearScopedFilterSet(ListFilterSet):
     """Base for FilterSets whose year, month, town and flags are applied together in
     `filter_scope` (what "in the year" means depends on the flags)."""
 
-    partnership = partnership_filter()
-    east = area_filter("east")
-    west = area_filter("west")
-    year = YearFilter()
-    month = MonthFilter()
+    year = YearFilter(method="filter_nothing")
+    month = MonthFilter(method="filter_nothing")
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -282,16 +317,11 @@ class PairingFilter(YearScopedFilterSet):
     )
     active_at_year_end = FlagFilter(label=_("年底有效"))
     signed_in_year = FlagFilter(label=_("本年度签约"))
-    q = django_filters.CharFilter(label=_("单位名称"), method="filter_name")
+    q = search_filter("east_org__name", "west_org__name", label=_("单位名称"))
 
     class Meta:
         model = Pairing
         fields = ["partnership", "year", "month", "town", "level"]
-
-    def filter_name(self, queryset, name, value):
-        return queryset.filter(
-            Q(east_org__name__icontains=value) | Q(west_org__name__icontains=value)
-        )
 
     def filter_scope(self, queryset, data):
         year, month, town = data.get("year"), data.get("month"), data.get("town")
@@ -336,7 +366,7 @@ class PostingFilter(YearScopedFilterSet):
     cumulative = FlagFilter(label=_("截至年底累计"))
     on_post_at_year_end = FlagFilter(label=_("年底在岗"))
     on_post_in_year = FlagFilter(label=_("本年度内在岗"))
-    q = django_filters.CharFilter(label=_("姓名或单位"), method="filter_name")
+    q = search_filter("person_name", "home_org__name", "host_org__name", label=_("姓名或单位"))
 
     class Meta:
         model = Posting
@@ -346,13 +376,6 @@ class PostingFilter(YearScopedFilterSet):
         if value == "other_professional":
             return queryset.filter(category__in=Posting.OTHER_PROFESSIONAL_CATEGORIES)
         return queryset.cadres() if value == "cadre" else queryset.professionals()
-
-    def filter_name(self, queryset, name, value):
-        return queryset.filter(
-            Q(person_name__icontains=value)
-            | Q(home_org__name__icontains=value)
-            | Q(host_org__name__icontains=value)
-        )
 
     def filter_scope(self, queryset, data):
         year, month, town = data.get("year"), data.get("month"), data.get("town")
@@ -385,7 +408,7 @@ class VisitFilter(YearScopedFilterSet):
     with_enterprises = django_filters.ChoiceFilter(
         label=_("组织企业考察"), choices=YES, method="filter_with_enterprises"
     )
-    q = django_filters.CharFilter(label=_("带队领导或事由"), method="filter_name")
+    q = search_filter("leader", "purpose", label=_("带队领导或事由"))
 
     class Meta:
         model = Visit
@@ -393,9 +416,6 @@ class VisitFilter(YearScopedFilterSet):
 
     def filter_with_enterprises(self, queryset, name, value):
         return queryset.filter(enterprises__gt=0) if value else queryset
-
-    def filter_name(self, queryset, name, value):
-        return queryset.filter(Q(leader__icontains=value) | Q(purpose__icontains=value))
 
     def filter_scope(self, queryset, data):
         year, month = data.get("year"), data.get("month")
@@ -415,14 +435,11 @@ class CadreTrainingFilter(YearScopedFilterSet):
     held_in = django_filters.ChoiceFilter(
         label=_("举办地"), choices=Side.choices, empty_label=_("全部")
     )
-    q = django_filters.CharFilter(label=_("培训班名称或承办单位"), method="filter_name")
+    q = search_filter("title", "organiser", label=_("培训班名称或承办单位"))
 
     class Meta:
         model = CadreTraining
         fields = ["partnership", "year", "month", "audience", "held_in"]
-
-    def filter_name(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(organiser__icontains=value))
 
     def filter_scope(self, queryset, data):
         year, month = data.get("year"), data.get("month")

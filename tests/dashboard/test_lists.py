@@ -129,7 +129,7 @@ def test_bad_page_gives_404(client, data, name, params):
         ("cooperation:pairings", {"town": "12345"}, "镇（街道）"),
         ("cooperation:pairings", {"partnership": "999999"}, "协作关系"),
         ("cooperation:postings", {"month": "13", "year": "2021"}, "月份"),
-        ("projects:projects", {"town": "abc"}, "镇（街道）代码应为9位数字"),
+        ("projects:projects", {"town": "abc"}, "镇（街道）应为9位统计用区划代码"),
         ("projects:sales", {"year": "1e9"}, "年度"),
         ("labor:factories", {"town": "<script>alert(1)</script>"}, "镇（街道）"),
     ],

@@ -25,7 +25,7 @@ def pks(filterset_class, model, query):
     ("query", "field", "message"),
     [
         ("year=abc", "year", "年度应为四位数字，如 2021。"),
-        ("year=1850", "year", "年度应在2000至2100之间。"),
+        ("year=1850", "year", "年度应在1996至2100之间。"),
         ("month=13", "month", "月份应为1至12。"),
         ("town=6109", "town", "镇（街道）应为9位统计用区划代码，如 610902001。"),
         ("stable=maybe", "stable", None),

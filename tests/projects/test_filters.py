@@ -152,8 +152,20 @@ def test_a_partnership_s_list_holds_none_of_the_other_s_rows(dataset, other_part
     [
         (ProjectFilter, Project, {"year": "abc"}, "year", "年度应为四位数字，如 2021。"),
         (ProjectFilter, Project, {"year": "99"}, "year", "年度应在1996至2100之间。"),
-        (InvestmentFilter, Investment, {"town": "zzz"}, "town", "镇（街道）代码应为9位数字。"),
-        (DonationFilter, Donation, {"town": "61090200"}, "town", "镇（街道）代码应为9位数字。"),
+        (
+            InvestmentFilter,
+            Investment,
+            {"town": "zzz"},
+            "town",
+            "镇（街道）应为9位统计用区划代码，如 610902001。",
+        ),
+        (
+            DonationFilter,
+            Donation,
+            {"town": "61090200"},
+            "town",
+            "镇（街道）应为9位统计用区划代码，如 610902001。",
+        ),
         (ConsumptionSaleFilter, ConsumptionSale, {"month": "13"}, "month", "月份应为1至12。"),
         (InvestmentFilter, Investment, {"month": "x"}, "month", "月份应为1至12。"),
         (ProjectFilter, Project, {"status": "lost"}, "status", None),
