@@ -110,6 +110,12 @@ def test_since_the_year_itself_is_the_year(staff_client, data):
     alone = staff_client.get("/projects/", {"partnership": data.pk, "year": YEAR})
     same = staff_client.get("/projects/", {"partnership": data.pk, "year": YEAR, "since": YEAR})
     assert footer(same) == footer(alone)
+    assert "统计期间" not in same.content.decode()
+
+
+def test_the_list_of_a_period_says_the_period(client, data):
+    response = client.get("/projects/", {"partnership": data.pk, "year": YEAR, "since": SINCE})
+    assert "统计期间：2020—2021年累计（各年度的记录，每条只列一次）" in response.content.decode()
 
 
 def test_the_export_of_a_period_names_it(client, data):
