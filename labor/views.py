@@ -10,7 +10,7 @@ personal-data export)."""
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.dashboard.indicators import years_of
+from cooperation.dashboard.indicators import normal_since, years_of
 from cooperation.lists.columns import BOOL, CHOICE, CODE, DATE, DECIMAL, INT, Column, Total
 from cooperation.lists.listing import ListSpec, with_place
 from cooperation.querysets import short_region_name_sql
@@ -55,7 +55,7 @@ def _worker_extras(qs, data):
     wage = rows.average_wage()
     label = (
         gettext("本年度月均工资（元）")
-        if data.get("since") in (None, year)
+        if normal_since(year, data.get("since")) is None
         else gettext("期间月均工资（元）")
     )
     return [Total("average_wage", label, wage or 0, DECIMAL, 2)]

@@ -523,7 +523,7 @@ def _posting_extras(qs, data):
     years), the average months on post within it — the figures of the people-exchange
     cards."""
     extras = [Total("persons", gettext("人数（同一人只计一次）"), qs.person_count())]
-    if data.get("year") is not None and data.get("since") in (None, data["year"]):
+    if data.get("year") is not None and normal_since(data["year"], data.get("since")) is None:
         months = qs.average_months_in(data["year"])
         extras.append(
             Total("average_months", gettext("本年度平均在岗（月）"), months or 0, DECIMAL, 1)

@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.dashboard.indicators import period_error, years_of
+from cooperation.dashboard.indicators import normal_since, period_error, years_of
 from cooperation.models import (
     CadreTraining,
     Direction,
@@ -46,6 +46,11 @@ YEAR_ERRORS = {
 }
 _MONTH = _("月份应为1至12。")
 MONTH_ERRORS = {"invalid": _MONTH, "min_value": _MONTH, "max_value": _MONTH}
+
+
+def unfiltered(queryset, name, value):
+    """A filter's method for values another step applies (the FilterSet's own logic)."""
+    return queryset
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -88,16 +93,11 @@ class FlagFilter(django_filters.BooleanFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", FlagInput)
-        kwargs.setdefault("method", "filter_nothing")
+        kwargs.setdefault("method", unfiltered)
         super().__init__(*args, **kwargs)
 
 
 NEEDS_YEAR = _("请同时选择年度。")
-
-
-def unfiltered(queryset, name, value):
-    """A filter's method for values another step applies (the FilterSet's own logic)."""
-    return queryset
 
 
 class PeriodForm(forms.Form):
@@ -213,10 +213,9 @@ class ListFilterSet(django_filters.FilterSet):
         or input that is not valid)."""
         if not self.is_bound or not self.is_valid():
             return None
-        since, year = self.form.cleaned_data.get("since"), self.form.cleaned_data.get("year")
-        if since is None or year is None or since >= year:
-            return None
-        return years_of(year, since)
+        year = self.form.cleaned_data.get("year")
+        since = None if year is None else normal_since(year, self.form.cleaned_data.get("since"))
+        return None if since is None else years_of(year, since)
 
     @property
     def qs(self):
@@ -256,7 +255,7 @@ class TownChoiceFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("queryset", western_towns())
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("empty_label", _("全部"))
-        kwargs.setdefault("method", "filter_nothing")
+        kwargs.setdefault("method", unfiltered)
         super().__init__(*args, **kwargs)
 
 
@@ -264,8 +263,8 @@ class YearScopedFilterSet(ListFilterSet):
     """Base for FilterSets whose year, month, town and flags are applied together in
     `filter_scope` (what "in the year" means depends on the flags)."""
 
-    year = YearFilter(method="filter_nothing")
-    month = MonthFilter(method="filter_nothing")
+    year = YearFilter(method=unfiltered)
+    month = MonthFilter(method=unfiltered)
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -275,9 +274,6 @@ class YearScopedFilterSet(ListFilterSet):
         if town is not None and pid.isdecimal() and len(pid) <= 19:
             # Offer (and accept) only the towns of the chosen partnership's western county.
             self.filters["town"].queryset = western_towns(int(pid))
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

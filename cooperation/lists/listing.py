@@ -322,7 +322,7 @@ class ListSpec:
             context.update(rows=[], totals=[], footer=[], page=None, bad_input=True)
             return render(request, self.template_name, context, status=400)
         cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
-        if cleaned.get("year") is not None and cleaned.get("since") not in (None, cleaned["year"]):
+        if filterset.period() is not None:
             context["period"] = period_name(cleaned["year"], cleaned["since"])
         totals = self.totals(qs, cleaned)
         paginator = CountedPaginator(qs, _page_size(), totals[0].value)
