@@ -22,6 +22,7 @@ from .querysets import (
     PairingQuerySet,
     PartnershipQuerySet,
     PostingQuerySet,
+    RecordQuerySet,
     RegionQuerySet,
     VisitQuerySet,
     short_region_name,
@@ -354,6 +355,8 @@ class PartnershipRecord(Tracked):
     to the users whose areas cover the partnership (cooperation/areas.py)."""
 
     partnership = partnership_key()
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True

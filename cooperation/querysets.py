@@ -44,18 +44,6 @@ def short_region_name_sql(expression):
     return expression
 
 
-def name_variants(name):
-    """Every way the code list may spell a region a clerk calls `name`."""
-    short = short_region_name(name)
-    variants = {(name or "").strip(), short}
-    for everyday in ("村", "社区"):
-        if short.endswith(everyday):
-            stem = short[: -len(everyday)]
-            variants.update(stem + ending for ending, e in VILLAGE_ENDINGS if e == everyday)
-            variants.update(short + ending for ending, e in VILLAGE_ENDINGS if e == everyday)
-    return sorted(v for v in variants if v)
-
-
 class RegionQuerySet(models.QuerySet):
     def within(self, region_or_code):
         """Regions inside a region (the region itself included), by code prefix."""
@@ -65,11 +53,12 @@ class RegionQuerySet(models.QuerySet):
     def towns_of(self, county):
         return self.within(county).filter(level=4)
 
-    def by_name(self, name, parent=None):
-        """Regions called `name`, also in its everyday short form: the code list calls villages
-        "小河村委会" or "站北社区居民委员会", clerks write "小河村" and "站北社区"."""
-        qs = self.filter(name__in=name_variants(name))
-        return qs.filter(parent=parent) if parent is not None else qs
+
+class RecordQuerySet(models.QuerySet):
+    """The queryset of records that belong to a partnership (`PartnershipRecord`)."""
+
+    def for_partnership(self, partnership):
+        return self.filter(partnership=partnership)
 
 
 class PartnershipQuerySet(models.QuerySet):
@@ -88,13 +77,7 @@ def pairing_in_town_q(town):
     return Q(west_org__region__code__startswith=getattr(town, "code", town))
 
 
-class PairingQuerySet(models.QuerySet):
-    def for_partnership(self, partnership):
-        return self.filter(partnership=partnership)
-
-    def signed_by_end_of(self, year):
-        return self.filter(signed_on__lte=year_end(year))
-
+class PairingQuerySet(RecordQuerySet):
     def active_on(self, day):
         return self.filter(pairing_active_q(day))
 
@@ -104,9 +87,6 @@ class PairingQuerySet(models.QuerySet):
     def in_town(self, town):
         """Pairings whose western organisation lies in a town (or village of it)."""
         return self.filter(pairing_in_town_q(town))
-
-    def count_by_level(self):
-        return dict(self.order_by().values_list("level").annotate(n=Count("id")))
 
 
 def posting_in_town_q(town):
@@ -163,10 +143,7 @@ def average_months(total_days, postings):
     return round(days / postings / 30, 1)
 
 
-class PostingQuerySet(models.QuerySet):
-    def for_partnership(self, partnership):
-        return self.filter(partnership=partnership)
-
+class PostingQuerySet(RecordQuerySet):
     def in_town(self, town):
         """Postings of a western town: see `posting_in_town_q`."""
         return self.filter(posting_in_town_q(town))
@@ -197,9 +174,6 @@ class PostingQuerySet(models.QuerySet):
         """Distinct persons: one person posted twice (same name, same home unit) counts once."""
         return self.aggregate(n=Count(posted_person(), distinct=True))["n"]
 
-    def person_times(self):
-        return self.count()
-
     def average_months_in(self, year):
         """Average months on post within the year of the postings on post during it.
 
@@ -209,22 +183,12 @@ class PostingQuerySet(models.QuerySet):
         return average_months(row["total"], row["n"])
 
 
-class VisitQuerySet(models.QuerySet):
-    def for_partnership(self, partnership):
-        return self.filter(partnership=partnership)
-
+class VisitQuerySet(RecordQuerySet):
     def in_year(self, year):
         return self.filter(date__year=year)
 
-    def totals(self):
-        return self.aggregate(
-            visits=Count("id"),
-            people=Coalesce(Sum("people"), 0),
-            enterprises=Coalesce(Sum("enterprises"), 0),
-        )
 
-
-class CadreTrainingQuerySet(models.QuerySet):
+class CadreTrainingQuerySet(RecordQuerySet):
     def in_year(self, year):
         """The courses that started in the year (they count in that year)."""
         return self.filter(start_date__year=year)

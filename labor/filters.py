@@ -177,19 +177,13 @@ class JobFairFilter(LaborFilterSet):
     """Job fairs: `year` and `month` of the fair's date, `town` where it was held."""
 
     town = TownCodeFilter(label=_("举办镇（街道）"), field_name="town_id")
-    year = YearFilter(label=_("年度"), method="filter_year")
-    month = MonthFilter(label=_("月份"), method="filter_month")
+    year = YearFilter(label=_("年度"), field_name="date__year")
+    month = MonthFilter(label=_("月份"), field_name="date__month")
     q = search_filter("name", "organiser", label=_("名称或主办单位"))
 
     class Meta:
         model = JobFair
         fields = ["partnership", "town"]
-
-    def filter_year(self, queryset, name, value):
-        return queryset.in_year(value)
-
-    def filter_month(self, queryset, name, value):
-        return queryset.in_month(value)
 
 
 class TrainingCourseFilter(LaborFilterSet):
@@ -197,20 +191,14 @@ class TrainingCourseFilter(LaborFilterSet):
     `kind` (one or several)."""
 
     town = TownCodeFilter(label=_("举办镇（街道）"), field_name="town_id")
-    year = YearFilter(label=_("年度（开班）"), method="filter_year")
-    month = MonthFilter(label=_("开班月份"), method="filter_month")
+    year = YearFilter(label=_("年度（开班）"), field_name="start_date__year")
+    month = MonthFilter(label=_("开班月份"), field_name="start_date__month")
     kind = filters.MultipleChoiceFilter(label=_("类型"), choices=TrainingCourse.Kind.choices)
     q = filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
 
     class Meta:
         model = TrainingCourse
         fields = ["partnership", "town", "kind"]
-
-    def filter_year(self, queryset, name, value):
-        return queryset.in_year(value)
-
-    def filter_month(self, queryset, name, value):
-        return queryset.in_month(value)
 
 
 class CommunityFactoryFilter(LaborFilterSet):

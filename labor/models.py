@@ -23,8 +23,6 @@ from . import idcard, rules
 from .querysets import (
     CommunityFactoryQuerySet,
     EmploymentQuerySet,
-    JobFairQuerySet,
-    TrainingCourseQuerySet,
     WorkerQuerySet,
     WorkerYearQuerySet,
 )
@@ -211,8 +209,6 @@ class JobFair(PartnershipRecord):
     intentions = models.PositiveIntegerField(_("达成就业意向人数"), default=0)
     hired = models.PositiveIntegerField(_("实现初次就业人数"), default=0)
     stable = models.PositiveIntegerField(_("其中稳定就业人数"), default=0)
-
-    objects = JobFairQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("one record", "招聘会")
@@ -455,8 +451,6 @@ class TrainingCourse(PartnershipRecord):
     trainees = models.PositiveIntegerField(_("培训人数"), default=0)
     certified = models.PositiveIntegerField(_("取得证书（合格）人数"), default=0)
     employed_after = models.PositiveIntegerField(_("培训后就业人数"), default=0)
-
-    objects = TrainingCourseQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("one record", "培训班")

@@ -1,43 +1,25 @@
-"""Reads of the labour app, named as phrases and computed in the database.
-
-Every labour figure of the dashboard comes from here (through labor/indicators.py), and the
-FilterSets of labor/filters.py use the same phrases, so a figure and its list agree."""
+"""Reads of the labour app, named as phrases and computed in the database: what the lists,
+the admin's filters and the charts ask of workers, spells and factories. The figures are
+declared once, in `indicators.py`, over the rules of `rules.py`."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Avg, Count, F, FilteredRelation, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, F, FilteredRelation, Q
+
+from cooperation.querysets import RecordQuerySet, year_end
 
 CENT = Decimal("0.01")
 
 
-def year_end(year):
-    return datetime.date(year, 12, 31)
-
-
-class _ForPartnership(models.QuerySet):
-    def for_partnership(self, partnership):
-        return self.filter(partnership=partnership)
-
-
-class WorkerQuerySet(_ForPartnership):
-    def in_town(self, town):
-        """Workers whose home town (户籍镇) is this town (a Region or a 9-digit code)."""
-        return self.filter(home_town_id=getattr(town, "code", town))
-
+class WorkerQuerySet(RecordQuerySet):
     def with_facts(self, **conditions):
         """Workers having a WorkerYear row meeting all the conditions (one row meets them all):
         `with_facts(year=2021, transferred=True, stable=True)`. Distinct by construction."""
         from .models import WorkerYear
 
         return self.filter(pk__in=WorkerYear.objects.filter(**conditions).values("worker_id"))
-
-    def without_facts(self, **conditions):
-        from .models import WorkerYear
-
-        return self.exclude(pk__in=WorkerYear.objects.filter(**conditions).values("worker_id"))
 
     def with_year_wage(self, year):
         """Annotate `year_wage`: the worker's monthly wage in the year, that of his year row
@@ -69,14 +51,8 @@ class EmploymentQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=datetime.date(year, 1, 1))
         )
 
-    def started_in(self, year):
-        return self.filter(start_date__year=year)
 
-    def in_east(self):
-        return self.filter(in_east=True)
-
-
-class WorkerYearQuerySet(_ForPartnership):
+class WorkerYearQuerySet(RecordQuerySet):
     def in_year(self, year):
         return self.filter(year=year)
 
@@ -87,70 +63,12 @@ class WorkerYearQuerySet(_ForPartnership):
         qs = self.filter(transferred=True)
         return qs if month is None else qs.filter(transferred_month=month)
 
-    def transferred_east(self):
-        return self.filter(transferred_east=True)
-
-    def poverty_exited(self):
-        from .models import Worker
-
-        return self.filter(household=Worker.Household.POVERTY_EXITED)
-
-    def stable(self):
-        return self.filter(stable=True)
-
-    def person_count(self):
-        """Persons, never spells: one row per worker and year, counted distinctly anyway."""
-        return self.aggregate(n=Count("worker_id", distinct=True))["n"]
-
     def average_wage(self):
         """Mean of the rows' monthly wages (each row: a worker's mean over the year's spells),
         in 元 to the fen (half up); rows without a wage are left out. None when no row has
         one. The average-wage card and the worker list's footer both read it."""
         wage = self.aggregate(wage=Avg("monthly_wage"))["wage"]
         return None if wage is None else Decimal(str(wage)).quantize(CENT, ROUND_HALF_UP)
-
-
-class JobFairQuerySet(_ForPartnership):
-    def in_year(self, year):
-        return self.filter(date__year=year)
-
-    def in_month(self, month):
-        return self.filter(date__month=month)
-
-    def in_town(self, town):
-        return self.filter(town_id=getattr(town, "code", town))
-
-    def totals(self):
-        return self.aggregate(
-            fairs=Count("id"),
-            jobs_offered=Coalesce(Sum("jobs_offered"), 0),
-            intentions=Coalesce(Sum("intentions"), 0),
-            hired=Coalesce(Sum("hired"), 0),
-            stable=Coalesce(Sum("stable"), 0),
-        )
-
-
-class TrainingCourseQuerySet(_ForPartnership):
-    def in_year(self, year):
-        """Courses that started (开班) in the year."""
-        return self.filter(start_date__year=year)
-
-    def in_month(self, month):
-        return self.filter(start_date__month=month)
-
-    def in_town(self, town):
-        return self.filter(town_id=getattr(town, "code", town))
-
-    def of_kind(self, *kinds):
-        return self.filter(kind__in=kinds)
-
-    def totals(self):
-        return self.aggregate(
-            courses=Count("id"),
-            trainees=Coalesce(Sum("trainees"), 0),
-            certified=Coalesce(Sum("certified"), 0),
-            employed_after=Coalesce(Sum("employed_after"), 0),
-        )
 
 
 def factory_in_operation_at_end_q(year):
@@ -160,20 +78,10 @@ def factory_in_operation_at_end_q(year):
     return Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
 
 
-class CommunityFactoryQuerySet(_ForPartnership):
+class CommunityFactoryQuerySet(RecordQuerySet):
     def in_operation_at_end_of(self, year):
         return self.filter(factory_in_operation_at_end_q(year))
 
     def opened_in(self, year, month=None):
         qs = self.filter(opened_on__year=year)
         return qs if month is None else qs.filter(opened_on__month=month)
-
-    def in_town(self, town):
-        return self.filter(town_id=getattr(town, "code", town))
-
-    def totals(self):
-        return self.aggregate(
-            factories=Count("id"),
-            jobs=Coalesce(Sum("jobs"), 0),
-            poverty_exited_jobs=Coalesce(Sum("poverty_exited_jobs"), 0),
-        )

@@ -24,11 +24,11 @@ from cooperation.models import (
 
 from .querysets import (
     ConsumptionSaleQuerySet,
-    DemonstrationVillageQuerySet,
     DonationQuerySet,
     IndustrialParkQuerySet,
     IndustrialParkYearQuerySet,
     InvestmentQuerySet,
+    PlaceQuerySet,
     ProjectQuerySet,
 )
 
@@ -125,10 +125,6 @@ class Project(PlacedRecord, PartnershipRecord):
 
     def __str__(self):
         return f"{self.fund_year} {self.name}"
-
-    @property
-    def total_funds(self):
-        return (self.aid_funds or 0) + (self.local_funds or 0) + (self.other_funds or 0)
 
     def clean(self):
         errors = self.clean_place()
@@ -343,7 +339,7 @@ class DemonstrationVillage(PlacedRecord, PartnershipRecord):
     funds = money_field(_("投入协作资金（万元）"))
     note = models.TextField(_("备注"), blank=True)
 
-    objects = DemonstrationVillageQuerySet.as_manager()
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("one record", "乡村振兴示范村")

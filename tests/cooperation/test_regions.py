@@ -1,14 +1,16 @@
 """The official regions (cooperation/regions.py and Region's queryset): the shipped code lists
 loaded in full, again without change, and quickly; a renamed region corrected on reload;
-lookups by code and by name within a parent; containment by code prefix; and villages found
+lookups by name within a parent (the import's index, the one place names are matched); containment by code prefix; and villages found
 by their everyday names (小河村 for 小河村委会), in Python and in SQL alike."""
 
 import time
+from collections import Counter
 
 import pytest
 
+from cooperation.imports.places import RegionIndex
 from cooperation.models import Region
-from cooperation.querysets import name_variants, short_region_name, short_region_name_sql
+from cooperation.querysets import short_region_name, short_region_name_sql
 from cooperation.regions import load_regions
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +59,13 @@ def test_loading_the_826_villages_takes_seconds():
 
 
 def test_lookup_by_code_and_by_name_within_parent():
-    hanbin = Region.objects.get(code="610902")
-    town = Region.objects.by_name("大河镇", parent=hanbin).get()
+    index = RegionIndex()
+    town = index.find("大河镇", level=Region.Level.TOWN, within="610902", what="镇")
     assert town.code == "610902115"
-    assert town.level == Region.Level.TOWN
-    village = Region.objects.by_name("小河村", parent=town).get()
+    village = index.find("小河村", level=Region.Level.VILLAGE, within=town, what="村")
     assert village.code == "610902115208"
+    village = Region.objects.get(code=village.code)
+    town = Region.objects.get(code=town.code)
     assert village.name == "小河村委会"  # the code list's name
     assert str(village) == "小河村"  # the everyday name
     assert village.full_name == "汉滨区大河镇小河村"
@@ -95,22 +98,28 @@ def test_within_is_a_code_prefix():
 )
 def test_everyday_names_of_villages(official, everyday):
     assert short_region_name(official) == everyday
-    if "（" not in official:
-        assert official in name_variants(everyday)
 
 
 def test_every_village_is_found_by_its_everyday_name():
-    # 826 villages; those whose name carries a note in brackets (8 in 武进区) aside,
-    # each is found by its everyday name within its town.
-    villages = list(Region.objects.filter(level=Region.Level.VILLAGE).exclude(name__contains="（"))
-    names_in_town = {}
+    # 826 villages, each found by its everyday name within its town, unless another village
+    # of the town shares it (陈家营村委会 and 陈家营村委会（大）): then the import asks for
+    # the full name.
+    index = RegionIndex()
+    villages = list(Region.objects.filter(level=Region.Level.VILLAGE))
+    namesakes = Counter((v.parent_id, v.short_name) for v in villages)
     for village in villages:
-        names_in_town.setdefault(village.parent_id, set()).add(village.name)
-    for village in villages:
-        matches = names_in_town[village.parent_id] & set(name_variants(village.short_name))
-        assert matches == {village.name}, village.name
-    sample = villages[0]
-    assert list(Region.objects.by_name(sample.short_name, parent=sample.parent_id)) == [sample]
+
+        def find(village=village):
+            return index.find(
+                village.short_name, level=Region.Level.VILLAGE, within=village.parent_id, what="村"
+            )
+
+        if namesakes[village.parent_id, village.short_name] == 1:
+            assert find().code == village.code, village.name
+        else:
+            with pytest.raises(ValueError, match="2处同名"):
+                find()
+    assert sum(n for n in namesakes.values() if n > 1) == 2
 
 
 def test_everyday_names_in_the_database_match_python():
