@@ -113,14 +113,6 @@ class Region(models.Model):
         TOWN = 4, _("乡级")
         VILLAGE = 5, _("村级")
 
-    CODE_LENGTHS = {
-        Level.PROVINCE: 2,
-        Level.CITY: 4,
-        Level.COUNTY: 6,
-        Level.TOWN: 9,
-        Level.VILLAGE: 12,
-    }
-
     code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
     name = models.CharField(_("名称"), max_length=100, db_index=True)
     level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices, db_index=True)
@@ -161,9 +153,6 @@ class Region(models.Model):
 
     def contains(self, other):
         return other is not None and other.code.startswith(self.code)
-
-    def code_prefix_of_level(self, level):
-        return self.code[: self.CODE_LENGTHS[level]]
 
 
 class Partnership(Tracked):
@@ -409,13 +398,6 @@ class Pairing(PartnershipRecord):
     def __str__(self):
         return f"{self.east_org} — {self.west_org}"
 
-    @property
-    def is_active(self):
-        return self.active_on(timezone.localdate())
-
-    def active_on(self, day):
-        return self.signed_on <= day and (self.ended_on is None or self.ended_on >= day)
-
     def clean(self):
         errors = {}
         if self.partnership_id:
@@ -500,15 +482,6 @@ class Posting(PartnershipRecord):
 
     def __str__(self):
         return f"{self.person_name}（{self.get_category_display()}）"
-
-    def months_on_post(self, today=None):
-        """Months from arrival to departure (or to today while on post); 30 days a month."""
-        end = self.end_date or today or timezone.localdate()
-        return max((end - self.start_date).days, 0) / 30 if self.start_date else None
-
-    def on_post(self, day=None):
-        day = day or timezone.localdate()
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
     def clean(self):
         errors = {}

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cooperation.models import Organisation, Pairing, Partnership, Posting, Region, Target
+from cooperation.models import Organisation, Pairing, Partnership, Region, Target
 from tests.cooperation.factories import (
     EastOrgFactory,
     OrganisationFactory,
@@ -147,13 +147,3 @@ def test_target_value_not_negative(partnership):
     with pytest.raises(ValidationError) as exc:
         target.full_clean()
     assert messages(exc, "value") == ["目标值不能为负数。"]
-
-
-def test_posting_derived_duration_and_on_post(partnership):
-    posting = Posting(start_date=datetime.date(2021, 1, 1), end_date=datetime.date(2021, 7, 30))
-    # 1 Jan → 30 Jul is 210 days = 7.0 months of 30 days.
-    assert posting.months_on_post() == 7.0
-    assert posting.on_post(datetime.date(2021, 7, 30))
-    assert not posting.on_post(datetime.date(2021, 7, 31))
-    open_posting = Posting(start_date=datetime.date(2021, 1, 1))
-    assert open_posting.months_on_post(today=datetime.date(2021, 1, 31)) == 1.0
