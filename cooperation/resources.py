@@ -18,14 +18,20 @@ from .models import CadreTraining, Pairing, Posting
 
 
 class OrganisationLookup(LookupWidget):
+    """An organisation by name, in the row's partnership's eastern or western county (`side`)
+    or in either (None)."""
+
     def __init__(self, side=None, **kwargs):
-        super().__init__("organisation_named", "单位", **kwargs)
+        super().__init__("organisation_named", **kwargs)
         self.side = side
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
-        return self.resource.organisation_named(cell_text(value), row, side=self.side)
+        return self.resource.organisation_named(cell_text(value), row, side=self.side_of(row))
+
+    def side_of(self, row):
+        return self.side
 
 
 class PairingResource(TrackedResource):
@@ -66,21 +72,15 @@ class PostingDirectionOrg(OrganisationLookup):
         super().__init__(**kwargs)
         self.role = role
 
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        direction_widget = self.resource.fields["direction"]
+    def side_of(self, row):
         try:
-            direction = direction_widget.clean(row)
+            direction = self.resource.fields["direction"].clean(row)
         except (ValueError, KeyError):
-            direction = None
-        side = None
-        if direction:
-            east_first = direction == "e2w"
-            side = ("east" if east_first else "west") if self.role == "home" else None
-            if self.role == "host":
-                side = "west" if east_first else "east"
-        return self.resource.organisation_named(cell_text(value), row, side=side)
+            return None
+        if not direction:
+            return None
+        home, host = ("east", "west") if direction == "e2w" else ("west", "east")
+        return {"home": home, "host": host}.get(self.role)
 
 
 class PostingResource(TrackedResource):

@@ -9,11 +9,8 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
-from cooperation.imports.cells import cell_text
-from cooperation.imports.files import is_blank
 from cooperation.imports.resources import TrackedResource
 from cooperation.imports.widgets import (
-    BoundWidget,
     DateWidget,
     LookupWidget,
     PartnershipWidget,
@@ -36,18 +33,20 @@ from .models import (
 )
 
 
+def town_field(model, name="town"):
+    return model_field(model, name, RegionWidget(level=Region.Level.TOWN, what="镇（街道）"))
+
+
+def village_field(model, name="village", town="town"):
+    """A village within the town of the row's `town` column, when it has one."""
+    town_column = str(model._meta.get_field(town).verbose_name)
+    widget = RegionWidget(level=Region.Level.VILLAGE, town_column=town_column, what="村（社区）")
+    return model_field(model, name, widget)
+
+
 def place_fields(model):
     """镇（街道）, 村（社区）, 地点（区划代码表以外） of a WesternPlace model."""
-    town_column = str(model._meta.get_field("town").verbose_name)
-    return (
-        model_field(model, "town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）")),
-        model_field(
-            model,
-            "village",
-            RegionWidget(level=Region.Level.VILLAGE, town_column=town_column, what="村（社区）"),
-        ),
-        model_field(model, "place_text"),
-    )
+    return town_field(model), village_field(model), model_field(model, "place_text")
 
 
 PLACE = ("town", "village", "place_text")
@@ -71,9 +70,7 @@ class WesternPlaceResource(TrackedResource):
 class ProjectResource(WesternPlaceResource):
     partnership = model_field(Project, "partnership", PartnershipWidget())
     town, village, place_text = place_fields(Project)
-    implementing_org = model_field(
-        Project, "implementing_org", LookupWidget("organisation_named", "单位")
-    )
+    implementing_org = model_field(Project, "implementing_org", LookupWidget("organisation_named"))
     start_date = model_field(Project, "start_date", DateWidget())
     end_date = model_field(Project, "end_date", DateWidget())
 
@@ -134,7 +131,7 @@ class InvestmentResource(WesternPlaceResource):
     partnership = model_field(Investment, "partnership", PartnershipWidget())
     town, village, place_text = place_fields(Investment)
     # The park by its name, among the parks of the row's partnership.
-    park = model_field(Investment, "park", LookupWidget("park_named", "园区"))
+    park = model_field(Investment, "park", LookupWidget("park_named"))
 
     natural_key = ("partnership", "enterprise", "signed_on")
     column_synonyms = {
@@ -222,20 +219,10 @@ class ConsumptionSaleResource(WesternPlaceResource):
             "note",
         )
 
-    def prefetch_queryset(self, dataset):
-        years = set()
-        for row in dataset.dict:
-            try:
-                years.add(self.fields["year"].clean(row))
-            except (ValueError, KeyError):
-                continue
-        years.discard(None)
-        return [self.get_queryset().filter(year__in=years)]
-
 
 class DonationResource(WesternPlaceResource):
     partnership = model_field(Donation, "partnership", PartnershipWidget())
-    donor_org = model_field(Donation, "donor_org", LookupWidget("organisation_named", "单位"))
+    donor_org = model_field(Donation, "donor_org", LookupWidget("organisation_named"))
     town, village, place_text = place_fields(Donation)
 
     natural_key = ("partnership", "donor", "recipient", "date")
@@ -267,14 +254,12 @@ class DonationResource(WesternPlaceResource):
         super().load_existing(dataset)
 
 
-class ProjectKeyWidget(BoundWidget):
+class ProjectKeyWidget(LookupWidget):
     """项目名称 of a disbursement: the project named by its natural key, the row's 协作关系,
     资金年度 and this name (as the projects' own file has them)."""
 
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        return self.resource.project_keyed(cell_text(value), row)
+    def __init__(self, **kwargs):
+        super().__init__("project_keyed", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.name

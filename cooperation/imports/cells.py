@@ -10,10 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .files import unneutralise
 
-# --------------------------------------------------------------------------------------
-# 2. Cells
-# --------------------------------------------------------------------------------------
-
 
 def normalise_text(value):
     """NFKC (full-width digits, letters and punctuation → ASCII), spaces trimmed."""

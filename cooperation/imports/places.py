@@ -9,10 +9,6 @@ from cooperation.querysets import short_region_name
 
 from .cells import comparable
 
-# --------------------------------------------------------------------------------------
-# Regions by code or by name
-# --------------------------------------------------------------------------------------
-
 
 class RegionIndex:
     """All regions in memory (a few thousand rows), looked up by code or by name.

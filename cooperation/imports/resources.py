@@ -1,17 +1,16 @@
 """`TrackedResource`, the base of every resource, and running an import."""
 
 import re
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db.models import NOT_PROVIDED, Model
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
-from import_export.results import InvalidRow, Result, RowResult
+from import_export.results import InvalidRow, Result
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from confirmation import closing
@@ -24,11 +23,6 @@ from .cells import cell_text, comparable, normalise_text
 from .files import is_blank, skipped_note
 from .places import RegionIndex
 from .widgets import BoundWidget, model_field
-
-# --------------------------------------------------------------------------------------
-# 3. Resources
-# --------------------------------------------------------------------------------------
-
 
 #: rows per UPDATE of a bulk update: Django writes one CASE WHEN per column over the batch,
 #: which the database tries branch by branch for each row, so its cost grows with the
@@ -118,6 +112,15 @@ def line_in_file(holder, number):
     return number + holder.header_line
 
 
+def updated_fields(model):
+    """What a bulk update writes: every field but the key and the record's creation."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in ("created_at", "created_by")
+    ]
+
+
 def chunked(values, size):
     for i in range(0, len(values), size):
         yield values[i : i + size]
@@ -182,7 +185,7 @@ class StyleFreeDiff(resources.Diff):
 
 
 class TrackedResource(resources.ModelResource):
-    """Base of every import/export resource of the project; see the module docstring.
+    """Base of every import/export resource of the project (see cooperation/imports/).
 
     Subclasses list their columns in `Meta.fields`: a model field listed there is titled
     with its verbose name and read by the widget of its type (`model_field`); only columns
@@ -665,41 +668,50 @@ class TrackedResource(resources.ModelResource):
         """Set what the model's save() would derive; bulk writes bypass save()."""
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        now = timezone.now()
         if isinstance(instance, Tracked):
-            user = self.user if getattr(self.user, "is_authenticated", False) else None
-            if is_create:
-                instance.created_by = instance.created_by or user
-                instance.created_at = instance.created_at or now
-            elif instance.pk is not None and id(instance) not in self.pending:
-                # One more version per import, not per line: a record on several lines (a
-                # worker with several spells) is one change, and a new one stays at 0.
-                instance.version = (instance.version or 0) + 1
-            instance.updated_by = user or instance.updated_by
-            instance.updated_at = now
+            self.stamp(instance, is_create)
         self.prepare(instance)
         if id(instance) in self.pending:
             return
         self.pending.add(id(instance))
         super().save_instance(instance, is_create, row, **kwargs)
 
+    def stamp(self, instance, is_create):
+        """Who created and last changed a Tracked record, and when (bulk writes bypass the
+        model's own)."""
+        now, user = timezone.now(), self.history_user()
+        if is_create:
+            instance.created_by = instance.created_by or user
+            instance.created_at = instance.created_at or now
+        elif instance.pk is not None and id(instance) not in self.pending:
+            # One more version per import, not per line: a record on several lines (a
+            # worker with several spells) is one change, and a new one stays at 0.
+            instance.version = (instance.version or 0) + 1
+        instance.updated_by = user or instance.updated_by
+        instance.updated_at = now
+
     def history_user(self):
         return self.user if getattr(self.user, "is_authenticated", False) else None
+
+    def history_kwargs(self):
+        """How bulk writes keep their history: by the importing user, as 导入, now."""
+        return {
+            "default_user": self.history_user(),
+            "default_change_reason": gettext("导入"),
+            "default_date": timezone.now(),
+        }
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if not self.create_instances:
             return
-        model = self._meta.model
         try:
             # The database numbers the rows and returns their keys (PostgreSQL; SQLite from
             # 3.35), so the history rows are written in the same transaction.
             bulk_create_with_history(
                 self.create_instances,
-                model,
+                self._meta.model,
                 batch_size=self._meta.batch_size,
-                default_user=self.history_user(),
-                default_change_reason=gettext("导入"),
-                default_date=timezone.now(),
+                **self.history_kwargs(),
             )
             self.after_bulk_write(self.create_instances, created=True)
             # Bulk writes send no signals: cached figures of these partnerships must not stay.
@@ -714,23 +726,15 @@ class TrackedResource(resources.ModelResource):
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if not self.update_instances:
             return
-        model = self._meta.model
-        names = [
-            f.name
-            for f in model._meta.concrete_fields
-            if not f.primary_key and f.name not in ("created_at", "created_by")
-        ]
         try:
             # The partnerships the records leave and those they join (read before the update).
             touched = partnerships_of(self.update_instances, stored=True)
             bulk_update_with_history(
                 self.update_instances,
-                model,
-                names,
+                self._meta.model,
+                updated_fields(self._meta.model),
                 batch_size=UPDATE_BATCH_ROWS,
-                default_user=self.history_user(),
-                default_change_reason=gettext("导入"),
-                default_date=timezone.now(),
+                **self.history_kwargs(),
             )
             self.after_bulk_write(self.update_instances, created=False)
             bump_data_version(partnerships=touched)
@@ -764,18 +768,17 @@ class TrackedResource(resources.ModelResource):
     # -- export ----------------------------------------------------------------------------------
 
     def get_user_visible_fields(self):
-        visible = super().get_user_visible_fields()
-        if self.personal_fields and not self.may_see_personal_data():
-            hidden = {self.fields[n].column_name for n in self.personal_fields}
-            visible = [f for f in visible if f.column_name not in hidden]
-        return visible
+        return self.without_personal(super().get_user_visible_fields())
 
     def get_export_fields(self, selected_fields=None):
-        export_fields = super().get_export_fields(selected_fields)
-        if self.personal_fields and not self.may_see_personal_data():
-            hidden = {self.fields[n].column_name for n in self.personal_fields}
-            export_fields = [f for f in export_fields if f.column_name not in hidden]
-        return export_fields
+        return self.without_personal(super().get_export_fields(selected_fields))
+
+    def without_personal(self, fields):
+        """`fields` less the personal ones, for a user who may not see them."""
+        if not self.personal_fields or self.may_see_personal_data():
+            return fields
+        hidden = {self.fields[n].column_name for n in self.personal_fields}
+        return [f for f in fields if f.column_name not in hidden]
 
     def may_see_personal_data(self):
         return self.user is not None and can_view_personal_data(self.user)
@@ -787,14 +790,4 @@ def dataset_skipped(dataset):
 
 def row_counts(result):
     """{'new': n, 'update': n, 'skip': n, 'invalid': n, 'error': n}."""
-    totals = OrderedDict(result.totals)
-    return {k: totals.get(k, 0) for k in ("new", "update", "skip", "invalid", "error")}
-
-
-IMPORT_TYPE_LABELS = {
-    RowResult.IMPORT_TYPE_NEW: _("新增"),
-    RowResult.IMPORT_TYPE_UPDATE: _("修改"),
-    RowResult.IMPORT_TYPE_SKIP: _("无变化"),
-    RowResult.IMPORT_TYPE_INVALID: _("有错误"),
-    RowResult.IMPORT_TYPE_ERROR: _("有错误"),
-}
+    return {k: result.totals.get(k, 0) for k in ("new", "update", "skip", "invalid", "error")}

@@ -23,10 +23,6 @@ from .cells import (
 )
 from .files import is_blank
 
-# --------------------------------------------------------------------------------------
-# Widgets: a cell ⇄ a value, through the parsers above
-# --------------------------------------------------------------------------------------
-
 
 class BoundWidget(widgets.Widget):
     """A widget that can ask its resource (the import in progress) for shared lookups."""
@@ -180,9 +176,6 @@ class PartnershipWidget(BoundWidget):
     def clean(self, value, row=None, **kwargs):
         return self.resource.partnership_of(value)
 
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
 
 class RegionWidget(BoundWidget):
     """A region by official code or by name, within the row's partnership's western county
@@ -222,19 +215,17 @@ class RegionWidget(BoundWidget):
 
 
 class LookupWidget(BoundWidget):
-    """A record named in a cell, found in a dict the resource prefetched for the import."""
+    """A record named in a cell, found by the resource's method `lookup(text, row)` in what it
+    prefetched for the import."""
 
-    def __init__(self, lookup, what, **kwargs):
+    def __init__(self, lookup, **kwargs):
         super().__init__(**kwargs)
-        self.lookup, self.what = lookup, what
+        self.lookup = lookup
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         return getattr(self.resource, self.lookup)(cell_text(value), row)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
 
 
 def field(attribute, label, widget=None, **kwargs):
