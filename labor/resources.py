@@ -290,12 +290,8 @@ class WorkerResource(TrackedResource):
         exclude = ["gender", "birth_date"] + [
             k for k in self.clean_exclude(errors) if not k.startswith("employment__")
         ]
-        worker_errors = {
-            k: v
-            for k, v in self.full_clean_errors(instance, exclude=exclude).items()
-            if k not in errors
-        }
-        errors.update(worker_errors)
+        for name, found in self.full_clean_errors(instance, exclude).items():
+            errors.setdefault(name, found)
         spell = instance.employment
         if spell.in_row:
             spell.worker = instance

@@ -1,4 +1,4 @@
-"""`TrackedResource`, the base of every resource, and running an import."""
+"""`TrackedResource`, the base of every resource, and what an import found."""
 
 import re
 from collections import defaultdict
@@ -30,9 +30,25 @@ from .widgets import BoundWidget, model_field
 UPDATE_BATCH_ROWS = 200
 
 
-class ImportResult(Result):
-    """An import's result, with its errors as sentences a clerk understands:
-    第5行“资金年度”：'二〇二一' 不是有效的年份"""
+class Sentences:
+    """What an import found as sentences a clerk understands (第5行“资金年度”：'二〇二一' 不是
+    有效的年份), from `entries()` and `doubt_entries()`: (file line, column, text) each."""
+
+    @property
+    def messages(self):
+        return [error_message(*entry) for entry in self.entries()]
+
+    @property
+    def doubt_messages(self):
+        return [error_message(*entry) for entry in self.doubt_entries()]
+
+    @property
+    def skipped_note(self):
+        return skipped_note(self)
+
+
+class ImportResult(Sentences, Result):
+    """django-import-export's result of one dataset, its rows named by their file lines."""
 
     header_line = 1
     line_numbers = None  # the file line of each row, when reading left lines out
@@ -40,20 +56,11 @@ class ImportResult(Result):
     ignored_columns = ()
     doubts = ()  # (row number, column, question): values that read but look wrong
 
-    @property
-    def doubt_messages(self):
-        """The questions for the clerk, one sentence each: 第5行“协作资金（万元）”：…"""
-        return [
-            error_message(self.line_of(number), column, message)
-            for number, column, message in self.doubts
-        ]
-
     def line_of(self, number):
         return line_in_file(self, number)
 
-    @property
-    def skipped_note(self):
-        return skipped_note(self)
+    def doubt_entries(self):
+        return [(self.line_of(number), column, text) for number, column, text in self.doubts]
 
     def entries(self):
         """(file line or None, column or None, text) of every error."""
@@ -71,10 +78,6 @@ class ImportResult(Result):
                         (None if column == NON_FIELD_ERRORS else column),
                         text,
                     )
-
-    @property
-    def messages(self):
-        return [error_message(*entry) for entry in self.entries()]
 
     def append_invalid_row(self, number, row, validation_error):
         values = tuple(row.get(col, "") for col in self.diff_headers)
@@ -611,15 +614,8 @@ class TrackedResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        errors.update(
-            {
-                k: v
-                for k, v in self.full_clean_errors(
-                    instance, exclude=self.clean_exclude(errors)
-                ).items()
-                if k not in errors
-            }
-        )
+        for name, found in self.full_clean_errors(instance, self.clean_exclude(errors)).items():
+            errors.setdefault(name, found)
         if not errors:
             errors.update(self.duplicate_errors(instance))
         if not errors:
