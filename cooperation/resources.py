@@ -9,7 +9,6 @@ from cooperation.imports.files import is_blank
 from cooperation.imports.resources import TrackedResource
 from cooperation.imports.widgets import (
     LookupWidget,
-    PartnershipWidget,
     PersonNameWidget,
     model_field,
 )
@@ -35,11 +34,11 @@ class OrganisationLookup(LookupWidget):
 
 
 class PairingResource(TrackedResource):
-    partnership = model_field(Pairing, "partnership", PartnershipWidget())
     east_org = model_field(Pairing, "east_org", OrganisationLookup(side="east"))
     west_org = model_field(Pairing, "west_org", OrganisationLookup(side="west"))
 
     natural_key = ("partnership", "east_org", "west_org")
+    organisation_fields = ("east_org", "west_org")
     column_synonyms = {
         "level": ("结对层级", "层级", "结对级别"),
         "east_org": ("东部结对单位", "江苏结对单位", "东部结对方"),
@@ -56,13 +55,9 @@ class PairingResource(TrackedResource):
         return super().get_queryset().select_related("east_org", "west_org")
 
     def prefetch_queryset(self, dataset):
+        # The pairings of the organisations the file names (loaded first, by load_existing).
         ids = {o.pk for orgs in self.orgs_by_name.values() for o in orgs}
         return [self.get_queryset().filter(east_org__in=ids)]
-
-    def load_existing(self, dataset):
-        # Organisations are needed to find the existing pairings; load them first.
-        self.load_organisations(self.column_values(dataset, "east_org", "west_org"))
-        super().load_existing(dataset)
 
 
 class PostingDirectionOrg(OrganisationLookup):
@@ -84,13 +79,13 @@ class PostingDirectionOrg(OrganisationLookup):
 
 
 class PostingResource(TrackedResource):
-    partnership = model_field(Posting, "partnership", PartnershipWidget())
     person_name = model_field(Posting, "person_name", PersonNameWidget())
     home_org = model_field(Posting, "home_org", PostingDirectionOrg("home"))
     host_org = model_field(Posting, "host_org", PostingDirectionOrg("host"))
 
     # A person's posting is known by who and when they arrived.
     natural_key = ("partnership", "person_name", "start_date")
+    organisation_fields = ("home_org", "host_org")
     column_synonyms = {
         "person_name": ("干部姓名", "人员姓名", "人才姓名"),
         "direction": ("方向", "选派方向"),
@@ -123,14 +118,8 @@ class PostingResource(TrackedResource):
     def get_queryset(self):
         return super().get_queryset().select_related("home_org", "host_org")
 
-    def load_existing(self, dataset):
-        self.load_organisations(self.column_values(dataset, "home_org", "host_org"))
-        super().load_existing(dataset)
-
 
 class CadreTrainingResource(TrackedResource):
-    partnership = model_field(CadreTraining, "partnership", PartnershipWidget())
-
     # A course is known by its name and the day it started.
     natural_key = ("partnership", "title", "start_date")
     column_synonyms = {

@@ -27,13 +27,12 @@ from cooperation.imports.resources import (
 from cooperation.imports.widgets import (
     IdTextWidget,
     LookupWidget,
-    PartnershipWidget,
     PersonNameWidget,
     RegionWidget,
     model_field,
 )
 from projects.models import Project
-from projects.resources import PLACE, WesternPlaceResource, place_fields, town_field, village_field
+from projects.resources import PLACE, WesternPlaceResource, town_field, village_field
 
 from . import idcard
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
@@ -86,7 +85,6 @@ def employment_field(name, widget=None):
 
 
 class WorkerResource(TrackedResource):
-    partnership = model_field(Worker, "partnership", PartnershipWidget())
     name = model_field(Worker, "name", PersonNameWidget())
     id_number = model_field(Worker, "id_number", IdNumberWidget())
     phone = model_field(Worker, "phone", IdTextWidget())
@@ -457,7 +455,6 @@ class WorkerResource(TrackedResource):
 
 
 class JobFairResource(TrackedResource):
-    partnership = model_field(JobFair, "partnership", PartnershipWidget())
     town = town_field(JobFair)
 
     natural_key = ("partnership", "name", "date")
@@ -480,7 +477,6 @@ class JobFairResource(TrackedResource):
 
 
 class TrainingCourseResource(TrackedResource):
-    partnership = model_field(TrainingCourse, "partnership", PartnershipWidget())
     town = town_field(TrainingCourse)
 
     natural_key = ("partnership", "name", "start_date")
@@ -503,8 +499,6 @@ class TrainingCourseResource(TrackedResource):
 
 
 class CommunityFactoryResource(WesternPlaceResource):
-    partnership = model_field(CommunityFactory, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(CommunityFactory)
     project = model_field(CommunityFactory, "project", LookupWidget("project_named"))
 
     natural_key = ("partnership", "name")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 
 from cooperation.imports.resources import TrackedResource
 from cooperation.imports.widgets import (
-    DateWidget,
     LookupWidget,
     PartnershipWidget,
     RegionWidget,
@@ -44,11 +43,6 @@ def village_field(model, name="village", town="town"):
     return model_field(model, name, widget)
 
 
-def place_fields(model):
-    """镇（街道）, 村（社区）, 地点（区划代码表以外） of a WesternPlace model."""
-    return town_field(model), village_field(model), model_field(model, "place_text")
-
-
 PLACE = ("town", "village", "place_text")
 
 
@@ -61,20 +55,27 @@ PLACE_SYNONYMS = {
 
 
 class WesternPlaceResource(TrackedResource):
+    """The records of a WesternPlace model: 镇（街道） and 村（社区） are read as regions."""
+
     column_synonyms = PLACE_SYNONYMS
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        if field_name == "town":
+            return town_field(django_field.model)
+        if field_name == "village":
+            return village_field(django_field.model)
+        return super().field_from_django_field(field_name, django_field, readonly)
 
     def get_queryset(self):
         return super().get_queryset().select_related("town", "village")
 
 
 class ProjectResource(WesternPlaceResource):
-    partnership = model_field(Project, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(Project)
     implementing_org = model_field(Project, "implementing_org", LookupWidget("organisation_named"))
-    start_date = model_field(Project, "start_date", DateWidget())
-    end_date = model_field(Project, "end_date", DateWidget())
 
     natural_key = ("partnership", "fund_year", "name")
+    organisation_fields = ("implementing_org",)
     column_synonyms = {
         **PLACE_SYNONYMS,
         "fund_year": ("年度", "项目年度", "资金年份"),
@@ -122,14 +123,8 @@ class ProjectResource(WesternPlaceResource):
     def get_queryset(self):
         return super().get_queryset().select_related("implementing_org")
 
-    def load_existing(self, dataset):
-        self.load_organisations(self.column_values(dataset, "implementing_org"))
-        super().load_existing(dataset)
-
 
 class InvestmentResource(WesternPlaceResource):
-    partnership = model_field(Investment, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(Investment)
     # The park by its name, among the parks of the row's partnership.
     park = model_field(Investment, "park", LookupWidget("park_named"))
 
@@ -185,9 +180,6 @@ class InvestmentResource(WesternPlaceResource):
 
 
 class ConsumptionSaleResource(WesternPlaceResource):
-    partnership = model_field(ConsumptionSale, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(ConsumptionSale)
-
     # No unique constraint on the model: a month's sales through one channel, of one
     # product category, from one seller to one buyer are one line of the 台账.
     natural_key = ("partnership", "year", "month", "channel", "product_category", "seller", "buyer")
@@ -221,11 +213,10 @@ class ConsumptionSaleResource(WesternPlaceResource):
 
 
 class DonationResource(WesternPlaceResource):
-    partnership = model_field(Donation, "partnership", PartnershipWidget())
     donor_org = model_field(Donation, "donor_org", LookupWidget("organisation_named"))
-    town, village, place_text = place_fields(Donation)
 
     natural_key = ("partnership", "donor", "recipient", "date")
+    organisation_fields = ("donor_org",)
     column_synonyms = {
         **PLACE_SYNONYMS,
         "donor": ("捐赠方", "捐赠人", "捐赠单位"),
@@ -248,10 +239,6 @@ class DonationResource(WesternPlaceResource):
             "in_kind",
             "purpose",
         )
-
-    def load_existing(self, dataset):
-        self.load_organisations(self.column_values(dataset, "donor_org"))
-        super().load_existing(dataset)
 
 
 class ProjectKeyWidget(LookupWidget):
@@ -284,7 +271,6 @@ class DisbursementResource(TrackedResource):
         readonly=True,
     )
     project = field("project", Project._meta.get_field("name").verbose_name, ProjectKeyWidget())
-    date = model_field(Disbursement, "date", DateWidget())
 
     natural_key = ("project", "date", "voucher")
     required_columns = ("fund_year",)
@@ -389,9 +375,6 @@ class DisbursementResource(TrackedResource):
 
 
 class IndustrialParkResource(WesternPlaceResource):
-    partnership = model_field(IndustrialPark, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(IndustrialPark)
-
     natural_key = ("partnership", "name")
     column_synonyms = {
         **PLACE_SYNONYMS,
@@ -406,9 +389,6 @@ class IndustrialParkResource(WesternPlaceResource):
 
 
 class DemonstrationVillageResource(WesternPlaceResource):
-    partnership = model_field(DemonstrationVillage, "partnership", PartnershipWidget())
-    town, village = place_fields(DemonstrationVillage)[:2]
-
     natural_key = ("partnership", "village", "year")
     column_synonyms = {
         "town": PLACE_SYNONYMS["town"],

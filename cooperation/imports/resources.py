@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db.models import NOT_PROVIDED, Model
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from import_export import resources
@@ -22,7 +23,7 @@ from cooperation.roles import can_view_personal_data
 from .cells import cell_text, comparable, normalise_text
 from .files import is_blank, skipped_note
 from .places import RegionIndex
-from .widgets import BoundWidget, model_field
+from .widgets import BoundWidget, PartnershipWidget, model_field
 
 #: rows per UPDATE of a bulk update: Django writes one CASE WHEN per column over the batch,
 #: which the database tries branch by branch for each row, so its cost grows with the
@@ -191,14 +192,17 @@ class TrackedResource(resources.ModelResource):
     """Base of every import/export resource of the project (see cooperation/imports/).
 
     Subclasses list their columns in `Meta.fields`: a model field listed there is titled
-    with its verbose name and read by the widget of its type (`model_field`); only columns
-    with a widget of their own (relations, names, places) are declared. They also give
+    with its verbose name and read by the widget of its type (`model_field`), the
+    partnership by PartnershipWidget; only other columns with a widget of their own
+    (relations, names, places) are declared. They also give
     `natural_key` (resource field names identifying a record, e.g. ("partnership",
     "fund_year", "name")) and may override `prepare(instance)` to set what `save()` would
     derive (bulk writes bypass `save()`)."""
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
+        if field_name == "partnership":
+            return model_field(django_field.model, field_name, PartnershipWidget())
         if django_field.is_relation:
             raise ImproperlyConfigured(
                 f"{cls.__name__}.{field_name}: a relation needs a declared field and widget"
@@ -214,6 +218,8 @@ class TrackedResource(resources.ModelResource):
 
     #: fields that need a value in every row: their column must be in the file
     required_columns = ()
+    #: fields naming registered organisations (`organisation_named`), loaded with the records
+    organisation_fields = ()
     #: a resource whose rows show personal data needs labor.view_personal_data
     personal_data = False
     #: resource field names left out of exports for users without that permission
@@ -243,8 +249,6 @@ class TrackedResource(resources.ModelResource):
         for f in self.fields.values():
             if isinstance(f.widget, BoundWidget):
                 f.widget.bind(self)
-        self._regions = None
-        self._partnerships = None
         self._partnership_cache = {}
         self.existing = {}
         self.snapshots = {}
@@ -280,19 +284,15 @@ class TrackedResource(resources.ModelResource):
 
     # -- shared lookups ------------------------------------------------------------------
 
-    @property
+    @cached_property
     def regions(self):
-        if self._regions is None:
-            self._regions = RegionIndex()
-        return self._regions
+        return RegionIndex()
 
-    @property
+    @cached_property
     def partnerships(self):
         """The partnerships rows may name: those of the importing user's areas (every one
         for the command, which runs without a user)."""
-        if self._partnerships is None:
-            self._partnerships = list(self.in_area(Partnership.objects.with_regions()))
-        return self._partnerships
+        return list(self.in_area(Partnership.objects.with_regions()))
 
     def in_area(self, queryset):
         return queryset if self.user is None else areas.scope(queryset, self.user)
@@ -419,6 +419,8 @@ class TrackedResource(resources.ModelResource):
         return tuple(f.get_value(instance) for f in self.get_import_fields() if f.attribute)
 
     def load_existing(self, dataset):
+        if self.organisation_fields:
+            self.load_organisations(self.column_values(dataset, *self.organisation_fields))
         for queryset in self.prefetch_queryset(dataset):
             for instance in queryset:
                 key = self.instance_key(instance)
