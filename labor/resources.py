@@ -115,7 +115,6 @@ class WorkerResource(TrackedResource):
     }
     personal_data = True
     personal_fields = ("name", "id_number", "phone", "note")
-    worker_fields = WORKER_FIELDS
 
     class Meta:
         model = Worker
@@ -257,7 +256,7 @@ class WorkerResource(TrackedResource):
 
     def snapshot(self, instance):
         """The worker's own columns (his spells are compared on their own)."""
-        return tuple(self.fields[n].get_value(instance) for n in self.worker_fields)
+        return tuple(self.fields[n].get_value(instance) for n in WORKER_FIELDS)
 
     def worker_changed(self, instance):
         if instance.pk is None or id(instance) in self.pending:
@@ -320,7 +319,7 @@ class WorkerResource(TrackedResource):
         stored = self.snapshots.get(id(instance)) if instance.pk is not None else None
         if stored is None:
             return {}
-        before = stored[self.worker_fields.index("name")]
+        before = stored[WORKER_FIELDS.index("name")]
         if normalise_text(before or "") == normalise_text(instance.name or ""):
             return {}
         return {
@@ -353,7 +352,7 @@ class WorkerResource(TrackedResource):
                     % {"line": first}
                 ]
                 first_values = values
-            for name, a, b in zip(self.worker_fields, first_values, values, strict=True):
+            for name, a, b in zip(WORKER_FIELDS, first_values, values, strict=True):
                 if a != b:
                     errors[name] = [
                         gettext("与第%(line)d行同一身份证号码的“%(col)s”不一致")

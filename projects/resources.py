@@ -14,8 +14,6 @@ from cooperation.imports.widgets import (
     LookupWidget,
     PartnershipWidget,
     RegionWidget,
-    YearWidget,
-    field,
     model_field,
 )
 from cooperation.models import Region
@@ -258,19 +256,12 @@ class DisbursementResource(TrackedResource):
     disbursements of every project the file touched are summed in the database: a project
     paid more than its aid funds refuses the whole file, naming its lines."""
 
-    partnership = field(
-        "project__partnership",
-        Project._meta.get_field("partnership").verbose_name,
-        PartnershipWidget(),
-        readonly=True,
+    # The project's own columns, read to find it.
+    partnership = model_field(
+        Project, "partnership", PartnershipWidget(), "project__partnership", readonly=True
     )
-    fund_year = field(
-        "project__fund_year",
-        Project._meta.get_field("fund_year").verbose_name,
-        YearWidget(),
-        readonly=True,
-    )
-    project = field("project", Project._meta.get_field("name").verbose_name, ProjectKeyWidget())
+    fund_year = model_field(Project, "fund_year", attribute="project__fund_year", readonly=True)
+    project = model_field(Project, "name", ProjectKeyWidget(), attribute="project")
 
     natural_key = ("project", "date", "voucher")
     required_columns = ("fund_year",)

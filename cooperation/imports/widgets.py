@@ -241,12 +241,11 @@ def field(attribute, label, widget=None, **kwargs):
     )
 
 
-def model_field(model, name, widget=None, attribute=None):
+def model_field(model, name, widget=None, attribute=None, **kwargs):
     """A resource field for `model.name`, its column titled with the verbose name."""
     f = model._meta.get_field(name)
     if widget is None:
         widget = widget_for(f)
-    kwargs = {}
     if f.has_default() and not f.null:
         kwargs["default"] = f.default  # a blank cell means the field's default (0 for amounts)
     elif f.blank and not f.null and f.get_internal_type() in ("CharField", "TextField"):
