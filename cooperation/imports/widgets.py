@@ -33,12 +33,9 @@ class BoundWidget(widgets.Widget):
         self.resource = resource
 
 
-class TextWidget(widgets.CharWidget):
+class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         return cell_text(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
 
 
 class PersonNameWidget(TextWidget):
