@@ -9,7 +9,6 @@ from cooperation.imports.files import is_blank
 from cooperation.imports.resources import TrackedResource
 from cooperation.imports.widgets import (
     LookupWidget,
-    PartnershipWidget,
     PersonNameWidget,
     model_field,
 )
@@ -18,22 +17,28 @@ from .models import CadreTraining, Pairing, Posting
 
 
 class OrganisationLookup(LookupWidget):
+    """An organisation by name, in the row's partnership's eastern or western county (`side`)
+    or in either (None)."""
+
     def __init__(self, side=None, **kwargs):
-        super().__init__("organisation_named", "单位", **kwargs)
+        super().__init__("organisation_named", **kwargs)
         self.side = side
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
-        return self.resource.organisation_named(cell_text(value), row, side=self.side)
+        return self.resource.organisation_named(cell_text(value), row, side=self.side_of(row))
+
+    def side_of(self, row):
+        return self.side
 
 
 class PairingResource(TrackedResource):
-    partnership = model_field(Pairing, "partnership", PartnershipWidget())
     east_org = model_field(Pairing, "east_org", OrganisationLookup(side="east"))
     west_org = model_field(Pairing, "west_org", OrganisationLookup(side="west"))
 
     natural_key = ("partnership", "east_org", "west_org")
+    organisation_fields = ("east_org", "west_org")
     column_synonyms = {
         "level": ("结对层级", "层级", "结对级别"),
         "east_org": ("东部结对单位", "江苏结对单位", "东部结对方"),
@@ -50,13 +55,9 @@ class PairingResource(TrackedResource):
         return super().get_queryset().select_related("east_org", "west_org")
 
     def prefetch_queryset(self, dataset):
+        # The pairings of the organisations the file names (loaded first, by load_existing).
         ids = {o.pk for orgs in self.orgs_by_name.values() for o in orgs}
         return [self.get_queryset().filter(east_org__in=ids)]
-
-    def load_existing(self, dataset):
-        # Organisations are needed to find the existing pairings; load them first.
-        self.load_organisations(self.column_values(dataset, "east_org", "west_org"))
-        super().load_existing(dataset)
 
 
 class PostingDirectionOrg(OrganisationLookup):
@@ -66,31 +67,25 @@ class PostingDirectionOrg(OrganisationLookup):
         super().__init__(**kwargs)
         self.role = role
 
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        direction_widget = self.resource.fields["direction"]
+    def side_of(self, row):
         try:
-            direction = direction_widget.clean(row)
+            direction = self.resource.fields["direction"].clean(row)
         except (ValueError, KeyError):
-            direction = None
-        side = None
-        if direction:
-            east_first = direction == "e2w"
-            side = ("east" if east_first else "west") if self.role == "home" else None
-            if self.role == "host":
-                side = "west" if east_first else "east"
-        return self.resource.organisation_named(cell_text(value), row, side=side)
+            return None
+        if not direction:
+            return None
+        home, host = ("east", "west") if direction == "e2w" else ("west", "east")
+        return {"home": home, "host": host}.get(self.role)
 
 
 class PostingResource(TrackedResource):
-    partnership = model_field(Posting, "partnership", PartnershipWidget())
     person_name = model_field(Posting, "person_name", PersonNameWidget())
     home_org = model_field(Posting, "home_org", PostingDirectionOrg("home"))
     host_org = model_field(Posting, "host_org", PostingDirectionOrg("host"))
 
     # A person's posting is known by who and when they arrived.
     natural_key = ("partnership", "person_name", "start_date")
+    organisation_fields = ("home_org", "host_org")
     column_synonyms = {
         "person_name": ("干部姓名", "人员姓名", "人才姓名"),
         "direction": ("方向", "选派方向"),
@@ -123,14 +118,8 @@ class PostingResource(TrackedResource):
     def get_queryset(self):
         return super().get_queryset().select_related("home_org", "host_org")
 
-    def load_existing(self, dataset):
-        self.load_organisations(self.column_values(dataset, "home_org", "host_org"))
-        super().load_existing(dataset)
-
 
 class CadreTrainingResource(TrackedResource):
-    partnership = model_field(CadreTraining, "partnership", PartnershipWidget())
-
     # A course is known by its name and the day it started.
     natural_key = ("partnership", "title", "start_date")
     column_synonyms = {

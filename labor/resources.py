@@ -13,25 +13,26 @@ from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cooperation.imports.cells import cell_text, normalise_text, parse_date
 from cooperation.imports.files import is_blank
-from cooperation.imports.resources import UPDATE_BATCH_ROWS, TrackedResource
+from cooperation.imports.resources import (
+    UPDATE_BATCH_ROWS,
+    TrackedResource,
+    chunked,
+    updated_fields,
+)
 from cooperation.imports.widgets import (
-    BoundWidget,
     IdTextWidget,
     LookupWidget,
-    PartnershipWidget,
     PersonNameWidget,
     RegionWidget,
     model_field,
 )
-from cooperation.models import Region
 from projects.models import Project
-from projects.resources import PLACE, WesternPlaceResource, place_fields
+from projects.resources import PLACE, WesternPlaceResource, town_field, village_field
 
 from . import idcard
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
@@ -56,6 +57,16 @@ class IdNumberWidget(IdTextWidget):
         return idcard.normalise(super().clean(value, row, **kwargs))
 
 
+WORKER_FIELDS = (
+    "partnership",
+    "name",
+    "id_number",
+    "phone",
+    "home_town",
+    "home_village",
+    "household",
+    "note",
+)
 EMPLOYMENT_FIELDS = (
     "employer",
     "job",
@@ -73,28 +84,12 @@ def employment_field(name, widget=None):
     return model_field(Employment, name, widget, attribute=f"employment__{name}")
 
 
-class JobFairLookup(LookupWidget):
-    def __init__(self, **kwargs):
-        super().__init__("job_fair_named", "招聘会", **kwargs)
-
-
 class WorkerResource(TrackedResource):
-    partnership = model_field(Worker, "partnership", PartnershipWidget())
     name = model_field(Worker, "name", PersonNameWidget())
     id_number = model_field(Worker, "id_number", IdNumberWidget())
     phone = model_field(Worker, "phone", IdTextWidget())
-    home_town = model_field(
-        Worker, "home_town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）")
-    )
-    home_village = model_field(
-        Worker,
-        "home_village",
-        RegionWidget(
-            level=Region.Level.VILLAGE,
-            town_column=str(Worker._meta.get_field("home_town").verbose_name),
-            what="村（社区）",
-        ),
-    )
+    home_town = town_field(Worker, "home_town")
+    home_village = village_field(Worker, "home_village", town="home_town")
     employer = employment_field("employer")
     job = employment_field("job")
     destination = employment_field("destination", RegionWidget(scope=None, what="地区"))
@@ -103,7 +98,7 @@ class WorkerResource(TrackedResource):
     end_date = employment_field("end_date")
     monthly_wage = employment_field("monthly_wage")
     channel = employment_field("channel")
-    job_fair = employment_field("job_fair", JobFairLookup())
+    job_fair = employment_field("job_fair", LookupWidget("job_fair_named"))
 
     natural_key = ("id_number",)
     required_columns = ("partnership", "name", "household")
@@ -120,30 +115,10 @@ class WorkerResource(TrackedResource):
     }
     personal_data = True
     personal_fields = ("name", "id_number", "phone", "note")
-    worker_fields = (
-        "partnership",
-        "name",
-        "id_number",
-        "phone",
-        "home_town",
-        "home_village",
-        "household",
-        "note",
-    )
 
     class Meta:
         model = Worker
-        fields = (
-            "partnership",
-            "name",
-            "id_number",
-            "phone",
-            "home_town",
-            "home_village",
-            "household",
-            "note",
-            *EMPLOYMENT_FIELDS,
-        )
+        fields = (*WORKER_FIELDS, *EMPLOYMENT_FIELDS)
         chunk_size = 2000
 
     def __init__(self, **kwargs):
@@ -186,10 +161,10 @@ class WorkerResource(TrackedResource):
         ids = [key[0] for key in self.existing]
         fairs = self.column_values(dataset, "job_fair")
         self.load_job_fairs(fairs)
-        for i in range(0, len(ids), 2000):
-            for spell in Employment.objects.filter(
-                worker__id_number__in=ids[i : i + 2000]
-            ).select_related("destination", "job_fair"):
+        for chunk in chunked(ids, 2000):
+            for spell in Employment.objects.filter(worker__id_number__in=chunk).select_related(
+                "destination", "job_fair"
+            ):
                 worker = self.existing[(spell.worker_id and self.id_of_worker(spell.worker_id),)]
                 spell.worker = worker
                 key = (worker.id_number, spell.employer, spell.start_date)
@@ -244,11 +219,8 @@ class WorkerResource(TrackedResource):
 
     # -- a row: the worker, and his spell if the row has one ----------------------------------
 
-    def spell_columns(self):
-        return [self.fields[n].column_name for n in EMPLOYMENT_FIELDS]
-
     def row_has_spell(self, row):
-        return any(not is_blank(row.get(c)) for c in self.spell_columns())
+        return any(not is_blank(row.get(self.fields[n].column_name)) for n in EMPLOYMENT_FIELDS)
 
     def spell_key(self, worker, row):
         try:
@@ -282,16 +254,14 @@ class WorkerResource(TrackedResource):
     def spell_snapshot(self, spell):
         return tuple(getattr(spell, f.attname) for f in Employment._meta.concrete_fields)
 
-    def worker_snapshot(self, instance):
-        return tuple(self.fields[n].get_value(instance) for n in self.worker_fields)
-
     def snapshot(self, instance):
-        return self.worker_snapshot(instance)
+        """The worker's own columns (his spells are compared on their own)."""
+        return tuple(self.fields[n].get_value(instance) for n in WORKER_FIELDS)
 
     def worker_changed(self, instance):
         if instance.pk is None or id(instance) in self.pending:
             return True
-        return self.snapshots.get(id(instance)) != self.worker_snapshot(instance)
+        return self.snapshots.get(id(instance)) != self.snapshot(instance)
 
     def spell_changed(self, spell):
         if not spell.in_row:
@@ -305,7 +275,7 @@ class WorkerResource(TrackedResource):
             return False
         line = self.line(self.row_number)
         seen = self.worker_rows.setdefault(
-            self.worker_key(instance), (line, hash(self.worker_snapshot(instance)))
+            self.worker_key(instance), (line, hash(self.snapshot(instance)))
         )
         if seen[0] != line:
             return False  # a later line of the worker: compared with the first one
@@ -317,12 +287,8 @@ class WorkerResource(TrackedResource):
         exclude = ["gender", "birth_date"] + [
             k for k in self.clean_exclude(errors) if not k.startswith("employment__")
         ]
-        worker_errors = {
-            k: v
-            for k, v in self.full_clean_errors(instance, exclude=exclude).items()
-            if k not in errors
-        }
-        errors.update(worker_errors)
+        for name, found in self.full_clean_errors(instance, exclude).items():
+            errors.setdefault(name, found)
         spell = instance.employment
         if spell.in_row:
             spell.worker = instance
@@ -353,7 +319,7 @@ class WorkerResource(TrackedResource):
         stored = self.snapshots.get(id(instance)) if instance.pk is not None else None
         if stored is None:
             return {}
-        before = stored[self.worker_fields.index("name")]
+        before = stored[WORKER_FIELDS.index("name")]
         if normalise_text(before or "") == normalise_text(instance.name or ""):
             return {}
         return {
@@ -369,7 +335,7 @@ class WorkerResource(TrackedResource):
     def repeat_errors(self, instance):
         """A worker on several lines must read the same on each; a spell only once."""
         errors = {}
-        values = self.worker_snapshot(instance)
+        values = self.snapshot(instance)
         line, key = self.line(self.row_number), self.worker_key(instance)
         first, fingerprint = self.worker_rows.setdefault(key, (line, hash(values)))
         if first == line:
@@ -386,7 +352,7 @@ class WorkerResource(TrackedResource):
                     % {"line": first}
                 ]
                 first_values = values
-            for name, a, b in zip(self.worker_fields, first_values, values, strict=True):
+            for name, a, b in zip(WORKER_FIELDS, first_values, values, strict=True):
                 if a != b:
                     errors[name] = [
                         gettext("与第%(line)d行同一身份证号码的“%(col)s”不一致")
@@ -439,16 +405,6 @@ class WorkerResource(TrackedResource):
         if self.row_state != "skip":  # his worker-years are rebuilt at the end
             self.touched_workers.append(instance)
 
-    def stamp(self, instance, is_create):
-        now = timezone.now()
-        user = self.history_user()
-        if is_create:
-            instance.created_by, instance.created_at = user, now
-        else:
-            instance.version = (instance.version or 0) + 1
-        instance.updated_by = user or instance.updated_by
-        instance.updated_at = now
-
     def after_import_row(self, row, row_result, **kwargs):
         if self.row_state and row_result.import_type in ("new", "update", "skip"):
             row_result.import_type = self.row_state
@@ -463,51 +419,30 @@ class WorkerResource(TrackedResource):
 
     def after_bulk_write(self, instances, created):
         for worker in instances:
-            self.snapshots[id(worker)] = self.worker_snapshot(worker)
+            self.snapshots[id(worker)] = self.snapshot(worker)
 
     def write_spells(self):
         """Spells once their workers have primary keys, with their history."""
-        user = self.history_user()
-        reason = gettext("导入")
-        now = timezone.now()
-        size = self._meta.batch_size
-        if self.new_spells:
-            ready = [s for s in self.new_spells if s.worker.pk is not None]
-            self.new_spells = [s for s in self.new_spells if s.worker.pk is None]
-            for spell in ready:
-                spell.worker_id = spell.worker.pk
-            bulk_create_with_history(
-                ready,
-                Employment,
-                batch_size=size,
-                default_user=user,
-                default_change_reason=reason,
-                default_date=now,
-            )
-            for spell in ready:
-                self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
-                self.remember_years(spell)
-                self.queued_spells.discard(id(spell))
+        ready = [s for s in self.new_spells if s.worker.pk is not None]
+        self.new_spells = [s for s in self.new_spells if s.worker.pk is None]
+        for spell in ready:
+            spell.worker_id = spell.worker.pk
+        history = self.history_kwargs()
+        if ready:
+            bulk_create_with_history(ready, Employment, batch_size=self._meta.batch_size, **history)
         if self.changed_spells:
-            names = [
-                f.name
-                for f in Employment._meta.concrete_fields
-                if not f.primary_key and f.name not in ("created_at", "created_by")
-            ]
             bulk_update_with_history(
                 self.changed_spells,
                 Employment,
-                names,
+                updated_fields(Employment),
                 batch_size=UPDATE_BATCH_ROWS,
-                default_user=user,
-                default_change_reason=reason,
-                default_date=now,
+                **history,
             )
-            for spell in self.changed_spells:
-                self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
-                self.remember_years(spell)
-                self.queued_spells.discard(id(spell))
-            self.changed_spells = []
+        for spell in ready + self.changed_spells:
+            self.spell_snapshots[id(spell)] = self.spell_snapshot(spell)
+            self.remember_years(spell)
+            self.queued_spells.discard(id(spell))
+        self.changed_spells = []
 
     def after_import(self, dataset, result, **kwargs):
         self.write_spells()
@@ -519,8 +454,7 @@ class WorkerResource(TrackedResource):
 
 
 class JobFairResource(TrackedResource):
-    partnership = model_field(JobFair, "partnership", PartnershipWidget())
-    town = model_field(JobFair, "town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）"))
+    town = town_field(JobFair)
 
     natural_key = ("partnership", "name", "date")
 
@@ -542,10 +476,7 @@ class JobFairResource(TrackedResource):
 
 
 class TrainingCourseResource(TrackedResource):
-    partnership = model_field(TrainingCourse, "partnership", PartnershipWidget())
-    town = model_field(
-        TrainingCourse, "town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）")
-    )
+    town = town_field(TrainingCourse)
 
     natural_key = ("partnership", "name", "start_date")
     required_columns = ("kind",)
@@ -566,22 +497,8 @@ class TrainingCourseResource(TrackedResource):
         )
 
 
-class ProjectLookup(BoundWidget):
-    """扶持项目 as exported ("2021 茶园建设"), or by name when the partnership has one such."""
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        return self.resource.project_named(cell_text(value), row)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
 class CommunityFactoryResource(WesternPlaceResource):
-    partnership = model_field(CommunityFactory, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(CommunityFactory)
-    project = model_field(CommunityFactory, "project", ProjectLookup())
+    project = model_field(CommunityFactory, "project", LookupWidget("project_named"))
 
     natural_key = ("partnership", "name")
 
@@ -611,6 +528,7 @@ class CommunityFactoryResource(WesternPlaceResource):
             self.projects[(project.partnership_id, project.name)].append(project)
 
     def project_named(self, text, row):
+        """扶持项目 as exported ("2021 茶园建设"), or by name when the partnership has one such."""
         partnership = self.row_partnership(row)
         pk = getattr(partnership, "pk", None)
         match = re.match(r"^(\d{4})\s*(.+)$", text)

@@ -9,17 +9,11 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
-from cooperation.imports.cells import cell_text
-from cooperation.imports.files import is_blank
 from cooperation.imports.resources import TrackedResource
 from cooperation.imports.widgets import (
-    BoundWidget,
-    DateWidget,
     LookupWidget,
     PartnershipWidget,
     RegionWidget,
-    YearWidget,
-    field,
     model_field,
 )
 from cooperation.models import Region
@@ -36,18 +30,15 @@ from .models import (
 )
 
 
-def place_fields(model):
-    """镇（街道）, 村（社区）, 地点（区划代码表以外） of a WesternPlace model."""
-    town_column = str(model._meta.get_field("town").verbose_name)
-    return (
-        model_field(model, "town", RegionWidget(level=Region.Level.TOWN, what="镇（街道）")),
-        model_field(
-            model,
-            "village",
-            RegionWidget(level=Region.Level.VILLAGE, town_column=town_column, what="村（社区）"),
-        ),
-        model_field(model, "place_text"),
-    )
+def town_field(model, name="town"):
+    return model_field(model, name, RegionWidget(level=Region.Level.TOWN, what="镇（街道）"))
+
+
+def village_field(model, name="village", town="town"):
+    """A village within the town of the row's `town` column, when it has one."""
+    town_column = str(model._meta.get_field(town).verbose_name)
+    widget = RegionWidget(level=Region.Level.VILLAGE, town_column=town_column, what="村（社区）")
+    return model_field(model, name, widget)
 
 
 PLACE = ("town", "village", "place_text")
@@ -62,22 +53,27 @@ PLACE_SYNONYMS = {
 
 
 class WesternPlaceResource(TrackedResource):
+    """The records of a WesternPlace model: 镇（街道） and 村（社区） are read as regions."""
+
     column_synonyms = PLACE_SYNONYMS
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        if field_name == "town":
+            return town_field(django_field.model)
+        if field_name == "village":
+            return village_field(django_field.model)
+        return super().field_from_django_field(field_name, django_field, readonly)
 
     def get_queryset(self):
         return super().get_queryset().select_related("town", "village")
 
 
 class ProjectResource(WesternPlaceResource):
-    partnership = model_field(Project, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(Project)
-    implementing_org = model_field(
-        Project, "implementing_org", LookupWidget("organisation_named", "单位")
-    )
-    start_date = model_field(Project, "start_date", DateWidget())
-    end_date = model_field(Project, "end_date", DateWidget())
+    implementing_org = model_field(Project, "implementing_org", LookupWidget("organisation_named"))
 
     natural_key = ("partnership", "fund_year", "name")
+    organisation_fields = ("implementing_org",)
     column_synonyms = {
         **PLACE_SYNONYMS,
         "fund_year": ("年度", "项目年度", "资金年份"),
@@ -125,16 +121,10 @@ class ProjectResource(WesternPlaceResource):
     def get_queryset(self):
         return super().get_queryset().select_related("implementing_org")
 
-    def load_existing(self, dataset):
-        self.load_organisations(self.column_values(dataset, "implementing_org"))
-        super().load_existing(dataset)
-
 
 class InvestmentResource(WesternPlaceResource):
-    partnership = model_field(Investment, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(Investment)
     # The park by its name, among the parks of the row's partnership.
-    park = model_field(Investment, "park", LookupWidget("park_named", "园区"))
+    park = model_field(Investment, "park", LookupWidget("park_named"))
 
     natural_key = ("partnership", "enterprise", "signed_on")
     column_synonyms = {
@@ -188,9 +178,6 @@ class InvestmentResource(WesternPlaceResource):
 
 
 class ConsumptionSaleResource(WesternPlaceResource):
-    partnership = model_field(ConsumptionSale, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(ConsumptionSale)
-
     # No unique constraint on the model: a month's sales through one channel, of one
     # product category, from one seller to one buyer are one line of the 台账.
     natural_key = ("partnership", "year", "month", "channel", "product_category", "seller", "buyer")
@@ -222,23 +209,12 @@ class ConsumptionSaleResource(WesternPlaceResource):
             "note",
         )
 
-    def prefetch_queryset(self, dataset):
-        years = set()
-        for row in dataset.dict:
-            try:
-                years.add(self.fields["year"].clean(row))
-            except (ValueError, KeyError):
-                continue
-        years.discard(None)
-        return [self.get_queryset().filter(year__in=years)]
-
 
 class DonationResource(WesternPlaceResource):
-    partnership = model_field(Donation, "partnership", PartnershipWidget())
-    donor_org = model_field(Donation, "donor_org", LookupWidget("organisation_named", "单位"))
-    town, village, place_text = place_fields(Donation)
+    donor_org = model_field(Donation, "donor_org", LookupWidget("organisation_named"))
 
     natural_key = ("partnership", "donor", "recipient", "date")
+    organisation_fields = ("donor_org",)
     column_synonyms = {
         **PLACE_SYNONYMS,
         "donor": ("捐赠方", "捐赠人", "捐赠单位"),
@@ -262,19 +238,13 @@ class DonationResource(WesternPlaceResource):
             "purpose",
         )
 
-    def load_existing(self, dataset):
-        self.load_organisations(self.column_values(dataset, "donor_org"))
-        super().load_existing(dataset)
 
-
-class ProjectKeyWidget(BoundWidget):
+class ProjectKeyWidget(LookupWidget):
     """项目名称 of a disbursement: the project named by its natural key, the row's 协作关系,
     资金年度 and this name (as the projects' own file has them)."""
 
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        return self.resource.project_keyed(cell_text(value), row)
+    def __init__(self, **kwargs):
+        super().__init__("project_keyed", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.name
@@ -286,20 +256,12 @@ class DisbursementResource(TrackedResource):
     disbursements of every project the file touched are summed in the database: a project
     paid more than its aid funds refuses the whole file, naming its lines."""
 
-    partnership = field(
-        "project__partnership",
-        Project._meta.get_field("partnership").verbose_name,
-        PartnershipWidget(),
-        readonly=True,
+    # The project's own columns, read to find it.
+    partnership = model_field(
+        Project, "partnership", PartnershipWidget(), "project__partnership", readonly=True
     )
-    fund_year = field(
-        "project__fund_year",
-        Project._meta.get_field("fund_year").verbose_name,
-        YearWidget(),
-        readonly=True,
-    )
-    project = field("project", Project._meta.get_field("name").verbose_name, ProjectKeyWidget())
-    date = model_field(Disbursement, "date", DateWidget())
+    fund_year = model_field(Project, "fund_year", attribute="project__fund_year", readonly=True)
+    project = model_field(Project, "name", ProjectKeyWidget(), attribute="project")
 
     natural_key = ("project", "date", "voucher")
     required_columns = ("fund_year",)
@@ -404,9 +366,6 @@ class DisbursementResource(TrackedResource):
 
 
 class IndustrialParkResource(WesternPlaceResource):
-    partnership = model_field(IndustrialPark, "partnership", PartnershipWidget())
-    town, village, place_text = place_fields(IndustrialPark)
-
     natural_key = ("partnership", "name")
     column_synonyms = {
         **PLACE_SYNONYMS,
@@ -421,9 +380,6 @@ class IndustrialParkResource(WesternPlaceResource):
 
 
 class DemonstrationVillageResource(WesternPlaceResource):
-    partnership = model_field(DemonstrationVillage, "partnership", PartnershipWidget())
-    town, village = place_fields(DemonstrationVillage)[:2]
-
     natural_key = ("partnership", "village", "year")
     column_synonyms = {
         "town": PLACE_SYNONYMS["town"],

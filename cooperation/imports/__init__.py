@@ -24,6 +24,8 @@ text.
     cells.py      cells → values (amounts, dates, choices, names)
     places.py     place names and codes → regions
     widgets.py    the widget of every column
-    resources.py  TrackedResource, the base of every resource; run_import
+    resources.py  TrackedResource, the base of every resource
+    running.py    run_import: a file through a resource, a chunk of lines at a time
+    jobs.py       large files imported in the background
     admin.py      the admin's import with preview and export
 """

@@ -22,10 +22,6 @@ from . import jobs
 from .files import FORMATS, ZIP_SIGNATURE, ImportFileError, file_kind, skipped_note
 from .resources import row_counts
 
-# --------------------------------------------------------------------------------------
-# The admin: import with preview, export with the same columns
-# --------------------------------------------------------------------------------------
-
 
 def extension_of(upload):
     """The kind of an uploaded file the admin imports, "csv" or "xlsx" (None for neither):
@@ -142,9 +138,12 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def has_import_permission(self, request):
         if not super().has_import_permission(request):
             return False
-        if any(getattr(r, "personal_data", False) for r in self.get_resource_classes(request)):
+        if self.shows_personal_data(request):
             return can_view_personal_data(request.user)
         return True
+
+    def shows_personal_data(self, request):
+        return any(getattr(r, "personal_data", False) for r in self.get_resource_classes(request))
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if not self.has_export_permission(request):
@@ -162,9 +161,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         """Every admin export leaves an ExportAudit entry (who, when, which filter — the
         changelist's query string —, how many rows, whether personal data was in it), as
         the lists' exports do."""
-        personal = any(
-            getattr(r, "personal_data", False) for r in self.get_resource_classes(request)
-        )
         if request.user.is_authenticated:  # the admin has no anonymous visitors; be sure
             ExportAudit.objects.create(
                 user=request.user,
@@ -173,7 +169,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                 query_string=request.META.get("QUERY_STRING", ""),
                 format=file_format.get_extension()[:4],
                 rows=rows,
-                personal_data=personal and can_view_personal_data(request.user),
+                personal_data=self.shows_personal_data(request)
+                and can_view_personal_data(request.user),
             )
 
     def process_result(self, result, request):

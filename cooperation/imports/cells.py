@@ -8,11 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .files import unneutralise
-
-# --------------------------------------------------------------------------------------
-# 2. Cells
-# --------------------------------------------------------------------------------------
+from .files import is_blank, unneutralise
 
 
 def normalise_text(value):
@@ -60,9 +56,7 @@ _NOTHING_MARKS = {"—", "——", "-", "－", "–", "/", "／"}
 
 
 def _no_number(value):
-    return value is None or (
-        isinstance(value, str) and (not value.strip() or value.strip() in _NOTHING_MARKS)
-    )
+    return is_blank(value) or (isinstance(value, str) and value.strip() in _NOTHING_MARKS)
 
 
 def parse_decimal(value, *, unit="万元", places=4, what=None):
@@ -147,7 +141,7 @@ def parse_integer(value, *, what=None):
 
 
 def parse_year(value):
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return None
     if isinstance(value, datetime.date):
         return value.year
@@ -170,7 +164,7 @@ _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 def parse_date(value):
     """'2021-04-05', '2021/4/5', '2021.4.5', '2021年4月5日', '20210405', an Excel date cell,
     or an Excel date serial number (44291) → date."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_blank(value):
         return None
     if isinstance(value, datetime.datetime):
         return value.date()

@@ -18,10 +18,6 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from cooperation.lists.exports import FORMULA_STARTS, neutralise
 
-# --------------------------------------------------------------------------------------
-# 1. Files
-# --------------------------------------------------------------------------------------
-
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (encoding, format, shape)."""
@@ -268,10 +264,6 @@ def open_xlsx(data):
     return Table(rows, len(rows))
 
 
-def read_xlsx(data):
-    return open_xlsx(data).dataset()
-
-
 INSTRUCTION_WORDS = ("说明", "填表", "填报要求", "instructions")
 
 
@@ -385,12 +377,8 @@ def read_file(data, name):
     return open_table(data, name).dataset()
 
 
-# --------------------------------------------------------------------------------------
-# Formula neutralising (exports) and its undoing (imports)
-# --------------------------------------------------------------------------------------
-
-
 def unneutralise(value):
+    """Undo the apostrophe an export put before a formula-like cell (`neutralise`)."""
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
@@ -429,7 +417,7 @@ class XLSX(base_formats.XLSX):
     native_types = True
 
     def create_dataset(self, in_stream, **kwargs):
-        return read_xlsx(in_stream)
+        return open_xlsx(in_stream).dataset()
 
     def export_data(self, dataset, **kwargs):
         book = openpyxl.Workbook(write_only=True)

@@ -9,10 +9,6 @@ from cooperation.querysets import short_region_name
 
 from .cells import comparable
 
-# --------------------------------------------------------------------------------------
-# Regions by code or by name
-# --------------------------------------------------------------------------------------
-
 
 class RegionIndex:
     """All regions in memory (a few thousand rows), looked up by code or by name.
@@ -23,22 +19,21 @@ class RegionIndex:
     partnership's western county, a town) and a level, which settles most ambiguity."""
 
     def __init__(self):
-        rows = list(Region.objects.order_by().values_list("code", "name", "level", "parent_id"))
+        rows = Region.objects.order_by().values_list("code", "name", "level", "parent_id")
         self.memo = {}
         self.written = {}  # code → the form exports write
-        self.by_code = {}
-        for code, name, level, parent_id in rows:
-            self.by_code[code] = Region(code=code, name=name, level=level, parent_id=parent_id)
+        self.by_code = {
+            code: Region(code=code, name=name, level=level, parent_id=parent_id)
+            for code, name, level, parent_id in rows
+        }
         self.by_path = defaultdict(list)
         for region in self.by_code.values():
             names = {region.name, short_region_name(region.name)}
             self.by_path_add(names, region)
             prefix = ""
-            node = self.by_code.get(region.parent_id)
-            while node is not None:
+            for node in reversed(self.ancestors(region)):
                 prefix = node.name + prefix
                 self.by_path_add({prefix + n for n in names}, region)
-                node = self.by_code.get(node.parent_id)
 
     def by_path_add(self, names, region):
         for name in names:

@@ -1,17 +1,17 @@
-"""`TrackedResource`, the base of every resource, and running an import."""
+"""`TrackedResource`, the base of every resource, and what an import found."""
 
 import re
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.db.models import NOT_PROVIDED, Model
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
-from import_export.results import InvalidRow, Result, RowResult
+from import_export.results import InvalidRow, Result
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from confirmation import closing
@@ -23,12 +23,7 @@ from cooperation.roles import can_view_personal_data
 from .cells import cell_text, comparable, normalise_text
 from .files import is_blank, skipped_note
 from .places import RegionIndex
-from .widgets import BoundWidget, model_field
-
-# --------------------------------------------------------------------------------------
-# 3. Resources
-# --------------------------------------------------------------------------------------
-
+from .widgets import BoundWidget, PartnershipWidget, model_field
 
 #: rows per UPDATE of a bulk update: Django writes one CASE WHEN per column over the batch,
 #: which the database tries branch by branch for each row, so its cost grows with the
@@ -36,9 +31,25 @@ from .widgets import BoundWidget, model_field
 UPDATE_BATCH_ROWS = 200
 
 
-class ImportResult(Result):
-    """An import's result, with its errors as sentences a clerk understands:
-    第5行“资金年度”：'二〇二一' 不是有效的年份"""
+class Sentences:
+    """What an import found as sentences a clerk understands (第5行“资金年度”：'二〇二一' 不是
+    有效的年份), from `entries()` and `doubt_entries()`: (file line, column, text) each."""
+
+    @property
+    def messages(self):
+        return [error_message(*entry) for entry in self.entries()]
+
+    @property
+    def doubt_messages(self):
+        return [error_message(*entry) for entry in self.doubt_entries()]
+
+    @property
+    def skipped_note(self):
+        return skipped_note(self)
+
+
+class ImportResult(Sentences, Result):
+    """django-import-export's result of one dataset, its rows named by their file lines."""
 
     header_line = 1
     line_numbers = None  # the file line of each row, when reading left lines out
@@ -46,20 +57,11 @@ class ImportResult(Result):
     ignored_columns = ()
     doubts = ()  # (row number, column, question): values that read but look wrong
 
-    @property
-    def doubt_messages(self):
-        """The questions for the clerk, one sentence each: 第5行“协作资金（万元）”：…"""
-        return [
-            error_message(self.line_of(number), column, message)
-            for number, column, message in self.doubts
-        ]
-
     def line_of(self, number):
         return line_in_file(self, number)
 
-    @property
-    def skipped_note(self):
-        return skipped_note(self)
+    def doubt_entries(self):
+        return [(self.line_of(number), column, text) for number, column, text in self.doubts]
 
     def entries(self):
         """(file line or None, column or None, text) of every error."""
@@ -77,10 +79,6 @@ class ImportResult(Result):
                         (None if column == NON_FIELD_ERRORS else column),
                         text,
                     )
-
-    @property
-    def messages(self):
-        return [error_message(*entry) for entry in self.entries()]
 
     def append_invalid_row(self, number, row, validation_error):
         values = tuple(row.get(col, "") for col in self.diff_headers)
@@ -116,6 +114,15 @@ def line_in_file(holder, number):
     if lines and 1 <= number <= len(lines):
         return lines[number - 1]
     return number + holder.header_line
+
+
+def updated_fields(model):
+    """What a bulk update writes: every field but the key and the record's creation."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in ("created_at", "created_by")
+    ]
 
 
 def chunked(values, size):
@@ -182,17 +189,20 @@ class StyleFreeDiff(resources.Diff):
 
 
 class TrackedResource(resources.ModelResource):
-    """Base of every import/export resource of the project; see the module docstring.
+    """Base of every import/export resource of the project (see cooperation/imports/).
 
     Subclasses list their columns in `Meta.fields`: a model field listed there is titled
-    with its verbose name and read by the widget of its type (`model_field`); only columns
-    with a widget of their own (relations, names, places) are declared. They also give
+    with its verbose name and read by the widget of its type (`model_field`), the
+    partnership by PartnershipWidget; only other columns with a widget of their own
+    (relations, names, places) are declared. They also give
     `natural_key` (resource field names identifying a record, e.g. ("partnership",
     "fund_year", "name")) and may override `prepare(instance)` to set what `save()` would
     derive (bulk writes bypass `save()`)."""
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
+        if field_name == "partnership":
+            return model_field(django_field.model, field_name, PartnershipWidget())
         if django_field.is_relation:
             raise ImproperlyConfigured(
                 f"{cls.__name__}.{field_name}: a relation needs a declared field and widget"
@@ -208,6 +218,8 @@ class TrackedResource(resources.ModelResource):
 
     #: fields that need a value in every row: their column must be in the file
     required_columns = ()
+    #: fields naming registered organisations (`organisation_named`), loaded with the records
+    organisation_fields = ()
     #: a resource whose rows show personal data needs labor.view_personal_data
     personal_data = False
     #: resource field names left out of exports for users without that permission
@@ -237,8 +249,6 @@ class TrackedResource(resources.ModelResource):
         for f in self.fields.values():
             if isinstance(f.widget, BoundWidget):
                 f.widget.bind(self)
-        self._regions = None
-        self._partnerships = None
         self._partnership_cache = {}
         self.existing = {}
         self.snapshots = {}
@@ -274,19 +284,15 @@ class TrackedResource(resources.ModelResource):
 
     # -- shared lookups ------------------------------------------------------------------
 
-    @property
+    @cached_property
     def regions(self):
-        if self._regions is None:
-            self._regions = RegionIndex()
-        return self._regions
+        return RegionIndex()
 
-    @property
+    @cached_property
     def partnerships(self):
         """The partnerships rows may name: those of the importing user's areas (every one
         for the command, which runs without a user)."""
-        if self._partnerships is None:
-            self._partnerships = list(self.in_area(Partnership.objects.with_regions()))
-        return self._partnerships
+        return list(self.in_area(Partnership.objects.with_regions()))
 
     def in_area(self, queryset):
         return queryset if self.user is None else areas.scope(queryset, self.user)
@@ -413,6 +419,8 @@ class TrackedResource(resources.ModelResource):
         return tuple(f.get_value(instance) for f in self.get_import_fields() if f.attribute)
 
     def load_existing(self, dataset):
+        if self.organisation_fields:
+            self.load_organisations(self.column_values(dataset, *self.organisation_fields))
         for queryset in self.prefetch_queryset(dataset):
             for instance in queryset:
                 key = self.instance_key(instance)
@@ -608,15 +616,8 @@ class TrackedResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        errors.update(
-            {
-                k: v
-                for k, v in self.full_clean_errors(
-                    instance, exclude=self.clean_exclude(errors)
-                ).items()
-                if k not in errors
-            }
-        )
+        for name, found in self.full_clean_errors(instance, self.clean_exclude(errors)).items():
+            errors.setdefault(name, found)
         if not errors:
             errors.update(self.duplicate_errors(instance))
         if not errors:
@@ -665,41 +666,50 @@ class TrackedResource(resources.ModelResource):
         """Set what the model's save() would derive; bulk writes bypass save()."""
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        now = timezone.now()
         if isinstance(instance, Tracked):
-            user = self.user if getattr(self.user, "is_authenticated", False) else None
-            if is_create:
-                instance.created_by = instance.created_by or user
-                instance.created_at = instance.created_at or now
-            elif instance.pk is not None and id(instance) not in self.pending:
-                # One more version per import, not per line: a record on several lines (a
-                # worker with several spells) is one change, and a new one stays at 0.
-                instance.version = (instance.version or 0) + 1
-            instance.updated_by = user or instance.updated_by
-            instance.updated_at = now
+            self.stamp(instance, is_create)
         self.prepare(instance)
         if id(instance) in self.pending:
             return
         self.pending.add(id(instance))
         super().save_instance(instance, is_create, row, **kwargs)
 
+    def stamp(self, instance, is_create):
+        """Who created and last changed a Tracked record, and when (bulk writes bypass the
+        model's own)."""
+        now, user = timezone.now(), self.history_user()
+        if is_create:
+            instance.created_by = instance.created_by or user
+            instance.created_at = instance.created_at or now
+        elif instance.pk is not None and id(instance) not in self.pending:
+            # One more version per import, not per line: a record on several lines (a
+            # worker with several spells) is one change, and a new one stays at 0.
+            instance.version = (instance.version or 0) + 1
+        instance.updated_by = user or instance.updated_by
+        instance.updated_at = now
+
     def history_user(self):
         return self.user if getattr(self.user, "is_authenticated", False) else None
+
+    def history_kwargs(self):
+        """How bulk writes keep their history: by the importing user, as 导入, now."""
+        return {
+            "default_user": self.history_user(),
+            "default_change_reason": gettext("导入"),
+            "default_date": timezone.now(),
+        }
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if not self.create_instances:
             return
-        model = self._meta.model
         try:
             # The database numbers the rows and returns their keys (PostgreSQL; SQLite from
             # 3.35), so the history rows are written in the same transaction.
             bulk_create_with_history(
                 self.create_instances,
-                model,
+                self._meta.model,
                 batch_size=self._meta.batch_size,
-                default_user=self.history_user(),
-                default_change_reason=gettext("导入"),
-                default_date=timezone.now(),
+                **self.history_kwargs(),
             )
             self.after_bulk_write(self.create_instances, created=True)
             # Bulk writes send no signals: cached figures of these partnerships must not stay.
@@ -714,23 +724,15 @@ class TrackedResource(resources.ModelResource):
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if not self.update_instances:
             return
-        model = self._meta.model
-        names = [
-            f.name
-            for f in model._meta.concrete_fields
-            if not f.primary_key and f.name not in ("created_at", "created_by")
-        ]
         try:
             # The partnerships the records leave and those they join (read before the update).
             touched = partnerships_of(self.update_instances, stored=True)
             bulk_update_with_history(
                 self.update_instances,
-                model,
-                names,
+                self._meta.model,
+                updated_fields(self._meta.model),
                 batch_size=UPDATE_BATCH_ROWS,
-                default_user=self.history_user(),
-                default_change_reason=gettext("导入"),
-                default_date=timezone.now(),
+                **self.history_kwargs(),
             )
             self.after_bulk_write(self.update_instances, created=False)
             bump_data_version(partnerships=touched)
@@ -764,18 +766,17 @@ class TrackedResource(resources.ModelResource):
     # -- export ----------------------------------------------------------------------------------
 
     def get_user_visible_fields(self):
-        visible = super().get_user_visible_fields()
-        if self.personal_fields and not self.may_see_personal_data():
-            hidden = {self.fields[n].column_name for n in self.personal_fields}
-            visible = [f for f in visible if f.column_name not in hidden]
-        return visible
+        return self.without_personal(super().get_user_visible_fields())
 
     def get_export_fields(self, selected_fields=None):
-        export_fields = super().get_export_fields(selected_fields)
-        if self.personal_fields and not self.may_see_personal_data():
-            hidden = {self.fields[n].column_name for n in self.personal_fields}
-            export_fields = [f for f in export_fields if f.column_name not in hidden]
-        return export_fields
+        return self.without_personal(super().get_export_fields(selected_fields))
+
+    def without_personal(self, fields):
+        """`fields` less the personal ones, for a user who may not see them."""
+        if not self.personal_fields or self.may_see_personal_data():
+            return fields
+        hidden = {self.fields[n].column_name for n in self.personal_fields}
+        return [f for f in fields if f.column_name not in hidden]
 
     def may_see_personal_data(self):
         return self.user is not None and can_view_personal_data(self.user)
@@ -787,14 +788,4 @@ def dataset_skipped(dataset):
 
 def row_counts(result):
     """{'new': n, 'update': n, 'skip': n, 'invalid': n, 'error': n}."""
-    totals = OrderedDict(result.totals)
-    return {k: totals.get(k, 0) for k in ("new", "update", "skip", "invalid", "error")}
-
-
-IMPORT_TYPE_LABELS = {
-    RowResult.IMPORT_TYPE_NEW: _("新增"),
-    RowResult.IMPORT_TYPE_UPDATE: _("修改"),
-    RowResult.IMPORT_TYPE_SKIP: _("无变化"),
-    RowResult.IMPORT_TYPE_INVALID: _("有错误"),
-    RowResult.IMPORT_TYPE_ERROR: _("有错误"),
-}
+    return {k: result.totals.get(k, 0) for k in ("new", "update", "skip", "invalid", "error")}

@@ -7,14 +7,14 @@ from django.db import transaction
 
 from cooperation.planner import ANALYSE_AFTER_ROWS, analyse
 
-from .files import Table, skipped_note
-from .resources import dataset_skipped, error_message, row_counts
+from .files import Table
+from .resources import Sentences, dataset_skipped, row_counts
 
 #: how many records an import reads, checks and writes at a time (see `run_import`)
 CHUNK_ROWS = 2000
 
 
-class ImportSummary:
+class ImportSummary(Sentences):
     """What an import did, kept without its rows: counts, every error and every question by
     line and column, and what reading left out. Small whatever the file's size."""
 
@@ -31,9 +31,7 @@ class ImportSummary:
         for kind, count in row_counts(result).items():
             self.totals[kind] += count
         self.errors.extend(result.entries())
-        self.doubts.extend(
-            (result.line_of(number), column, text) for number, column, text in result.doubts
-        )
+        self.doubts.extend(result.doubt_entries())
         self.ignored_columns = list(result.ignored_columns)
         self.lines += result.total_rows
 
@@ -41,17 +39,11 @@ class ImportSummary:
     def ok(self):
         return not self.errors
 
-    @property
-    def messages(self):
-        return [error_message(*entry) for entry in self.errors]
+    def entries(self):
+        return self.errors
 
-    @property
-    def doubt_messages(self):
-        return [error_message(*entry) for entry in self.doubts]
-
-    @property
-    def skipped_note(self):
-        return skipped_note(self)
+    def doubt_entries(self):
+        return self.doubts
 
 
 def run_import(resource, source, *, dry_run=False, progress=None, chunk_size=CHUNK_ROWS):

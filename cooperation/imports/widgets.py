@@ -23,10 +23,6 @@ from .cells import (
 )
 from .files import is_blank
 
-# --------------------------------------------------------------------------------------
-# Widgets: a cell ⇄ a value, through the parsers above
-# --------------------------------------------------------------------------------------
-
 
 class BoundWidget(widgets.Widget):
     """A widget that can ask its resource (the import in progress) for shared lookups."""
@@ -37,12 +33,9 @@ class BoundWidget(widgets.Widget):
         self.resource = resource
 
 
-class TextWidget(widgets.CharWidget):
+class TextWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         return cell_text(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
 
 
 class PersonNameWidget(TextWidget):
@@ -180,9 +173,6 @@ class PartnershipWidget(BoundWidget):
     def clean(self, value, row=None, **kwargs):
         return self.resource.partnership_of(value)
 
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
 
 class RegionWidget(BoundWidget):
     """A region by official code or by name, within the row's partnership's western county
@@ -222,19 +212,17 @@ class RegionWidget(BoundWidget):
 
 
 class LookupWidget(BoundWidget):
-    """A record named in a cell, found in a dict the resource prefetched for the import."""
+    """A record named in a cell, found by the resource's method `lookup(text, row)` in what it
+    prefetched for the import."""
 
-    def __init__(self, lookup, what, **kwargs):
+    def __init__(self, lookup, **kwargs):
         super().__init__(**kwargs)
-        self.lookup, self.what = lookup, what
+        self.lookup = lookup
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         return getattr(self.resource, self.lookup)(cell_text(value), row)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
 
 
 def field(attribute, label, widget=None, **kwargs):
@@ -250,12 +238,11 @@ def field(attribute, label, widget=None, **kwargs):
     )
 
 
-def model_field(model, name, widget=None, attribute=None):
+def model_field(model, name, widget=None, attribute=None, **kwargs):
     """A resource field for `model.name`, its column titled with the verbose name."""
     f = model._meta.get_field(name)
     if widget is None:
         widget = widget_for(f)
-    kwargs = {}
     if f.has_default() and not f.null:
         kwargs["default"] = f.default  # a blank cell means the field's default (0 for amounts)
     elif f.blank and not f.null and f.get_internal_type() in ("CharField", "TextField"):
