@@ -54,8 +54,6 @@ from cooperation.models import CadreTraining, Pairing, Partnership, Posting, Reg
 from cooperation.querysets import short_region_name_sql
 from evidence import completeness as evidence
 
-WAN = _("万元")
-
 # --- choosing a scope and a period -----------------------------------------------------------
 
 # The current round of East–West cooperation began in 2021, when the poverty-alleviation
@@ -412,7 +410,7 @@ def summary_table(choice):
     rows = []
     for group, figures_ in indicator_rows(choice.scope, choice.year, choice.since):
         for f in figures_:
-            in_wan = str(f.indicator.unit) == str(WAN)
+            in_wan = str(f.indicator.unit) == str(charts.WAN)
             note = None
             if f.unscoped:
                 note = gettext("不能按镇统计")
@@ -510,7 +508,7 @@ def comparison_table(comparison_):
     for partnership, cells in comparison_.rows:
         row = [partnership.name]
         for cell in cells:
-            in_wan = str(cell.indicator.unit) == str(WAN)
+            in_wan = str(cell.indicator.unit) == str(charts.WAN)
             value = exports.exact_money(cell.value) if in_wan else cell.value
             row += [value, cell.target, cell.percent]
         rows.append(row)

@@ -356,12 +356,11 @@ class ListSpec:
         # The page's footer (one aggregate in the database) is the XLSX file's last row.
         has_totals = fmt == "xlsx" and any(c.total for c in self.columns)
         totals = self.totals(qs, cleaned) if has_totals else None
-        counted = self.personal or request.user.is_authenticated
-        count = (totals[0].value if totals else qs.order_by().count()) if counted else None
-        if counted and background.wanted(request, fmt, count):
-            job = background.start(request, self.title, count)
-            return redirect("cooperation:export_job", pk=job.pk)
-        if counted:
+        if self.personal or request.user.is_authenticated:
+            count = totals[0].value if totals else qs.order_by().count()
+            if background.wanted(request, fmt, count):
+                job = background.start(request, self.title, count)
+                return redirect("cooperation:export_job", pk=job.pk)
             # Written before streaming starts, so a broken download still leaves its trace.
             ExportAudit.objects.create(
                 user=request.user if request.user.is_authenticated else None,
@@ -503,9 +502,6 @@ def _cell_class(column):
 def _cell_text(convert, column):
     """raw database value → text of a cell: the column's converter (choice label, mask,
     是/否), then `format_value` (numbers grouped, dates ISO)."""
-    if column.kind == BOOL:
-        # The converter already wrote 是/否 (format_value would read "否" as true).
-        return lambda v: "" if v is None else convert(v)
     if convert is None:
         return lambda v: format_value(v, column.kind, column.places)
     return lambda v: format_value(convert(v), column.kind, column.places)
