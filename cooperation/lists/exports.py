@@ -129,9 +129,8 @@ PLAIN = XlsxColumn()
 
 
 def xlsx_column(kind, places=2):
-    """The layout of a list column of this kind (see `Column` in listing.py): dates 12
-    characters wide, codes 20 and kept as text, numbers 12–14 with thousand separators
-    (amounts with the decimals shown on screen), names and places 28."""
+    """The layout of a list column of this kind (see `Column` in columns.py); amounts have
+    the decimals shown on screen, codes are kept as text."""
     if kind == INT:
         return XlsxColumn(12, "#,##0")
     if kind in (MONEY, DECIMAL):
