@@ -358,9 +358,9 @@ class TrackedAdmin(NoRegionLinks, SimpleHistoryAdmin):
         return deleted, counts, perms_needed, protected
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if change and obj is not None and self.closed_years(obj):
-            messages.warning(request, closing.message(self.closed_years(obj)))
         if change and obj is not None:
+            if self.closed_years(obj):
+                messages.warning(request, closing.message(self.closed_years(obj)))
             # After a refused save the form keeps the versions it was loaded with, so that
             # posting it again is refused again rather than overwriting.
             posted = request.POST if request.method == "POST" else {}

@@ -68,10 +68,6 @@ def historized_models():
     ]
 
 
-def model_key(model):
-    return f"{model._meta.app_label}.{model._meta.model_name}"
-
-
 def cascade_children(model):
     """[(child model, its foreign key to `model`)] for the historized models deleted along
     with a `model` record (CASCADE)."""
@@ -323,7 +319,7 @@ def restore(record, user):
         _rebuild_derived(restored)
     logger.info(
         "restored %s id=%s (history_id=%s) with %d dependants by user id=%s",
-        model_key(record.instance_type),
+        record.instance_type._meta.label_lower,
         restored[0].pk,
         record.history_id,
         len(restored) - 1,

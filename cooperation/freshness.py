@@ -183,10 +183,13 @@ def _partnership_of(instance, path, using=None):
     )
 
 
-def _chunks(values):
-    values = sorted(values)
-    for i in range(0, len(values), _CHUNK):
-        yield values[i : i + _CHUNK]
+def _values(manager, pks, lookup):
+    """The distinct values of `lookup` on the rows of these primary keys (_CHUNK at a time)."""
+    pks, found = sorted(pks), set()
+    for i in range(0, len(pks), _CHUNK):
+        rows = manager.filter(pk__in=pks[i : i + _CHUNK]).order_by()
+        found.update(rows.values_list(lookup, flat=True).distinct())
+    return found
 
 
 def partnerships_of(records, stored=False):
@@ -207,23 +210,10 @@ def partnerships_of(records, stored=False):
         found = set(keys)
     else:
         found = {None} if None in keys else set()
-        manager = path.parent._meta.base_manager
-        for chunk in _chunks(keys - {None}):
-            found.update(
-                manager.filter(pk__in=chunk)
-                .order_by()
-                .values_list(path.parent_key, flat=True)
-                .distinct()
-            )
+        found |= _values(path.parent._meta.base_manager, keys - {None}, path.parent_key)
     if stored:
-        manager = model._meta.base_manager
-        for chunk in _chunks({r.pk for r in records if r.pk is not None}):
-            found.update(
-                manager.filter(pk__in=chunk)
-                .order_by()
-                .values_list(path.lookup, flat=True)
-                .distinct()
-            )
+        stored_pks = {r.pk for r in records if r.pk is not None}
+        found |= _values(model._meta.base_manager, stored_pks, path.lookup)
     return found
 
 

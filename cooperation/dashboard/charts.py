@@ -89,10 +89,6 @@ class Table:
             for row in self.rows
         ]
 
-    @property
-    def numeric(self):
-        return [k in (INT, MONEY) for k in self.kinds]
-
 
 class Chart:
     """A chart and its table, computed for a scope (cooperation/dashboard/scopes.py). `by_town`:
@@ -234,10 +230,6 @@ registry = ChartRegistry()
 # town or category.
 
 
-def _indicator_url(key, scope, year, month=None):
-    return indicators[key].url(scope, year, month)
-
-
 def _records(model, scope):
     """The scope's records of a model (of its town, where the model names one)."""
     rows = apps.get_model(model).objects.filter(scope.records())
@@ -249,7 +241,7 @@ def funds_by_year(scope, year):
     rows = _records("projects.Project", scope).filter(fund_year__lte=year).aid_funds_by_year()
     links = []
     for r in rows:
-        url = _indicator_url("funds.aid", scope, r["year"])
+        url = indicators["funds.aid"].url(scope, r["year"])
         links.append([None, url, url])  # the projects list sums the funds and counts the rows
     return Table(
         headers=[gettext("资金年度"), gettext("协作资金（万元）"), gettext("项目数（个）")],
@@ -280,7 +272,7 @@ def workers_by_month(scope, year):
         headers=[gettext("月份"), gettext("转移就业人数（人）")],
         rows=[[gettext("%(m)s月") % {"m": m}, counts.get((m,), 0)] for m in months],
         kinds=[TEXT, INT],
-        links=[[None, _indicator_url("labor.transferred", scope, year, m)] for m in months],
+        links=[[None, indicators["labor.transferred"].url(scope, year, m)] for m in months],
     )
 
 
@@ -308,8 +300,8 @@ def figures_by_place(scope, year):
             links.append([None] * 4)
             continue
         place = of_partnership(scope.partnership, Region(code=code, name=v[0]))
-        funds_url = _indicator_url("funds.aid", place, year)
-        workers_url = _indicator_url("labor.transferred", place, year)
+        funds_url = indicators["funds.aid"].url(place, year)
+        workers_url = indicators["labor.transferred"].url(place, year)
         links.append([None, funds_url, funds_url, workers_url])
     return _places_table(gettext("镇（街道）"), rows, links)
 
@@ -325,8 +317,8 @@ def _by_partnership(scope, year):
         v = values[p.pk]
         rows.append([p.name, *(v[k] for k in keys)])
         one = of_partnership(p)
-        funds_url = _indicator_url("funds.aid", one, year)
-        links.append([None, funds_url, funds_url, _indicator_url("labor.transferred", one, year)])
+        funds_url = indicators["funds.aid"].url(one, year)
+        links.append([None, funds_url, funds_url, indicators["labor.transferred"].url(one, year)])
     return _places_table(gettext("协作关系"), rows, links)
 
 

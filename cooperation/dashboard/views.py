@@ -54,8 +54,6 @@ from cooperation.models import CadreTraining, Pairing, Partnership, Posting, Reg
 from cooperation.querysets import short_region_name_sql
 from evidence import completeness as evidence
 
-WAN = _("万元")
-
 # --- choosing a scope and a period -----------------------------------------------------------
 
 # The current round of East–West cooperation began in 2021, when the poverty-alleviation
@@ -326,7 +324,6 @@ def mark_restricted(groups, user):
     for _group, figures in groups:
         for f in figures:
             f.restricted = restricted(f.url)
-    return groups
 
 
 def figures(scope, year, since=None):
@@ -413,7 +410,7 @@ def summary_table(choice):
     rows = []
     for group, figures_ in indicator_rows(choice.scope, choice.year, choice.since):
         for f in figures_:
-            in_wan = str(f.indicator.unit) == str(WAN)
+            in_wan = str(f.indicator.unit) == str(charts.WAN)
             note = None
             if f.unscoped:
                 note = gettext("不能按镇统计")
@@ -511,7 +508,7 @@ def comparison_table(comparison_):
     for partnership, cells in comparison_.rows:
         row = [partnership.name]
         for cell in cells:
-            in_wan = str(cell.indicator.unit) == str(WAN)
+            in_wan = str(cell.indicator.unit) == str(charts.WAN)
             value = exports.exact_money(cell.value) if in_wan else cell.value
             row += [value, cell.target, cell.percent]
         rows.append(row)
@@ -662,16 +659,9 @@ def dashboard(request):
     choice = choose(request)
     if choice.scope is None:
         return render(request, "cooperation/dashboard.html", {"choice": choice})
-    year_state, drift = _year_state(choice)
-    groups = indicator_rows(choice.scope, choice.year, choice.since)
-    context = {
-        "choice": choice,
-        "year_state": year_state,
-        "drift": drift,
-        "groups": mark_restricted(groups, request.user),
-        "charts": chart_items(choice, request.user),
-        "query": choice.query(),
-    }
+    context = _figures_context(choice)
+    mark_restricted(context["groups"], request.user)
+    context["charts"] = chart_items(choice, request.user)
     if choice.scope.is_rollup:
         sort = request.GET.get("sort", "")
         context["comparison"] = comparison(choice.scope, choice.year, sort, choice.since)
@@ -681,32 +671,39 @@ def dashboard(request):
 def summary(request):
     """The annual summary: every indicator of a scope and year, as the yearly assessment
     table lays it out; fit to print."""
-    choice = choose(request)
-    if choice.scope is None:
-        raise Http404(gettext("还没有协作关系。"))
-    year_state, drift = _year_state(choice)
-    groups = indicator_rows(choice.scope, choice.year, choice.since)
+    choice = _choose_scope_or_404(request)
+    context = _figures_context(choice)
     if choice.since is None:  # evidence is filed, and counted, year by year
         filed = evidence.by_indicator(choice.scope, choice.year)
-        for _group, figures_ in groups:
+        for _group, figures_ in context["groups"]:
             for f in figures_:
                 f.evidence = filed.get(f.indicator.key)
-    context = {
-        "choice": choice,
-        "year_state": year_state,
-        "drift": drift,
-        "groups": groups,
-        "query": choice.query(),
-    }
     return render(request, "cooperation/summary.html", context)
 
 
-def _year_state(choice):
-    """The confirmation state of the year shown and the figures that drifted from it (a
-    year is confirmed on its own: a range of years has neither)."""
-    if choice.since is not None:
-        return None, None
-    return year_states.for_page(choice.scope, choice.year, figures(choice.scope, choice.year))
+def _choose_scope_or_404(request, **kwargs):
+    choice = choose(request, **kwargs)
+    if choice.scope is None:
+        raise Http404(gettext("还没有协作关系。"))
+    return choice
+
+
+def _figures_context(choice):
+    """The figures of the choice by group, with the confirmation state of the year shown
+    and the figures that drifted from it (a year is confirmed on its own: a range of years
+    has neither)."""
+    year_state = drift = None
+    if choice.since is None:
+        year_state, drift = year_states.for_page(
+            choice.scope, choice.year, figures(choice.scope, choice.year)
+        )
+    return {
+        "choice": choice,
+        "year_state": year_state,
+        "drift": drift,
+        "groups": indicator_rows(choice.scope, choice.year, choice.since),
+        "query": choice.query(),
+    }
 
 
 def _title(choice, what):
@@ -724,9 +721,7 @@ def _title(choice, what):
 
 
 def summary_export(request, fmt):
-    choice = choose(request, offer=False)
-    if choice.scope is None:
-        raise Http404(gettext("还没有协作关系。"))
+    choice = _choose_scope_or_404(request, offer=False)
     headers, rows = summary_table(choice)
     name = _title(choice, gettext("东西部协作指标完成情况"))
     return exports.table_response(fmt, name, headers, rows)
@@ -735,9 +730,7 @@ def summary_export(request, fmt):
 def comparison_export(request, fmt):
     """The comparison table of a scope's partnerships as CSV/XLSX, in the page's order (of
     a partnership: its one row)."""
-    choice = choose(request, offer=False, as_of=False)
-    if choice.scope is None:
-        raise Http404(gettext("还没有协作关系。"))
+    choice = _choose_scope_or_404(request, offer=False, as_of=False)
     headers, rows = comparison_table(
         comparison(choice.scope, choice.year, request.GET.get("sort", ""), choice.since)
     )
@@ -768,9 +761,7 @@ def _chart_table(request, key):
     chart = charts.registry.get(key)
     if chart is None:
         raise Http404(gettext("没有这个图表。"))
-    choice = choose(request, offer=False, as_of=False)
-    if choice.scope is None:
-        raise Http404(gettext("还没有协作关系。"))
+    choice = _choose_scope_or_404(request, offer=False, as_of=False)
     scope = chart.narrowed(choice.scope)
     return chart, scope, chart.table(scope, choice.year)
 

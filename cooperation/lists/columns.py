@@ -4,7 +4,6 @@ value (text, amount, date…) that the page, the footer and the exports all foll
 import datetime
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation import formatting
@@ -80,6 +79,4 @@ def format_value(value, kind, places=2):
         return formatting.number(value)
     if kind == DATE:
         return value.isoformat() if isinstance(value, datetime.date) else str(value)
-    if kind == BOOL:
-        return gettext("是") if value else gettext("否")
-    return str(value)
+    return str(value)  # text, and 是/否 as a list's converter wrote them

@@ -40,8 +40,6 @@ CSV_BATCH = 1000  # rows joined into one chunk of the streamed response
 FILENAME_MAX = 120  # characters before the extension
 # Characters no file system (Windows is the strictest) accepts in a name, control ones included.
 UNSAFE_IN_FILENAMES = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]+')
-
-
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -131,9 +129,8 @@ PLAIN = XlsxColumn()
 
 
 def xlsx_column(kind, places=2):
-    """The layout of a list column of this kind (see `Column` in listing.py): dates 12
-    characters wide, codes 20 and kept as text, numbers 12–14 with thousand separators
-    (amounts with the decimals shown on screen), names and places 28."""
+    """The layout of a list column of this kind (see `Column` in columns.py); amounts have
+    the decimals shown on screen, codes are kept as text."""
     if kind == INT:
         return XlsxColumn(12, "#,##0")
     if kind in (MONEY, DECIMAL):
@@ -174,18 +171,12 @@ def _xlsx_cells(ws, values, layout, font=None):
     return out
 
 
-def xlsx_file(title, headers, rows, text_columns=frozenset(), *, layout=None, totals=None):
+def xlsx_file(title, headers, rows, *, layout=(), totals=None):
     """Write the rows to a temporary XLSX file (write-only: constant memory); return it.
 
-    `layout` gives each column's width and number format (an `XlsxColumn` each); without
-    it the columns in `text_columns` are text and the rest are left to the spreadsheet.
-    `totals`, if given, is written as the last row, in bold (a value or None per column).
-    """
-    if layout is None:
-        layout = [
-            XlsxColumn(number_format=TEXT_FORMAT if i in text_columns else GENERAL)
-            for i in range(len(headers))
-        ]
+    `layout` gives each column's width and number format (an `XlsxColumn` each; PLAIN
+    for the columns it leaves out). `totals`, if given, is written as the last row, in
+    bold (a value or None per column)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(title))
     # A write-only sheet takes its view and columns before its first row.
@@ -218,10 +209,8 @@ def xlsx_file(title, headers, rows, text_columns=frozenset(), *, layout=None, to
     return handle
 
 
-def xlsx_response(
-    filename, title, headers, rows, text_columns=frozenset(), *, layout=None, totals=None
-):
-    handle = xlsx_file(title, headers, rows, text_columns, layout=layout, totals=totals)
+def xlsx_response(filename, title, headers, rows, *, layout=(), totals=None):
+    handle = xlsx_file(title, headers, rows, layout=layout, totals=totals)
     return FileResponse(
         handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE
     )
@@ -233,8 +222,8 @@ def _sheet_title(title):
     return title[:31] or "Sheet"
 
 
-def table_response(fmt, filename, headers, rows, text_columns=frozenset()):
+def table_response(fmt, filename, headers, rows):
     """A small in-memory table (dashboard, chart, summary) as CSV or XLSX."""
     if fmt == "csv":
         return csv_response(filename, headers, iter(rows))
-    return xlsx_response(filename, filename, headers, rows, text_columns)
+    return xlsx_response(filename, filename, headers, rows)

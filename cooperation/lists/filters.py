@@ -260,11 +260,13 @@ class TownChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class YearScopedFilterSet(ListFilterSet):
-    """Base for FilterSets whose year, month, town and flags are applied together in
-    `filter_scope` (what "in the year" means depends on the flags)."""
+    """Base for FilterSets whose year, month, town and flags are applied together: the town
+    by the records' own `in_town`, the year by `in_year` (what "in the year" means depends
+    on the flags), and a month to the records dated (`dated_by`) in that month of the year."""
 
     year = YearFilter(method=unfiltered)
     month = MonthFilter(method=unfiltered)
+    dated_by = ""  # the date field of the records
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -277,10 +279,20 @@ class YearScopedFilterSet(ListFilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        return self.filter_scope(queryset, self.form.cleaned_data)
+        data = self.form.cleaned_data
+        year, month, town = data.get("year"), data.get("month"), data.get("town")
+        if town is not None:
+            queryset = queryset.in_town(town)
+        if year is None:
+            return queryset
+        queryset = self.in_year(queryset, year, data)
+        if month is not None:
+            dated = {f"{self.dated_by}__year": year, f"{self.dated_by}__month": month}
+            queryset = queryset.filter(**dated)
+        return queryset
 
-    def filter_scope(self, queryset, data):
-        raise NotImplementedError
+    def in_year(self, queryset, year, data):
+        return queryset.in_year(year)
 
     def get_form_class(self):
         form_class = super().get_form_class()
@@ -315,25 +327,16 @@ class PairingFilter(YearScopedFilterSet):
     signed_in_year = FlagFilter(label=_("本年度签约"))
     q = search_filter("east_org__name", "west_org__name", label=_("单位名称"))
 
+    dated_by = "signed_on"
+
     class Meta:
         model = Pairing
         fields = ["partnership", "year", "month", "town", "level"]
 
-    def filter_scope(self, queryset, data):
-        year, month, town = data.get("year"), data.get("month"), data.get("town")
-        if town is not None:
-            queryset = queryset.in_town(town)
-        if year is None:
-            return queryset
+    def in_year(self, queryset, year, data):
         if data.get("active_at_year_end"):
-            queryset = queryset.active_at_end_of(year)
-            if month is not None:
-                queryset = queryset.filter(signed_on__year=year, signed_on__month=month)
-            return queryset
-        queryset = queryset.filter(signed_on__year=year)
-        if month is not None:
-            queryset = queryset.filter(signed_on__month=month)
-        return queryset
+            return queryset.active_at_end_of(year)
+        return queryset.filter(signed_on__year=year)
 
 
 class PostingFilter(YearScopedFilterSet):
@@ -364,6 +367,8 @@ class PostingFilter(YearScopedFilterSet):
     on_post_in_year = FlagFilter(label=_("本年度内在岗"))
     q = search_filter("person_name", "home_org__name", "host_org__name", label=_("姓名或单位"))
 
+    dated_by = "start_date"
+
     class Meta:
         model = Posting
         fields = ["partnership", "year", "month", "town", "direction", "kind", "category"]
@@ -373,23 +378,14 @@ class PostingFilter(YearScopedFilterSet):
             return queryset.filter(category__in=Posting.OTHER_PROFESSIONAL_CATEGORIES)
         return queryset.cadres() if value == "cadre" else queryset.professionals()
 
-    def filter_scope(self, queryset, data):
-        year, month, town = data.get("year"), data.get("month"), data.get("town")
-        if town is not None:
-            queryset = queryset.in_town(town)
-        if year is None:
-            return queryset
+    def in_year(self, queryset, year, data):
         if data.get("on_post_at_year_end"):
-            queryset = queryset.on_post_at_end_of(year)
-        elif data.get("on_post_in_year"):
-            queryset = queryset.on_post_during(year)
-        elif data.get("cumulative"):
-            queryset = queryset.started_by_end_of(year)
-        else:
-            queryset = queryset.started_in(year)
-        if month is not None:
-            queryset = queryset.filter(start_date__year=year, start_date__month=month)
-        return queryset
+            return queryset.on_post_at_end_of(year)
+        if data.get("on_post_in_year"):
+            return queryset.on_post_during(year)
+        if data.get("cumulative"):
+            return queryset.started_by_end_of(year)
+        return queryset.started_in(year)
 
 
 class VisitFilter(YearScopedFilterSet):
@@ -406,20 +402,14 @@ class VisitFilter(YearScopedFilterSet):
     )
     q = search_filter("leader", "purpose", label=_("带队领导或事由"))
 
+    dated_by = "date"
+
     class Meta:
         model = Visit
         fields = ["partnership", "year", "month", "direction", "level"]
 
     def filter_with_enterprises(self, queryset, name, value):
         return queryset.filter(enterprises__gt=0) if value else queryset
-
-    def filter_scope(self, queryset, data):
-        year, month = data.get("year"), data.get("month")
-        if year is not None:
-            queryset = queryset.in_year(year)
-            if month is not None:
-                queryset = queryset.filter(date__month=month)
-        return queryset
 
 
 class CadreTrainingFilter(YearScopedFilterSet):
@@ -433,14 +423,8 @@ class CadreTrainingFilter(YearScopedFilterSet):
     )
     q = search_filter("title", "organiser", label=_("培训班名称或承办单位"))
 
+    dated_by = "start_date"
+
     class Meta:
         model = CadreTraining
         fields = ["partnership", "year", "month", "audience", "held_in"]
-
-    def filter_scope(self, queryset, data):
-        year, month = data.get("year"), data.get("month")
-        if year is not None:
-            queryset = queryset.in_year(year)
-            if month is not None:
-                queryset = queryset.filter(start_date__month=month)
-        return queryset

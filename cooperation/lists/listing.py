@@ -132,7 +132,7 @@ class ListSpec:
     ):
         self.name = name  # URL name inside its app, e.g. "pairings"
         self.title = title
-        self.build_queryset = queryset  # callable: a new queryset per request
+        self.queryset = queryset  # callable: a new queryset per request
         self.filterset_class = filterset_class
         self.columns = columns
         self.default_sort = default_sort
@@ -170,9 +170,6 @@ class ListSpec:
         return reverse(f"{self.url_name}_export", kwargs={"fmt": fmt})
 
     # --- queries -----------------------------------------------------------------------------
-
-    def queryset(self):
-        return self.build_queryset()
 
     def check_access(self, request):
         """None when allowed; otherwise the response to send (login redirect) or a 403."""
@@ -275,13 +272,6 @@ class ListSpec:
             for row in qs.values_list(*keys)
         ]
 
-    def rows(self, qs, *, unmasked=False):
-        """Converted rows of a (sliced or whole) ordered queryset: lists of raw values."""
-        convs = self.converters(unmasked=unmasked)
-        keys = [c.key for c in self.columns]
-        for row in qs.values_list(*keys):
-            yield [v if conv is None else conv(v) for conv, v in zip(convs, row, strict=True)]
-
     def stream_rows(self, qs, *, unmasked=False):
         """All rows, a chunk at a time through a server-side cursor (PostgreSQL) inside a
         transaction, so memory stays flat whatever the number of rows."""
@@ -366,12 +356,11 @@ class ListSpec:
         # The page's footer (one aggregate in the database) is the XLSX file's last row.
         has_totals = fmt == "xlsx" and any(c.total for c in self.columns)
         totals = self.totals(qs, cleaned) if has_totals else None
-        counted = self.personal or request.user.is_authenticated
-        count = (totals[0].value if totals else qs.order_by().count()) if counted else None
-        if counted and background.wanted(request, fmt, count):
-            job = background.start(request, self.title, count)
-            return redirect("cooperation:export_job", pk=job.pk)
-        if counted:
+        if self.personal or request.user.is_authenticated:
+            count = totals[0].value if totals else qs.order_by().count()
+            if background.wanted(request, fmt, count):
+                job = background.start(request, self.title, count)
+                return redirect("cooperation:export_job", pk=job.pk)
             # Written before streaming starts, so a broken download still leaves its trace.
             ExportAudit.objects.create(
                 user=request.user if request.user.is_authenticated else None,
@@ -505,10 +494,6 @@ class Cell:
     text: str
     css_class: str = ""
 
-    @property
-    def numeric(self):
-        return self.css_class == "num"
-
 
 def _cell_class(column):
     return "num" if column.numeric else "date" if column.kind == DATE else ""
@@ -517,9 +502,6 @@ def _cell_class(column):
 def _cell_text(convert, column):
     """raw database value → text of a cell: the column's converter (choice label, mask,
     是/否), then `format_value` (numbers grouped, dates ISO)."""
-    if column.kind == BOOL:
-        # The converter already wrote 是/否 (format_value would read "否" as true).
-        return lambda v: "" if v is None else convert(v)
     if convert is None:
         return lambda v: format_value(v, column.kind, column.places)
     return lambda v: format_value(convert(v), column.kind, column.places)
@@ -542,16 +524,13 @@ def footer_cells(columns, totals, unit):
 
 def with_place(queryset):
     """Annotate `place`: town and village names, then a place written as text (非标准地名)."""
-    return queryset.annotate(place=place_expression())
-
-
-def place_expression():
-    """Town and village names, then a place written as text (see `with_place`)."""
-    return Concat(
-        Coalesce("town__name", Value("")),
-        Coalesce(short_region_name_sql("village__name"), Value("")),
-        Case(When(place_text="", then=Value("")), default=Concat(Value(" "), "place_text")),
-        output_field=CharField(),
+    return queryset.annotate(
+        place=Concat(
+            Coalesce("town__name", Value("")),
+            Coalesce(short_region_name_sql("village__name"), Value("")),
+            Case(When(place_text="", then=Value("")), default=Concat(Value(" "), "place_text")),
+            output_field=CharField(),
+        )
     )
 
 
@@ -601,11 +580,7 @@ def offer_towns(form, partnership_id):
         return
     raw = str(partnership_id or "")
     pid = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) <= 18 else None
-    towns = _western_towns(pid)
+    towns = list(western_towns(pid).values_list("code", "name")[: TOWN_CHOICES_MAX + 1])
     if not towns or len(towns) > TOWN_CHOICES_MAX:
         return
     field.widget = forms.Select(choices=[("", gettext("全部")), *towns])
-
-
-def _western_towns(pid):
-    return list(western_towns(pid).values_list("code", "name")[: TOWN_CHOICES_MAX + 1])
