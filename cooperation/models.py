@@ -53,6 +53,25 @@ HISTORY_UNINDEXED = [
 ]
 
 
+def check_order(errors, record, start, end, message):
+    """Adds `message` under `end` when both dates are set and `end` comes before `start`."""
+    first, last = getattr(record, start), getattr(record, end)
+    if first and last and last < first:
+        errors[end] = message
+
+
+def check_within(errors, record, part, whole, message):
+    """Adds `message` under `part` when both counts are set and `part` exceeds `whole`."""
+    value, limit = getattr(record, part), getattr(record, whole)
+    if value is not None and limit is not None and value > limit:
+        errors[part] = message
+
+
+def raise_errors(errors):
+    if errors:
+        raise ValidationError(errors)
+
+
 class Tracked(models.Model):
     """Who created and last changed a record, when, its full history, and a version number
     that refuses a save based on a stale copy (two clerks editing the same record)."""
@@ -197,8 +216,7 @@ class Partnership(Tracked):
                 }
         if self.east_region_id and self.east_region_id == self.west_region_id:
             errors["west_region"] = _("东部地区和西部地区不能相同。")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
     def side_of(self, region):
         """'east', 'west' or None for a region."""
@@ -332,6 +350,9 @@ class WesternPlace(models.Model):
                 }
         return errors
 
+    def clean(self):
+        raise_errors(self.clean_place())
+
 
 def partnership_key(on_delete=models.PROTECT, **kwargs):
     """The foreign key from a record to the partnership it belongs to (协作关系). Unless
@@ -412,10 +433,8 @@ class Pairing(PartnershipRecord):
                     "org": self.west_org,
                     "region": p.west_region.name,
                 }
-        if self.signed_on and self.ended_on and self.ended_on < self.signed_on:
-            errors["ended_on"] = _("终止日期不能早于签约日期。")
-        if errors:
-            raise ValidationError(errors)
+        check_order(errors, self, "signed_on", "ended_on", _("终止日期不能早于签约日期。"))
+        raise_errors(errors)
 
 
 class Posting(PartnershipRecord):
@@ -485,10 +504,10 @@ class Posting(PartnershipRecord):
 
     def clean(self):
         errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("离岗日期不能早于到岗日期。")
-        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
-            errors["planned_end"] = _("计划结束日期不能早于计划开始日期。")
+        check_order(errors, self, "start_date", "end_date", _("离岗日期不能早于到岗日期。"))
+        check_order(
+            errors, self, "planned_start", "planned_end", _("计划结束日期不能早于计划开始日期。")
+        )
         if self.partnership_id:
             p = self.partnership
             home_side, host_side = (
@@ -502,8 +521,7 @@ class Posting(PartnershipRecord):
                         "side": Side(side).label,
                         "region": (p.east_region if side == "east" else p.west_region).name,
                     }
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class Visit(PartnershipRecord):
@@ -584,8 +602,9 @@ class CadreTraining(PartnershipRecord):
         return f"{self.start_date:%Y-%m-%d} {self.title}"
 
     def clean(self):
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("结业日期不能早于开班日期。")})
+        errors = {}
+        check_order(errors, self, "start_date", "end_date", _("结业日期不能早于开班日期。"))
+        raise_errors(errors)
 
 
 class Target(PartnershipRecord):

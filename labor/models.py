@@ -3,7 +3,6 @@ shown in full only to users with the permission `labor.view_personal_data`."""
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -16,7 +15,10 @@ from cooperation.models import (
     Region,
     Tracked,
     WesternPlace,
+    check_order,
+    check_within,
     partnership_key,
+    raise_errors,
 )
 
 from . import idcard, rules
@@ -149,8 +151,7 @@ class Worker(PartnershipRecord):
                 errors["home_town"] = _("户籍镇不在%(county)s境内。") % {
                     "county": self.partnership.west_region.name
                 }
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
     def save(self, *args, **kwargs):
         # Gender and birth date are derived from the ID number, never typed.
@@ -227,8 +228,7 @@ class JobFair(PartnershipRecord):
 
     def clean(self):
         errors = {}
-        if self.stable is not None and self.hired is not None and self.stable > self.hired:
-            errors["stable"] = _("稳定就业人数不能多于实现就业人数。")
+        check_within(errors, self, "stable", "hired", _("稳定就业人数不能多于实现就业人数。"))
         if (
             self.town_id
             and self.partnership_id
@@ -237,8 +237,7 @@ class JobFair(PartnershipRecord):
             errors["town"] = _("举办镇不在%(county)s境内。") % {
                 "county": self.partnership.west_region.name
             }
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class Employment(Tracked):
@@ -327,12 +326,10 @@ class Employment(Tracked):
         errors = {}
         if self.start_date and self.start_date > timezone.localdate():
             errors["start_date"] = _("就业开始日期不能晚于今天（尚未开始的就业不登记）。")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("就业结束日期不能早于开始日期。")
+        check_order(errors, self, "start_date", "end_date", _("就业结束日期不能早于开始日期。"))
         if self.monthly_wage is not None and self.monthly_wage < 0:
             errors["monthly_wage"] = _("月工资不能为负数。")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
     def derive_in_east(self):
         """In the east when the destination lies in the partnership's eastern province."""
@@ -474,22 +471,11 @@ class TrainingCourse(PartnershipRecord):
 
     def clean(self):
         errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("结业日期不能早于开班日期。")
-        if (
-            self.certified is not None
-            and self.trainees is not None
-            and self.certified > self.trainees
-        ):
-            errors["certified"] = _("合格人数不能多于培训人数。")
-        if (
-            self.employed_after is not None
-            and self.trainees is not None
-            and self.employed_after > self.trainees
-        ):
-            errors["employed_after"] = _("培训后就业人数不能多于培训人数。")
-        if errors:
-            raise ValidationError(errors)
+        check_order(errors, self, "start_date", "end_date", _("结业日期不能早于开班日期。"))
+        check_within(errors, self, "certified", "trainees", _("合格人数不能多于培训人数。"))
+        message = _("培训后就业人数不能多于培训人数。")
+        check_within(errors, self, "employed_after", "trainees", message)
+        raise_errors(errors)
 
 
 class CommunityFactory(WesternPlace, PartnershipRecord):
@@ -529,13 +515,7 @@ class CommunityFactory(WesternPlace, PartnershipRecord):
 
     def clean(self):
         errors = self.clean_place()
-        if (
-            self.poverty_exited_jobs is not None
-            and self.jobs is not None
-            and self.poverty_exited_jobs > self.jobs
-        ):
-            errors["poverty_exited_jobs"] = _("其中脱贫劳动力不能多于吸纳就业人数。")
-        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
-            errors["closed_on"] = _("停产日期不能早于投产日期。")
-        if errors:
-            raise ValidationError(errors)
+        message = _("其中脱贫劳动力不能多于吸纳就业人数。")
+        check_within(errors, self, "poverty_exited_jobs", "jobs", message)
+        check_order(errors, self, "opened_on", "closed_on", _("停产日期不能早于投产日期。"))
+        raise_errors(errors)

@@ -19,7 +19,10 @@ from cooperation.models import (
     Region,
     Tracked,
     WesternPlace,
+    check_order,
+    check_within,
     money_field,
+    raise_errors,
 )
 
 from .querysets import (
@@ -128,16 +131,10 @@ class Project(PlacedRecord, PartnershipRecord):
 
     def clean(self):
         errors = self.clean_place()
-        if (
-            self.beneficiaries_poverty_exited is not None
-            and self.beneficiaries is not None
-            and self.beneficiaries_poverty_exited > self.beneficiaries
-        ):
-            errors["beneficiaries_poverty_exited"] = _("其中脱贫人口不能多于受益人数。")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("完工日期不能早于开工日期。")
-        if errors:
-            raise ValidationError(errors)
+        message = _("其中脱贫人口不能多于受益人数。")
+        check_within(errors, self, "beneficiaries_poverty_exited", "beneficiaries", message)
+        check_order(errors, self, "start_date", "end_date", _("完工日期不能早于开工日期。"))
+        raise_errors(errors)
 
 
 class ProjectProgress(models.Model):
@@ -274,10 +271,6 @@ class IndustrialPark(PlacedRecord, PartnershipRecord):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if errors := self.clean_place():
-            raise ValidationError(errors)
-
 
 class IndustrialParkYear(models.Model):
     """A park's jobs in a year (园区就业), entered on the park's page."""
@@ -313,14 +306,10 @@ class IndustrialParkYear(models.Model):
         return f"{self.year}"
 
     def clean(self):
-        if (
-            self.jobs is not None
-            and self.poverty_exited_jobs is not None
-            and self.poverty_exited_jobs > self.jobs
-        ):
-            raise ValidationError(
-                {"poverty_exited_jobs": _("其中脱贫人口就业不能多于园区就业人数。")}
-            )
+        errors = {}
+        message = _("其中脱贫人口就业不能多于园区就业人数。")
+        check_within(errors, self, "poverty_exited_jobs", "jobs", message)
+        raise_errors(errors)
 
 
 class DemonstrationVillage(PlacedRecord, PartnershipRecord):
@@ -357,10 +346,6 @@ class DemonstrationVillage(PlacedRecord, PartnershipRecord):
 
     def __str__(self):
         return f"{self.year} {self.village.name if self.village_id else ''}"
-
-    def clean(self):
-        if errors := self.clean_place():
-            raise ValidationError(errors)
 
 
 class Investment(PlacedRecord, PartnershipRecord):
@@ -435,8 +420,7 @@ class Investment(PlacedRecord, PartnershipRecord):
                 "park": self.park.name,
                 "partnership": self.partnership,
             }
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class ConsumptionSale(PlacedRecord, PartnershipRecord):
@@ -519,14 +503,9 @@ class ConsumptionSale(PlacedRecord, PartnershipRecord):
 
     def clean(self):
         errors = self.clean_place()
-        if (
-            self.amount is not None
-            and self.certified_amount is not None
-            and self.certified_amount > self.amount
-        ):
-            errors["certified_amount"] = _("其中扶贫产品金额不能大于销售金额。")
-        if errors:
-            raise ValidationError(errors)
+        message = _("其中扶贫产品金额不能大于销售金额。")
+        check_within(errors, self, "certified_amount", "amount", message)
+        raise_errors(errors)
 
 
 class Donation(PlacedRecord, PartnershipRecord):
@@ -566,7 +545,3 @@ class Donation(PlacedRecord, PartnershipRecord):
     @property
     def total(self):
         return (self.cash or Decimal(0)) + (self.in_kind or Decimal(0))
-
-    def clean(self):
-        if errors := self.clean_place():
-            raise ValidationError(errors)
