@@ -28,6 +28,11 @@ from .models import (
 from .querysets import pairing_active_q, posting_on_post_q
 
 
+def flag(condition):
+    """An annotation that is True where `condition` (a Q) holds, else False."""
+    return Case(When(condition, then=Value(True)), default=Value(False))
+
+
 @admin.register(Region)
 class RegionAdmin(NoRegionLinks, admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent")
@@ -100,16 +105,8 @@ class PairingAdmin(spreadsheet("cooperation.resources.PairingResource"), Tracked
 
     def get_queryset(self, request):
         """Annotates whether the pairing is in force today."""
-        today = timezone.localdate()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                active_now=Case(
-                    When(pairing_active_q(today), then=Value(True)), default=Value(False)
-                )
-            )
-        )
+        active_now = flag(pairing_active_q(timezone.localdate()))
+        return super().get_queryset(request).annotate(active_now=active_now)
 
     @admin.display(description=_("当前有效"), boolean=True, ordering="active_now")
     def active_today(self, obj):
@@ -169,9 +166,7 @@ class PostingAdmin(spreadsheet("cooperation.resources.PostingResource"), Tracked
                     Coalesce(F("end_date"), Value(today)) - F("start_date"),
                     output_field=DurationField(),
                 ),
-                on_post_now=Case(
-                    When(posting_on_post_q(today), then=Value(True)), default=Value(False)
-                ),
+                on_post_now=flag(posting_on_post_q(today)),
             )
         )
 

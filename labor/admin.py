@@ -25,8 +25,6 @@ class LaborAdmin(TrackedAdmin):
     """History of labour records needs both the history and the personal-data permission:
     old versions of a worker hold his name, ID number and phone in full."""
 
-    history_permission = "cooperation.view_history"
-
     def has_history_permission(self, request, obj=None):
         return super().has_history_permission(request, obj) and can_view_personal_data(request.user)
 

@@ -62,7 +62,7 @@ class SignedYearFilter(YearListFilter):
     date_field = "signed_on"
 
 
-class DonationYearFilter(YearListFilter):
+class DateYearFilter(YearListFilter):
     date_field = "date"
 
 
@@ -210,10 +210,6 @@ class ProjectAdmin(spreadsheet("projects.resources.ProjectResource"), PlacedAdmi
     other_funds_wan = wan_column("other_funds", _("其他资金（万元）"))
 
 
-class DisbursementYearFilter(YearListFilter):
-    date_field = "date"
-
-
 class DisbursementForm(forms.ModelForm):
     """One disbursement on its own page: with the project's others, within its aid funds."""
 
@@ -231,7 +227,7 @@ class DisbursementForm(forms.ModelForm):
 class DisbursementAdmin(spreadsheet("projects.resources.DisbursementResource"), TrackedAdmin):
     form = DisbursementForm
     list_display = ("project", "date", "amount_wan", "voucher", "partnership")
-    list_filter = (DisbursementYearFilter, "project__fund_year", "project__partnership")
+    list_filter = (DateYearFilter, "project__fund_year", "project__partnership")
     list_select_related = (
         "project",
         *(f"project__{path}" for path in PARTNERSHIP_REGIONS),
@@ -362,7 +358,7 @@ class DonationAdmin(spreadsheet("projects.resources.DonationResource"), PlacedAd
         "partnership",
     )
     list_filter = (
-        DonationYearFilter,
+        DateYearFilter,
         ("town", admin.RelatedOnlyFieldListFilter),
         UnofficialPlaceFilter,
         "partnership",
