@@ -141,39 +141,32 @@ def years(instance, values=None):
     return found
 
 
+def _both_confirmed(**filters):
+    """The (partnership id, year) both sides have an active confirmation of, among the
+    confirmations `filters` select. One query."""
+    YearConfirmation = apps.get_model("confirmation", "YearConfirmation")
+    return set(
+        YearConfirmation.objects.filter(active=True, **filters)
+        .values("partnership_id", "year")
+        .annotate(sides=Count("side", distinct=True))
+        .filter(sides=2)
+        .values_list("partnership_id", "year")
+    )
+
+
 def closed(pairs):
     """The (partnership id, year) of `pairs` that are closed (both sides confirmed). One
     query, none for no pairs."""
     pairs = {(p, y) for p, y in pairs if p is not None and y is not None}
     if not pairs:
         return set()
-    YearConfirmation = apps.get_model("confirmation", "YearConfirmation")
-    rows = (
-        YearConfirmation.objects.filter(
-            active=True,
-            partnership_id__in={p for p, _y in pairs},
-            year__in={y for _p, y in pairs},
-        )
-        .values("partnership_id", "year")
-        .annotate(sides=Count("side", distinct=True))
-        .filter(sides=2)
-        .values_list("partnership_id", "year")
-    )
-    return {pair for pair in rows if pair in pairs}
+    partnership_ids, years_ = {p for p, _y in pairs}, {y for _p, y in pairs}
+    return _both_confirmed(partnership_id__in=partnership_ids, year__in=years_) & pairs
 
 
-def closed_of(partnership_ids=None):
-    """Every closed (partnership id, year) of these partnerships (None: of all). One query."""
-    YearConfirmation = apps.get_model("confirmation", "YearConfirmation")
-    rows = YearConfirmation.objects.filter(active=True)
-    if partnership_ids is not None:
-        rows = rows.filter(partnership_id__in=partnership_ids)
-    return set(
-        rows.values("partnership_id", "year")
-        .annotate(sides=Count("side", distinct=True))
-        .filter(sides=2)
-        .values_list("partnership_id", "year")
-    )
+def closed_of():
+    """Every closed (partnership id, year). One query."""
+    return _both_confirmed()
 
 
 def stored(instance):
@@ -207,13 +200,8 @@ def refusal(instance, deleting=False, values=None):
     else:
         new_years = years(instance, values)
         chosen = values.get("partnership")
-        if chosen is not None:
-            new_partnerships = {chosen.pk}
-        else:
-            new_partnerships = partnerships_of([instance])
-    partnerships = (old_partnerships | new_partnerships) - {None}
-    years_ = old_years | new_years
-    return {y for _p, y in closed({(p, y) for p in partnerships for y in years_})}
+        new_partnerships = {chosen.pk} if chosen is not None else partnerships_of([instance])
+    return _closed_years(old_partnerships | new_partnerships, old_years | new_years)
 
 
 def closed_years_of(record):
@@ -221,8 +209,12 @@ def closed_years_of(record):
     for a record that reaches its partnership through a parent); none for undated records."""
     if not dated_fields(type(record)):
         return set()
-    partnerships = partnerships_of([record]) - {None}
-    return {y for _p, y in closed({(p, y) for p in partnerships for y in years(record)})}
+    return _closed_years(partnerships_of([record]), years(record))
+
+
+def _closed_years(partnerships, years_):
+    """The years of `years_` closed in one of `partnerships` (None among them is none)."""
+    return {y for _p, y in closed({(p, y) for p in partnerships for y in years_})}
 
 
 def check(instance, deleting=False):
