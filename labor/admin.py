@@ -38,10 +38,10 @@ class PartnershipFilter(admin.SimpleListFilter):
         return [(str(p.pk), str(p)) for p in Partnership.objects.with_regions()]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        if not (self.value() or "").isdecimal():
             return queryset
         field = "worker__partnership_id" if queryset.model is Employment else "partnership_id"
-        return queryset.filter(**{field: self.value()}) if self.value().isdecimal() else queryset
+        return queryset.filter(**{field: self.value()})
 
 
 class TownFilter(admin.SimpleListFilter):
@@ -167,10 +167,9 @@ class WorkerAdmin(spreadsheet("labor.resources.WorkerResource"), LaborAdmin):
     # The list fits a 1366 px screen beside the menu and the filters: no birth date (the ID
     # number beside it holds it) and no record number (name and ID number are the links).
     PERSONAL_LIST = ("name", "id_number", "gender", "phone")
-    MASKED_LIST = ("masked_name", "masked_id_number", "gender", "masked_phone")
+    MASKED = ("masked_name", "masked_id_number", "gender", "masked_phone")  # list and form
     REST_LIST = ("household", "home_town", "partnership")
     PERSONAL_FORM = ("name", "id_number", "gender", "birth_date", "phone")
-    MASKED_FORM = ("masked_name", "masked_id_number", "gender", "masked_phone")
     REST_FORM = ("partnership", "household", "home_town", "home_village")
 
     @admin.display(description=_("姓名"))
@@ -186,7 +185,7 @@ class WorkerAdmin(spreadsheet("labor.resources.WorkerResource"), LaborAdmin):
         return obj.masked_phone
 
     def get_list_display(self, request):
-        personal = self.PERSONAL_LIST if can_view_personal_data(request.user) else self.MASKED_LIST
+        personal = self.PERSONAL_LIST if can_view_personal_data(request.user) else self.MASKED
         return personal + self.REST_LIST
 
     def get_list_display_links(self, request, list_display):
@@ -196,13 +195,13 @@ class WorkerAdmin(spreadsheet("labor.resources.WorkerResource"), LaborAdmin):
         if can_view_personal_data(request.user):
             return (*self.PERSONAL_FORM, *self.REST_FORM, "note", *AUDIT_FIELDS)
         # No raw name, ID number, phone, birth date or note: not even in a hidden input.
-        return (*self.MASKED_FORM, *self.REST_FORM, *AUDIT_FIELDS)
+        return (*self.MASKED, *self.REST_FORM, *AUDIT_FIELDS)
 
     def get_readonly_fields(self, request, obj=None):
         derived = ("gender", "birth_date")
         if can_view_personal_data(request.user):
             return (*derived, *AUDIT_FIELDS)
-        return (*self.MASKED_FORM, *derived, *AUDIT_FIELDS)
+        return (*self.MASKED, *derived, *AUDIT_FIELDS)
 
     def has_add_permission(self, request):
         # Registering a worker means typing his personal data.

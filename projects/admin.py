@@ -86,7 +86,7 @@ class UnofficialPlaceFilter(admin.SimpleListFilter):
 
 
 class PlacedAdmin(TrackedAdmin):
-    """What the four record types share: partnership, place, and the 非标准地名 flag."""
+    """What the placed record types share: partnership, place, and the 非标准地名 flag."""
 
     autocomplete_fields = ("partnership", "town", "village")
     list_select_related = (*PARTNERSHIP_REGIONS, "town", "village")
