@@ -38,35 +38,34 @@ def normalise_phone(value):
     return re.sub(r"[\s\-]+", "", idcard.normalise_digits(value or ""))
 
 
-class IdNumberField(models.CharField):
+class NormalisedField(models.CharField):
+    """A code of `length` characters, normalised on the way in; its form takes up to
+    `typed_length` (typed with spaces or full-width digits it is longer until normalised)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", self.length)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.normalise(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": self.typed_length, **kwargs})
+
+
+class IdNumberField(NormalisedField):
     """An 18-character resident ID number, normalised (full-width digits, x → X) on the way in."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 18)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return idcard.normalise(value) if value else value
-
-    def formfield(self, **kwargs):
-        # Typed with spaces or full-width digits it is longer than 18 until normalised.
-        return super().formfield(**{"max_length": 40, **kwargs})
+    length, typed_length = 18, 40
+    normalise = staticmethod(idcard.normalise)
 
 
-class MobileField(models.CharField):
+class MobileField(NormalisedField):
     """An 11-digit mobile number, normalised (full-width digits, spaces, hyphens) on the way in."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 11)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalise_phone(value) if value else value
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"max_length": 30, **kwargs})
+    length, typed_length = 11, 30
+    normalise = staticmethod(normalise_phone)
 
 
 def validate_id_number(value):
