@@ -111,13 +111,18 @@ def wan_column(field, label):
     return column
 
 
-class ProjectProgressInline(admin.TabularInline):
-    model = ProjectProgress
-    fields = ("date", "text", "percent_complete")
+class CappedInline(admin.TabularInline):
+    """The rows of a record entered on its page: one empty row offered, and a cap on what
+    a posted form may ask the page to render (a forged TOTAL_FORMS)."""
+
     extra = 1
-    # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
     max_num = 200
     absolute_max = 200
+
+
+class ProjectProgressInline(CappedInline):
+    model = ProjectProgress
+    fields = ("date", "text", "percent_complete")
 
 
 class DisbursementFormSet(BaseInlineFormSet):
@@ -142,14 +147,10 @@ class DisbursementFormSet(BaseInlineFormSet):
             raise error
 
 
-class DisbursementInline(admin.TabularInline):
+class DisbursementInline(CappedInline):
     model = Disbursement
     formset = DisbursementFormSet
     fields = ("date", "amount", "voucher", "note")
-    extra = 1
-    # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
-    max_num = 200
-    absolute_max = 200
 
 
 @admin.register(Project)
@@ -380,11 +381,9 @@ class DonationAdmin(spreadsheet("projects.resources.DonationResource"), PlacedAd
         return wan(obj.total)
 
 
-class IndustrialParkYearInline(admin.TabularInline):
+class IndustrialParkYearInline(CappedInline):
     model = IndustrialParkYear
     fields = ("year", "jobs", "poverty_exited_jobs")
-    extra = 1
-    # Caps what a posted form may ask the page to render (a forged TOTAL_FORMS).
     max_num = 100
     absolute_max = 100
 
