@@ -352,12 +352,7 @@ class WorkerYear(models.Model):
     same transaction as every change to the worker or his employments, so that the labour
     figures are plain indexed aggregates at any scale. A row exists for every year in which
     one of the worker's spells falls (up to the current year). See README, "Labour data".
-
-    The facts are those of `labor.rules.years_of`, where each is defined: transferred (and
-    its month), transferred_east and in_east (`labor.rules.in_eastern_province`),
-    transfer_destination (`labor.rules.destination_of`: east, home province or elsewhere),
-    employed_days, stable (`labor.rules.is_stable`: employed_days >= STABLE_EMPLOYMENT_MONTHS
-    × 30) and monthly_wage."""
+    Each fact is defined in `labor.rules` (`years_of` and the rules it calls)."""
 
     # Derived rows, rewritten with every change of their worker: the partnership and home
     # town are copies of the worker's own (checked there), so they carry no foreign-key
