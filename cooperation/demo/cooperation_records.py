@@ -6,7 +6,7 @@ from cooperation.models import CadreTraining, Organisation, Pairing, Posting, Re
 
 from . import figures as F
 from .allocate import split_int
-from .context import LAST_DAY, bulk_write, day, random_day
+from .context import LAST_DAY, bulk_write, day, random_day, write_records
 from .people import make_name
 
 # --- Pairings ------------------------------------------------------------------------------
@@ -332,9 +332,7 @@ def visits(ctx):
                 purpose="组织企业来汉滨实地考察投资环境",
             )
         )
-    for v in objs:
-        v.partnership = ctx.partnership
-    bulk_write(ctx, Visit, objs)
+    write_records(ctx, Visit, objs)
 
 
 # --- Cadre and professional training (干部人才培训) ----------------------------------------

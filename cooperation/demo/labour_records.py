@@ -10,7 +10,7 @@ from labor.rules import in_eastern_province
 from labor.services import rebuild_worker_years
 
 from . import figures as F
-from .context import LAST_DAY, LEDGER_END, bulk_write, day, random_day
+from .context import LAST_DAY, LEDGER_END, bulk_write, day, random_day, write_records
 from .people import IdNumbers, birth_date, make_name
 
 # --- Job fairs and training (招聘会、培训) ----------------------------------------------------
@@ -132,9 +132,7 @@ def courses(ctx):
                     employed_after=n // 2,
                 )
             )
-    for c in objs:
-        c.partnership = ctx.partnership
-    bulk_write(ctx, TrainingCourse, objs)
+    write_records(ctx, TrainingCourse, objs)
 
 
 # --- Workers and employments (务工人员、就业) -------------------------------------------------

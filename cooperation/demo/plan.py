@@ -2,7 +2,7 @@
 the same shape scaled for the synthetic partnerships of `load_demo --scale N`."""
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import figures as F
@@ -35,7 +35,6 @@ class Plan:
     skills_courses: dict  # year: [trainees]
     factories_per_year: dict
     factory_jobs: int
-    donations_per_year: dict = field(default_factory=dict)
 
     def scaled(self, f):
         """The same shape with every count and total multiplied by about `f`."""
