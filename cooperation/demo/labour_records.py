@@ -26,7 +26,6 @@ def job_fairs(ctx):
                 stable = round(fair.hired * rng.uniform(0.6, 0.8))
             objs.append(
                 JobFair(
-                    partnership=ctx.partnership,
                     name=f"{year}年苏陕协作专场招聘会（第{i}场）",
                     date=fair.date,
                     place=f"{town.name}",
@@ -40,7 +39,7 @@ def job_fairs(ctx):
                 )
             )
             targets.append((year, stable))
-    objs = bulk_write(ctx, JobFair, objs)
+    objs = write_records(ctx, JobFair, objs)
     for fair, (year, stable) in zip(objs, targets, strict=True):
         ctx.fairs.setdefault(year, []).append((fair, stable))
 

@@ -380,7 +380,6 @@ def parks(ctx):
         return
     village = F.PARK_VILLAGE
     park = IndustrialPark(
-        partnership=ctx.partnership,
         name=F.PARK_NAME,
         kind=IndustrialPark.Kind.AGRICULTURAL,
         established_on=day(F.PARK_ESTABLISHED),
@@ -389,7 +388,7 @@ def parks(ctx):
         note="苏陕协作项目资金支持建成20个蔬菜育苗中心，“龙头企业+合作社+农户”。"
         "建成日期与逐年就业人数为演示数据。",
     )
-    (park,) = bulk_write(ctx, IndustrialPark, [park])
+    (park,) = write_records(ctx, IndustrialPark, [park])
     years = [
         IndustrialParkYear(park=park, year=year, jobs=jobs, poverty_exited_jobs=exited)
         for year, (jobs, exited) in F.PARK_YEARS.items()
@@ -415,12 +414,11 @@ def demonstration_villages(ctx):
     """The demo's (invented) demonstration villages, 武进–汉滨 only."""
     if not ctx.story:
         return
-    bulk_write(
+    write_records(
         ctx,
         DemonstrationVillage,
         [
             DemonstrationVillage(
-                partnership=ctx.partnership,
                 year=year,
                 village_id=village,
                 town_id=village[:9],
