@@ -1,17 +1,9 @@
 """The three roles and what each may do. The groups are created by a migration; their
 permissions are (re)assigned after every migrate, so models added later are covered."""
 
-from django.utils.translation import gettext_lazy as _
-
 DATA_ENTRY = "录入员"
 REVIEWER = "审核员"
 OFFICIAL = "领导"
-
-ROLE_DESCRIPTIONS = {
-    DATA_ENTRY: _("录入员：新增、修改记录，导入台账"),
-    REVIEWER: _("审核员：修改记录，查看修改历史和个人信息，确认和重新打开年度数据"),
-    OFFICIAL: _("领导：只读查看"),
-}
 
 APPS = ("cooperation", "projects", "labor", "evidence")
 # Apps whose permissions a role may hold without their models being edited in the admin

@@ -40,12 +40,6 @@ def _yes_no(label, method):
 class LaborFilterSet(ListFilterSet):
     town = TownCodeFilter(field_name="town_id")
 
-    def filter_year(self, queryset, name, value):  # overridden where the year means more
-        return queryset
-
-    def filter_month(self, queryset, name, value):
-        return queryset
-
 
 # --- Staff lists (personal data) --------------------------------------------------------------
 
@@ -58,8 +52,8 @@ class WorkerFilter(LaborFilterSet):
 
     town = TownCodeFilter(label=_("户籍镇（街道）"), field_name="home_town_id")
     household = filters.ChoiceFilter(label=_("户类型"), choices=Worker.Household.choices)
-    year = YearFilter(label=_("年度（当年有就业）"), method="filter_year")
-    month = MonthFilter(label=_("转移就业月份"), method="filter_month")
+    year = YearFilter(label=_("年度（当年有就业）"), method="filter_fact")
+    month = MonthFilter(label=_("转移就业月份"), method="filter_fact")
     transferred = _yes_no(_("当年转移就业"), "filter_fact")
     transferred_east = _yes_no(_("当年转移到东部协作省份"), "filter_fact")
     destination = filters.ChoiceFilter(
@@ -73,16 +67,6 @@ class WorkerFilter(LaborFilterSet):
     class Meta:
         model = Worker
         fields = ["partnership", "town", "household", "gender"]
-
-    FACT_FILTERS = (
-        "year",
-        "month",
-        "transferred",
-        "transferred_east",
-        "destination",
-        "in_east",
-        "stable",
-    )
 
     def filter_fact(self, queryset, name, value):
         return queryset  # applied together in filter_queryset

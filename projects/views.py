@@ -32,9 +32,7 @@ from .models import (
 )
 from .querysets import COMPLETED, STARTED
 
-
-def _place_columns():
-    return [Column("place", _("地点"))]
+PLACE = Column("place", _("地点"))
 
 
 project_list = ListSpec(
@@ -47,7 +45,7 @@ project_list = ListSpec(
         Column("fund_year", _("资金年度"), TEXT),
         Column("name", _("项目名称")),
         Column("category", _("项目类别"), CHOICE),
-        *_place_columns(),
+        PLACE,
         Column("implementing_org__name", _("实施单位")),
         Column("status", _("项目状态"), CHOICE),
         Column("aid_funds", _("协作资金（万元）"), MONEY, total=True),
@@ -85,7 +83,7 @@ investment_list = ListSpec(
         Column("enterprise", _("企业名称")),
         Column("project_name", _("投资项目")),
         Column("industry", _("行业")),
-        *_place_columns(),
+        PLACE,
         Column("park__name", _("入驻园区")),
         Column("agreed", _("协议投资额（万元）"), MONEY, total=True),
         Column("arrived", _("实际到位投资（万元）"), MONEY, total=True),
@@ -147,7 +145,7 @@ park_list = ListSpec(
         Column("established_on", _("建成（挂牌）日期"), DATE),
         Column("name", _("园区名称")),
         Column("kind", _("园区类型"), CHOICE),
-        *_place_columns(),
+        PLACE,
         Column("note", _("备注")),
     ],
     default_sort=["-established_on", "name"],
@@ -182,7 +180,7 @@ village_list = ListSpec(
     unit=_("个"),
     columns=[
         Column("year", _("年度"), TEXT),
-        *_place_columns(),
+        PLACE,
         Column("funds", _("投入协作资金（万元）"), MONEY, total=True),
         Column("note", _("备注")),
     ],

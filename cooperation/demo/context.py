@@ -41,6 +41,13 @@ def bulk_write(ctx, model, objs, history=True):
     return model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
 
 
+def write_records(ctx, model, objs, history=True):
+    """`bulk_write` of records of the context's partnership."""
+    for obj in objs:
+        obj.partnership = ctx.partnership
+    return bulk_write(ctx, model, objs, history)
+
+
 @dataclass
 class Context:
     partnership: object

@@ -6,7 +6,7 @@ from cooperation.models import CadreTraining, Organisation, Pairing, Posting, Re
 
 from . import figures as F
 from .allocate import split_int
-from .context import LAST_DAY, bulk_write, day, random_day
+from .context import LAST_DAY, day, random_day, write_records
 from .people import make_name
 
 # --- Pairings ------------------------------------------------------------------------------
@@ -87,7 +87,6 @@ def pairings(ctx):
         seen.add((east.pk, west.pk))
         objs.append(
             Pairing(
-                partnership=ctx.partnership,
                 level=level,
                 east_org=east,
                 west_org=west,
@@ -95,7 +94,7 @@ def pairings(ctx):
                 note="“携手奔小康”结对协议" if level in ("town", "village") else "",
             )
         )
-    bulk_write(ctx, Pairing, objs)
+    write_records(ctx, Pairing, objs)
 
 
 # --- Postings (选派干部人才) ------------------------------------------------------------------
@@ -235,7 +234,7 @@ def postings(ctx):
         for i, n in enumerate(rounds):
             if i < len(story):
                 s = story[i]
-                s.partnership, s.direction = ctx.partnership, direction
+                s.direction = direction
                 objs.append(s)
                 continue
             name = make_name(rng)
@@ -248,7 +247,6 @@ def postings(ctx):
                 host = _unit(ctx, host_side, category)
                 objs.append(
                     Posting(
-                        partnership=ctx.partnership,
                         person_name=name,
                         direction=direction,
                         category=category,
@@ -261,7 +259,7 @@ def postings(ctx):
                         end_date=end,
                     )
                 )
-    bulk_write(ctx, Posting, objs)
+    write_records(ctx, Posting, objs)
 
 
 # --- Visits (互访考察) ------------------------------------------------------------------------
@@ -332,9 +330,7 @@ def visits(ctx):
                 purpose="组织企业来汉滨实地考察投资环境",
             )
         )
-    for v in objs:
-        v.partnership = ctx.partnership
-    bulk_write(ctx, Visit, objs)
+    write_records(ctx, Visit, objs)
 
 
 # --- Cadre and professional training (干部人才培训) ----------------------------------------
@@ -361,7 +357,6 @@ def cadre_trainings(ctx):
         start = random_day(rng, year, months)
         objs.append(
             CadreTraining(
-                partnership=ctx.partnership,
                 title=title.format(**names),
                 start_date=start,
                 end_date=min(start + datetime.timedelta(days=rng.randint(3, 10)), LAST_DAY),
@@ -371,4 +366,4 @@ def cadre_trainings(ctx):
                 organiser=names[held_in] + ORGANISER[audience],
             )
         )
-    bulk_write(ctx, CadreTraining, objs)
+    write_records(ctx, CadreTraining, objs)

@@ -21,7 +21,6 @@ YEARS = range(2017, 2023)  # 2022 holds January–April only (the report's time 
 # 26 pairings active at the end of 2021 (and still in 2022), none county-level (the county
 # pair is the Partnership itself). The split by level is the demo's choice.
 PAIRINGS = {"town": 10, "village": 8, "enterprise_village": 5, "school": 3}
-PAIRINGS_TOTAL = 26
 PAIRINGS_SIGNED_PER_YEAR = {2017: 4, 2018: 5, 2019: 5, 2020: 6, 2021: 6}  # 26
 
 # --- Postings: persons, cumulative to the end of 2021 (no new person in 2022) -----------
@@ -44,7 +43,6 @@ POSTING_TIMES = {  # postings (person-times) per group, 306 in all ("300余人�
     ("e2w", "professional"): 163,
     ("e2w", "cadre"): 18,
 }
-POSTING_TIMES_TOTAL = 306
 
 # --- Funds and consumption, 2021 -------------------------------------------------------
 # "通过电商办、832平台等…共同大力推进消费帮扶再创新高，特色农产品采购、帮助销售汉滨区农畜产品
@@ -85,16 +83,10 @@ TRANSFERS = {  # year: (workers transferred, of whom to Jiangsu)
     2021: (1043, 786),
     2022: (380, 260),  # January–April
 }
-TRANSFERRED_2021 = 1043
-EAST_2019_2021 = 2053  # "2000余人"
 
 # "汉滨区共举办苏陕协作招聘会4场次，提供岗位共35000余个，达成就业意向共2400余人，通过招聘会实现
-# 初次就业700余人，实现稳定就业500余人" — "余" read as a little more than the round number.
-JOB_FAIRS_2021 = 4
-JOB_FAIR_JOBS = 35260  # "35000余个"
-JOB_FAIR_INTENTIONS = 2436  # "2400余人"
-JOB_FAIR_HIRED = 712  # "700余人"
-JOB_FAIR_STABLE = 503  # "500余人"
+# 初次就业700余人，实现稳定就业500余人" — "余" read as a little more than the round number:
+# the 4 fairs of plan.py offer 35,260 jobs, 2,436 intentions, 712 hired, 503 stable.
 
 # "高级研修班，全年举办5期，培训98人次 … 举办其他苏陕协作培训班2期，参加培训共62人"
 ADVANCED_COURSES_2021 = [20, 19, 21, 18, 20]  # 5 courses, 98 trainees
@@ -111,8 +103,6 @@ ECOMMERCE_COURSES = [  # (start, trainees, employed afterwards)
     ("2022-03-07", 66, 21),
     ("2022-04-11", 66, 20),
 ]
-ECOMMERCE_TRAINEES = 412  # "400余人"
-ECOMMERCE_EMPLOYED = 126  # "30%以上" of 412 is ≥ 124
 
 # "全区已建成各类新社区工厂185家…累计带动就业13000余人以上": 185 factories open at the end of
 # 2021, employing 13,050 (the demo's reading of "13000余人").
@@ -126,8 +116,6 @@ FACTORIES_OPENED_PER_YEAR = {2017: 22, 2018: 31, 2019: 38, 2020: 46, 2021: 48}  
 # 51,739 万元. The report names four; the demo takes the 立华牧业 pig farm as the fifth. Its
 # total (agreed) investment is 4.6 亿元 = 46,000 万元, still being built in 2022, so only part
 # of it has arrived: 14,000 万元. The other arrivals are the demo's choice.
-INVESTMENTS_2021 = 5
-INVESTMENT_ARRIVED_2021 = Decimal("51739")
 PIG_FARM_AGREED = Decimal("46000")  # 4.6 亿元
 PIG_FARM_LAND_MU = Decimal("350")
 PIG_FARM_PLACE = "关山镇魏埭村"  # not in the official code list: recorded as text
@@ -147,7 +135,6 @@ PARK_YEARS = {  # year: (jobs, of them poverty-exited workers)
     2020: (1050, 612),
     2021: (1240, 728),
 }
-PARK_POVERTY_EXITED_2019_2021 = 1826
 
 # --- Demonstration villages (携手促振兴) ---------------------------------------------------
 # The report names none: every one of these is invented (villages of the code list, funds in

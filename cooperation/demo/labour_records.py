@@ -10,7 +10,7 @@ from labor.rules import in_eastern_province
 from labor.services import rebuild_worker_years
 
 from . import figures as F
-from .context import LAST_DAY, LEDGER_END, bulk_write, day, random_day
+from .context import LAST_DAY, LEDGER_END, bulk_write, day, random_day, write_records
 from .people import IdNumbers, birth_date, make_name
 
 # --- Job fairs and training (招聘会、培训) ----------------------------------------------------
@@ -26,7 +26,6 @@ def job_fairs(ctx):
                 stable = round(fair.hired * rng.uniform(0.6, 0.8))
             objs.append(
                 JobFair(
-                    partnership=ctx.partnership,
                     name=f"{year}年苏陕协作专场招聘会（第{i}场）",
                     date=fair.date,
                     place=f"{town.name}",
@@ -40,7 +39,7 @@ def job_fairs(ctx):
                 )
             )
             targets.append((year, stable))
-    objs = bulk_write(ctx, JobFair, objs)
+    objs = write_records(ctx, JobFair, objs)
     for fair, (year, stable) in zip(objs, targets, strict=True):
         ctx.fairs.setdefault(year, []).append((fair, stable))
 
@@ -132,9 +131,7 @@ def courses(ctx):
                     employed_after=n // 2,
                 )
             )
-    for c in objs:
-        c.partnership = ctx.partnership
-    bulk_write(ctx, TrainingCourse, objs)
+    write_records(ctx, TrainingCourse, objs)
 
 
 # --- Workers and employments (务工人员、就业) -------------------------------------------------

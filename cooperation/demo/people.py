@@ -16,7 +16,7 @@ FEMALE_CHARS = "芳娟敏静丽艳秀英华玲霞燕红梅琴云莲慧萍凤雪�
 
 # Real people named in the report. Generated names avoid them; the dispatched professionals
 # 郭志平 and 陈建国 appear under their own names (postings are public record), the workers
-# the report tells of appear under pseudonyms (see builders.STORY_WORKERS).
+# the report tells of appear under pseudonyms (see labour_records._story_workers).
 REPORT_NAMES = {
     "郭志平",
     "陈建国",

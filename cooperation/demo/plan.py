@@ -2,10 +2,11 @@
 the same shape scaled for the synthetic partnerships of `load_demo --scale N`."""
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from . import figures as F
+from .context import day
 
 
 @dataclass
@@ -35,7 +36,6 @@ class Plan:
     skills_courses: dict  # year: [trainees]
     factories_per_year: dict
     factory_jobs: int
-    donations_per_year: dict = field(default_factory=dict)
 
     def scaled(self, f):
         """The same shape with every count and total multiplied by about `f`."""
@@ -73,10 +73,6 @@ class Plan:
         )
 
 
-def d(text):
-    return datetime.date.fromisoformat(text)
-
-
 def report_plan():
     """武进–汉滨 as the report tells it (see figures.py for each reading)."""
     return Plan(
@@ -101,16 +97,16 @@ def report_plan():
         investments_per_year={2018: 2, 2019: 3, 2020: 3},
         transfers=dict(F.TRANSFERS),
         fairs={
-            2019: [Fair(d("2019-02-22"), 9800, 720, 96), Fair(d("2019-07-12"), 5200, 410, 64)],
-            2020: [Fair(d("2020-06-19"), 6400, 380, 58)],
+            2019: [Fair(day("2019-02-22"), 9800, 720, 96), Fair(day("2019-07-12"), 5200, 410, 64)],
+            2020: [Fair(day("2020-06-19"), 6400, 380, 58)],
             # "去年…招聘会4场次": jobs 35,260, intentions 2,436, hired 712, stable 503.
             2021: [
-                Fair(d("2021-02-20"), 12200, 860, 248, 180),
-                Fair(d("2021-03-19"), 8640, 610, 180, 126),
-                Fair(d("2021-06-18"), 7580, 520, 152, 106),
-                Fair(d("2021-08-20"), 6840, 446, 132, 91),
+                Fair(day("2021-02-20"), 12200, 860, 248, 180),
+                Fair(day("2021-03-19"), 8640, 610, 180, 126),
+                Fair(day("2021-06-18"), 7580, 520, 152, 106),
+                Fair(day("2021-08-20"), 6840, 446, 132, 91),
             ],
-            2022: [Fair(d("2022-02-18"), 11600, 820, 210)],
+            2022: [Fair(day("2022-02-18"), 11600, 820, 210)],
         },
         skills_courses={2019: [40, 36, 45], 2020: [30, 38], 2022: [42]},
         factories_per_year=dict(F.FACTORIES_OPENED_PER_YEAR),

@@ -22,7 +22,7 @@ from projects.models import (
 
 from . import figures as F
 from .allocate import split_int, split_money, split_within
-from .context import LAST_DAY, bulk_write, day, random_day, village_name
+from .context import LAST_DAY, bulk_write, day, random_day, village_name, write_records
 
 # --- Projects (协作资金项目) ------------------------------------------------------------------
 
@@ -235,9 +235,7 @@ def funded_projects(ctx):
         for p in story:
             p.fund_year = year
             objs.append(p)
-    for p in objs:
-        p.partnership = ctx.partnership
-    bulk_write(ctx, Project, objs)
+    write_records(ctx, Project, objs)
     if ctx.story:
         pecan = next(p for p in objs if p.name == "石梯镇青套村碧根果种植示范园")
         ProjectProgress.objects.bulk_create(
@@ -368,12 +366,7 @@ def factories(ctx, projects):
                 project=candidates.pop() if candidates else None,
             )
         )
-    for f in objs:
-        f.partnership = ctx.partnership
-    ctx.factories = bulk_write(ctx, CommunityFactory, objs)
-
-
-# --- Investments (招商引资) -------------------------------------------------------------------
+    ctx.factories = write_records(ctx, CommunityFactory, objs)
 
 
 # --- Co-built parks (共建产业园区) and demonstration villages (携手促振兴) --------------------
@@ -387,7 +380,6 @@ def parks(ctx):
         return
     village = F.PARK_VILLAGE
     park = IndustrialPark(
-        partnership=ctx.partnership,
         name=F.PARK_NAME,
         kind=IndustrialPark.Kind.AGRICULTURAL,
         established_on=day(F.PARK_ESTABLISHED),
@@ -396,7 +388,7 @@ def parks(ctx):
         note="苏陕协作项目资金支持建成20个蔬菜育苗中心，“龙头企业+合作社+农户”。"
         "建成日期与逐年就业人数为演示数据。",
     )
-    (park,) = bulk_write(ctx, IndustrialPark, [park])
+    (park,) = write_records(ctx, IndustrialPark, [park])
     years = [
         IndustrialParkYear(park=park, year=year, jobs=jobs, poverty_exited_jobs=exited)
         for year, (jobs, exited) in F.PARK_YEARS.items()
@@ -422,12 +414,11 @@ def demonstration_villages(ctx):
     """The demo's (invented) demonstration villages, 武进–汉滨 only."""
     if not ctx.story:
         return
-    bulk_write(
+    write_records(
         ctx,
         DemonstrationVillage,
         [
             DemonstrationVillage(
-                partnership=ctx.partnership,
                 year=year,
                 village_id=village,
                 town_id=village[:9],
@@ -526,10 +517,8 @@ def investments(ctx):
                     jobs=rng.randint(20, 300),
                 )
             )
-    for obj in objs:
-        obj.partnership = ctx.partnership
     settle_in_parks(ctx, objs)
-    bulk_write(ctx, Investment, objs)
+    write_records(ctx, Investment, objs)
 
 
 # --- Consumption assistance (消费帮扶) --------------------------------------------------------
@@ -624,9 +613,7 @@ def sales(ctx):
         for s in story:
             s.year = year
             objs.append(s)
-    for s in objs:
-        s.partnership = ctx.partnership
-    bulk_write(ctx, ConsumptionSale, objs, history=False)
+    write_records(ctx, ConsumptionSale, objs, history=False)
 
 
 # --- Donations (社会帮扶) ---------------------------------------------------------------------
@@ -682,6 +669,4 @@ def donations(ctx):
                 purpose="助学金",
             )
         )
-    for o in objs:
-        o.partnership = ctx.partnership
-    bulk_write(ctx, Donation, objs)
+    write_records(ctx, Donation, objs)

@@ -17,21 +17,6 @@ BILLION_FROM = Decimal("999.5")  # millions of yuan that round to 1,000 million
 
 
 @register.filter
-def wan(value, places=2):
-    return formatting.wan(value, places)
-
-
-@register.filter
-def yi(value, places=2):
-    return formatting.yi(value, places)
-
-
-@register.filter
-def number(value, places=0):
-    return formatting.number(value, places)
-
-
-@register.filter
 def figure(value, indicator):
     """An indicator's figure with its own decimals: 9965.1134 万元 → '9,965.11'."""
     if value is None:
