@@ -81,22 +81,11 @@ SALES = Source(
 
 
 def _figures_of(source, note, **shared):
-    """A function declaring figures of `source` (key, label, unit, order, measure,
-    description, then their own options) with what they all share; `note` — how the records
-    fall in years, months and towns — ends every description."""
+    """A function declaring figures of `source` (as `declare` does) with what they all share;
+    `note` — how the records fall in years, months and towns — ends every description."""
 
-    def figure(key, label, unit, order, measure, doc, **options):
-        declare(
-            key=key,
-            label=label,
-            unit=unit,
-            order=order,
-            source=source,
-            measure=measure,
-            description=sentences(doc, note),
-            **shared,
-            **options,
-        )
+    def figure(description, **declaration):
+        declare(source=source, description=sentences(description, note), **shared, **declaration)
 
     return figure
 
@@ -122,70 +111,76 @@ DISBURSED = total(disbursed(), money=True)
 PERCENT = "%"  # a symbol in every language
 
 _project_figure(
-    "funds.aid",
-    _("东西部协作财政援助资金"),
-    WAN,
-    100,
-    AID,
-    _("“协作资金”之和（万元）。"),
+    key="funds.aid",
+    label=_("东西部协作财政援助资金"),
+    unit=WAN,
+    order=100,
+    measure=AID,
+    description=_("“协作资金”之和（万元）。"),
     decimals=2,
     headline=True,
 )
 _project_figure(
-    "funds.projects", _("协作资金项目"), _("个"), 101, count(), _("项目个数。"), headline=True
+    key="funds.projects",
+    label=_("协作资金项目"),
+    unit=_("个"),
+    order=101,
+    measure=count(),
+    description=_("项目个数。"),
+    headline=True,
 )
 _project_figure(
-    "funds.beneficiaries",
-    _("协作资金项目受益人数"),
-    _("人"),
-    102,
-    total("beneficiaries"),
-    _("“受益人数”之和（各项目分别填报，同一人受益于两个项目计两次）。"),
+    key="funds.beneficiaries",
+    label=_("协作资金项目受益人数"),
+    unit=_("人"),
+    order=102,
+    measure=total("beneficiaries"),
+    description=_("“受益人数”之和（各项目分别填报，同一人受益于两个项目计两次）。"),
 )
 _project_figure(
-    "funds.beneficiaries_poverty_exited",
-    _("协作资金项目受益脱贫人口"),
-    _("人"),
-    103,
-    total("beneficiaries_poverty_exited"),
-    _("“其中脱贫人口”之和。"),
+    key="funds.beneficiaries_poverty_exited",
+    label=_("协作资金项目受益脱贫人口"),
+    unit=_("人"),
+    order=103,
+    measure=total("beneficiaries_poverty_exited"),
+    description=_("“其中脱贫人口”之和。"),
 )
 _project_figure(
-    "funds.disbursed",
-    _("协作资金已拨付"),
-    WAN,
-    104,
-    DISBURSED,
-    _("各项目“资金拨付”记录的拨付金额之和（万元），不论拨付日期。"),
+    key="funds.disbursed",
+    label=_("协作资金已拨付"),
+    unit=WAN,
+    order=104,
+    measure=DISBURSED,
+    description=_("各项目“资金拨付”记录的拨付金额之和（万元），不论拨付日期。"),
     decimals=2,
 )
 _project_figure(
-    "funds.disbursement_rate",
-    _("资金拨付率"),
-    PERCENT,
-    105,
-    ratio(DISBURSED, AID),
-    _("已拨付金额 ÷ 同一批项目的协作资金 × 100%，保留一位小数；协作资金为0时无数。"),
+    key="funds.disbursement_rate",
+    label=_("资金拨付率"),
+    unit=PERCENT,
+    order=105,
+    measure=ratio(DISBURSED, AID),
+    description=_("已拨付金额 ÷ 同一批项目的协作资金 × 100%，保留一位小数；协作资金为0时无数。"),
     decimals=1,
     additive=False,
 )
 _project_figure(
-    "funds.started_rate",
-    _("项目开工率"),
-    PERCENT,
-    106,
-    ratio(count(), count(), of=STARTED),
-    _("状态为“在建”“已完工”或“运营中”的项目数 ÷ 项目数 × 100%，保留一位小数。"),
+    key="funds.started_rate",
+    label=_("项目开工率"),
+    unit=PERCENT,
+    order=106,
+    measure=ratio(count(), count(), of=STARTED),
+    description=_("状态为“在建”“已完工”或“运营中”的项目数 ÷ 项目数 × 100%，保留一位小数。"),
     decimals=1,
     additive=False,
 )
 _project_figure(
-    "funds.completed_rate",
-    _("项目完工率"),
-    PERCENT,
-    107,
-    ratio(count(), count(), of=COMPLETED),
-    _("状态为“已完工”或“运营中”的项目数 ÷ 项目数 × 100%，保留一位小数。"),
+    key="funds.completed_rate",
+    label=_("项目完工率"),
+    unit=PERCENT,
+    order=107,
+    measure=ratio(count(), count(), of=COMPLETED),
+    description=_("状态为“已完工”或“运营中”的项目数 ÷ 项目数 × 100%，保留一位小数。"),
     decimals=1,
     additive=False,
 )
@@ -197,30 +192,30 @@ _donation_figure = _figures_of(
     decimals=2,
 )
 _donation_figure(
-    "funds.donations_cash",
-    _("社会帮扶捐款"),
-    WAN,
-    110,
-    total("cash", money=True),
-    _("“捐款”之和（万元）。"),
+    key="funds.donations_cash",
+    label=_("社会帮扶捐款"),
+    unit=WAN,
+    order=110,
+    measure=total("cash", money=True),
+    description=_("“捐款”之和（万元）。"),
     list_url=list_link("projects:donations", kind="cash"),
 )
 _donation_figure(
-    "funds.donations_in_kind",
-    _("社会帮扶捐物折价"),
-    WAN,
-    111,
-    total("in_kind", money=True),
-    _("“捐物折价”之和（万元）。"),
+    key="funds.donations_in_kind",
+    label=_("社会帮扶捐物折价"),
+    unit=WAN,
+    order=111,
+    measure=total("in_kind", money=True),
+    description=_("“捐物折价”之和（万元）。"),
     list_url=list_link("projects:donations", kind="in_kind"),
 )
 _donation_figure(
-    "funds.donations_total",
-    _("社会帮扶捐款捐物合计"),
-    WAN,
-    112,
-    total(F("cash") + F("in_kind"), money=True),
-    _("“捐款”与“捐物折价”之和（万元）。"),
+    key="funds.donations_total",
+    label=_("社会帮扶捐款捐物合计"),
+    unit=WAN,
+    order=112,
+    measure=total(F("cash") + F("in_kind"), money=True),
+    description=_("“捐款”与“捐物折价”之和（万元）。"),
     list_url=list_link("projects:donations"),
 )
 
@@ -233,34 +228,39 @@ _investment_figure = _figures_of(
     list_url=list_link("projects:investments"),
 )
 _investment_figure(
-    "industry.enterprises_settled",
-    _("引导落地企业"),
-    _("家"),
-    100,
-    distinct("enterprise"),
-    _("不同企业名称的个数（同一企业当年两次签约计一家）。"),
+    key="industry.enterprises_settled",
+    label=_("引导落地企业"),
+    unit=_("家"),
+    order=100,
+    measure=distinct("enterprise"),
+    description=_("不同企业名称的个数（同一企业当年两次签约计一家）。"),
 )
 _investment_figure(
-    "industry.investment_agreed",
-    _("落地企业协议投资额"),
-    WAN,
-    101,
-    total("agreed", money=True),
-    _("“协议投资额”之和（万元）。"),
+    key="industry.investment_agreed",
+    label=_("落地企业协议投资额"),
+    unit=WAN,
+    order=101,
+    measure=total("agreed", money=True),
+    description=_("“协议投资额”之和（万元）。"),
     decimals=2,
 )
 _investment_figure(
-    "industry.investment_arrived",
-    _("落地企业实际到位投资"),
-    WAN,
-    102,
-    total("arrived", money=True),
-    _("“实际到位投资”之和（万元）；到位投资按签约年度归集，不按到位时间。"),
+    key="industry.investment_arrived",
+    label=_("落地企业实际到位投资"),
+    unit=WAN,
+    order=102,
+    measure=total("arrived", money=True),
+    description=_("“实际到位投资”之和（万元）；到位投资按签约年度归集，不按到位时间。"),
     decimals=2,
     headline=True,
 )
 _investment_figure(
-    "industry.jobs", _("落地企业带动就业"), _("人"), 103, total("jobs"), _("“带动就业人数”之和。")
+    key="industry.jobs",
+    label=_("落地企业带动就业"),
+    unit=_("人"),
+    order=103,
+    measure=total("jobs"),
+    description=_("“带动就业人数”之和。"),
 )
 
 # --- Co-built industrial parks (共建产业园区) --------------------------------------------------
@@ -274,21 +274,21 @@ _park_figure = _figures_of(
     group=Group.INDUSTRY,
 )
 _park_figure(
-    "industry.parks",
-    _("共建产业园区"),
-    _("个"),
-    110,
-    count(),
-    _("年底已建成的共建产业园区个数。"),
+    key="industry.parks",
+    label=_("共建产业园区"),
+    unit=_("个"),
+    order=110,
+    measure=count(),
+    description=_("年底已建成的共建产业园区个数。"),
     list_url=list_link("projects:parks"),
 )
 _park_figure(
-    "industry.agricultural_parks",
-    _("其中：共建农业园区"),
-    _("个"),
-    111,
-    count(),
-    _("园区类型为“农业园区”的年底已建成园区个数。"),
+    key="industry.agricultural_parks",
+    label=_("其中：共建农业园区"),
+    unit=_("个"),
+    order=111,
+    measure=count(),
+    description=_("园区类型为“农业园区”的年底已建成园区个数。"),
     where=Q(kind=IndustrialPark.Kind.AGRICULTURAL),
     list_url=list_link("projects:parks", kind=IndustrialPark.Kind.AGRICULTURAL.value),
 )
@@ -306,20 +306,20 @@ _in_park_figure = _figures_of(
     list_url=list_link("projects:investments", in_park=1),
 )
 _in_park_figure(
-    "industry.park_enterprises",
-    _("引导入驻共建园区企业"),
-    _("家"),
-    112,
-    distinct("enterprise"),
-    _("入驻园区的不同企业名称的个数（同一企业当年两次签约计一家）。"),
+    key="industry.park_enterprises",
+    label=_("引导入驻共建园区企业"),
+    unit=_("家"),
+    order=112,
+    measure=distinct("enterprise"),
+    description=_("入驻园区的不同企业名称的个数（同一企业当年两次签约计一家）。"),
 )
 _in_park_figure(
-    "industry.park_investment_arrived",
-    _("入园企业实际到位投资"),
-    WAN,
-    113,
-    total("arrived", money=True),
-    _("入驻园区企业的“实际到位投资”之和（万元）。"),
+    key="industry.park_investment_arrived",
+    label=_("入园企业实际到位投资"),
+    unit=WAN,
+    order=113,
+    measure=total("arrived", money=True),
+    description=_("入驻园区企业的“实际到位投资”之和（万元）。"),
     decimals=2,
 )
 
@@ -333,20 +333,20 @@ _park_year_figure = _figures_of(
     list_url=list_link("projects:park_jobs"),
 )
 _park_year_figure(
-    "industry.park_jobs",
-    _("共建园区带动就业"),
-    _("人"),
-    114,
-    total("jobs"),
-    _("“园区就业人数”之和。"),
+    key="industry.park_jobs",
+    label=_("共建园区带动就业"),
+    unit=_("人"),
+    order=114,
+    measure=total("jobs"),
+    description=_("“园区就业人数”之和。"),
 )
 _park_year_figure(
-    "industry.park_jobs_poverty_exited",
-    _("其中：共建园区带动脱贫人口就业"),
-    _("人"),
-    115,
-    total("poverty_exited_jobs"),
-    _("“其中脱贫人口就业”之和。"),
+    key="industry.park_jobs_poverty_exited",
+    label=_("其中：共建园区带动脱贫人口就业"),
+    unit=_("人"),
+    order=115,
+    measure=total("poverty_exited_jobs"),
+    description=_("“其中脱贫人口就业”之和。"),
 )
 
 # --- Demonstration villages (携手促振兴) ------------------------------------------------------
@@ -364,20 +364,20 @@ _village_figure = _figures_of(
     list_url=list_link("projects:villages"),
 )
 _village_figure(
-    "pairings.demonstration_villages",
-    _("乡村振兴示范村"),
-    _("个"),
-    40,
-    per_year(count(), over_years=distinct("village")),
-    _("当年建设的乡村振兴示范村个数。"),
+    key="pairings.demonstration_villages",
+    label=_("乡村振兴示范村"),
+    unit=_("个"),
+    order=40,
+    measure=per_year(count(), over_years=distinct("village")),
+    description=_("当年建设的乡村振兴示范村个数。"),
 )
 _village_figure(
-    "pairings.demonstration_village_funds",
-    _("示范村投入协作资金"),
-    WAN,
-    41,
-    total("funds", money=True),
-    _("“投入协作资金”之和（万元）。"),
+    key="pairings.demonstration_village_funds",
+    label=_("示范村投入协作资金"),
+    unit=WAN,
+    order=41,
+    measure=total("funds", money=True),
+    description=_("“投入协作资金”之和（万元）。"),
     decimals=2,
 )
 
@@ -391,22 +391,22 @@ _sale_figure = _figures_of(
 )
 
 _sale_figure(
-    "consumption.amount",
-    _("消费帮扶销售额"),
-    WAN,
-    100,
-    total("amount", money=True),
-    _("“销售金额”之和（万元）。"),
+    key="consumption.amount",
+    label=_("消费帮扶销售额"),
+    unit=WAN,
+    order=100,
+    measure=total("amount", money=True),
+    description=_("“销售金额”之和（万元）。"),
     headline=True,
     list_url=list_link("projects:sales"),
 )
 _sale_figure(
-    "consumption.certified_amount",
-    _("销售国家认定扶贫产品金额"),
-    WAN,
-    101,
-    total("certified_amount", money=True),
-    _("“其中国家认定扶贫产品”金额之和（万元）。"),
+    key="consumption.certified_amount",
+    label=_("销售国家认定扶贫产品金额"),
+    unit=WAN,
+    order=101,
+    measure=total("certified_amount", money=True),
+    description=_("“其中国家认定扶贫产品”金额之和（万元）。"),
     list_url=list_link("projects:sales", certified=1),
 )
 
@@ -427,22 +427,24 @@ for kind, order, label, certified_label in (
     ),
 ):
     _sale_figure(
-        f"consumption.{kind}",
-        label,
-        WAN,
-        order,
-        total("amount", money=True),
-        format_lazy(_("消费帮扶方式为“{kind}”的“销售金额”之和（万元）。"), kind=kind.label),
+        key=f"consumption.{kind}",
+        label=label,
+        unit=WAN,
+        order=order,
+        measure=total("amount", money=True),
+        description=format_lazy(
+            _("消费帮扶方式为“{kind}”的“销售金额”之和（万元）。"), kind=kind.label
+        ),
         where=Q(kind=kind),
         list_url=list_link("projects:sales", kind=kind),
     )
     _sale_figure(
-        f"consumption.{kind}_certified",
-        certified_label,
-        WAN,
-        order + 1,
-        total("certified_amount", money=True),
-        format_lazy(
+        key=f"consumption.{kind}_certified",
+        label=certified_label,
+        unit=WAN,
+        order=order + 1,
+        measure=total("certified_amount", money=True),
+        description=format_lazy(
             _("消费帮扶方式为“{kind}”的“其中国家认定扶贫产品”金额之和（万元）。"),
             kind=kind.label,
         ),
