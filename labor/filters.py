@@ -22,6 +22,7 @@ from cooperation.lists.filters import (
     area_filter,
     partnership_filter,
     search_filter,
+    unfiltered,
 )
 
 from .models import CommunityFactory, Employment, JobFair, TrainingCourse, Worker, WorkerYear
@@ -52,24 +53,21 @@ class WorkerFilter(LaborFilterSet):
 
     town = TownCodeFilter(label=_("户籍镇（街道）"), field_name="home_town_id")
     household = filters.ChoiceFilter(label=_("户类型"), choices=Worker.Household.choices)
-    year = YearFilter(label=_("年度（当年有就业）"), method="filter_fact")
-    month = MonthFilter(label=_("转移就业月份"), method="filter_fact")
-    transferred = _yes_no(_("当年转移就业"), "filter_fact")
-    transferred_east = _yes_no(_("当年转移到东部协作省份"), "filter_fact")
+    year = YearFilter(label=_("年度（当年有就业）"), method=unfiltered)
+    month = MonthFilter(label=_("转移就业月份"), method=unfiltered)
+    transferred = _yes_no(_("当年转移就业"), unfiltered)
+    transferred_east = _yes_no(_("当年转移到东部协作省份"), unfiltered)
     destination = filters.ChoiceFilter(
-        label=_("当年转移就业去向"), choices=WorkerYear.Destination.choices, method="filter_fact"
+        label=_("当年转移就业去向"), choices=WorkerYear.Destination.choices, method=unfiltered
     )
-    in_east = _yes_no(_("当年在东部协作省份就业"), "filter_fact")
-    stable = _yes_no(_("稳定就业"), "filter_fact")
+    in_east = _yes_no(_("当年在东部协作省份就业"), unfiltered)
+    stable = _yes_no(_("稳定就业"), unfiltered)
     gender = filters.ChoiceFilter(label=_("性别"), choices=Worker.Gender.choices)
     q = filters.CharFilter(label=_("姓名或身份证号"), method="filter_search")
 
     class Meta:
         model = Worker
         fields = ["partnership", "town", "household", "gender"]
-
-    def filter_fact(self, queryset, name, value):
-        return queryset  # applied together in filter_queryset
 
     def filter_search(self, queryset, name, value):
         return queryset.with_personal_search(value) if value.strip() else queryset
