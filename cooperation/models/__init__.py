@@ -1,0 +1,70 @@
+"""Core records: official regions, partnerships, organisations, pairings, postings, visits,
+cadre and professional training, agreed targets, and the bookkeeping every record shares
+(who, when, history, version) — `base.py`, `records.py` — and the site's own tables
+(`operations.py`)."""
+
+from .base import (
+    HISTORY_UNINDEXED,
+    PARTNERSHIP_REGIONS,
+    Direction,
+    Organisation,
+    Partnership,
+    PartnershipRecord,
+    Region,
+    Side,
+    Tracked,
+    WesternPlace,
+    check_order,
+    check_within,
+    money_field,
+    partnership_key,
+    raise_errors,
+)
+from .operations import (
+    BackgroundJob,
+    DataVersion,
+    ExportAudit,
+    ExportJob,
+    ImportJob,
+    UserArea,
+    YearFigure,
+    YearFigureStamp,
+)
+from .records import (
+    CadreTraining,
+    Pairing,
+    Posting,
+    Target,
+    Visit,
+)
+
+__all__ = [
+    "BackgroundJob",
+    "CadreTraining",
+    "DataVersion",
+    "Direction",
+    "ExportAudit",
+    "ExportJob",
+    "HISTORY_UNINDEXED",
+    "ImportJob",
+    "Organisation",
+    "PARTNERSHIP_REGIONS",
+    "Pairing",
+    "Partnership",
+    "PartnershipRecord",
+    "Posting",
+    "Region",
+    "Side",
+    "Target",
+    "Tracked",
+    "UserArea",
+    "Visit",
+    "WesternPlace",
+    "YearFigure",
+    "YearFigureStamp",
+    "check_order",
+    "check_within",
+    "money_field",
+    "partnership_key",
+    "raise_errors",
+]
